@@ -1,0 +1,63 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    MANAGER = "manager", _("Pengelola MPP")
+    SUPERVISOR = "supervisor", _("Supervisor instansi")
+    OFFICER = "officer", _("Petugas loket")
+    KIOSK = "kiosk", _("Anjungan (kiosk)")
+    DISPLAY = "display", _("Papan tampilan")
+    SYSTEM = "system", _("Sistem instansi")
+
+
+AGENCY_BOUND_ROLES = (Role.SUPERVISOR, Role.OFFICER, Role.SYSTEM)
+
+
+class User(AbstractUser):
+    """Every account belongs to one mall; agency staff also to one agency."""
+
+    role = models.CharField(_("peran"), max_length=16, choices=Role.choices, default=Role.OFFICER)
+    mall = models.ForeignKey("directory.Mall", verbose_name=_("mal"), null=True, blank=True, on_delete=models.PROTECT)
+    agency = models.ForeignKey(
+        "directory.Agency", verbose_name=_("instansi"), null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    @property
+    def is_agency_bound(self) -> bool:
+        return self.role in AGENCY_BOUND_ROLES and not self.is_superuser
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for a user or a device. Only the hash is stored.
+
+    Kiosks and display boards are users of role kiosk/display; a display's
+    token is bound to the zone whose calls it may show and speak.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tokens")
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text=_("Awal token, untuk mengenali tanpa membuka rahasia."))
+    zone = models.ForeignKey("directory.Zone", verbose_name=_("zona"), null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("token perangkat/API")
+        verbose_name_plural = _("token perangkat/API")
+
+    def __str__(self):
+        return f"{self.user.username} {self.prefix}… {self.label}"
+
+    @staticmethod
+    def new_key() -> str:
+        return "sat_" + secrets.token_urlsafe(30)

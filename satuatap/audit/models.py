@@ -1,0 +1,29 @@
+import hashlib
+import json
+
+from django.db import models
+
+
+class AuditEntry(models.Model):
+    """Append-only, hash-chained log: each row's hash covers the previous row's."""
+
+    at = models.DateTimeField(db_index=True)
+    mall_id = models.BigIntegerField(null=True, db_index=True)
+    actor = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=60)
+    subject = models.CharField(max_length=120, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit log"
+
+    def compute_hash(self) -> str:
+        body = json.dumps(
+            [self.prev_hash, self.at.isoformat(), self.mall_id, self.actor, self.action, self.subject, self.data],
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.sha256(body.encode()).hexdigest()

@@ -1,0 +1,147 @@
+"""The one answer to "is this open now, and why not?".
+
+Kiosk, console, display, public pages and API all ask ``open_state``, so no
+two screens disagree. Serving (counters call and serve) and issuing (new
+numbers) are separate: after the issuing cutoff, waiting tickets are still served.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satuatap.directory.models import Closure, Counter, Mall, OpeningHours, Service
+
+
+@dataclass(frozen=True)
+class OpenState:
+    serving: bool
+    issuing: bool
+    reason: str = ""
+    hours_today: str = ""
+
+    @property
+    def open(self) -> bool:
+        return self.serving
+
+
+def mall_tz(mall: Mall) -> ZoneInfo:
+    return ZoneInfo(mall.timezone)
+
+
+def local_now(mall: Mall, at: dt.datetime | None = None) -> dt.datetime:
+    return (at or timezone.now()).astimezone(mall_tz(mall))
+
+
+def service_day(mall: Mall, at: dt.datetime | None = None) -> dt.date:
+    """The mall's local date: numbering restarts at the mall's own midnight."""
+    return local_now(mall, at).date()
+
+
+@lru_cache(maxsize=32)
+def _indonesian_holidays(year: int):
+    return holidays.Indonesia(years=year, categories=("public", "government"))
+
+
+def holiday_name(day: dt.date) -> str | None:
+    return _indonesian_holidays(day.year).get(day)
+
+
+def is_working_day(mall: Mall, day: dt.date) -> bool:
+    """Working days skip weekly closed days, national holidays, cuti bersama and the mall's closures."""
+    if mall.observes_national_holidays and holiday_name(day):
+        return False
+    if not mall.hours.filter(weekday=day.weekday()).exists():
+        return False
+    return not _mall_closures_on(mall, day).filter(service__isnull=True, counter__isnull=True).exists()
+
+
+def _mall_closures_on(mall: Mall, day: dt.date):
+    """Closures in force on a local day: a pause without end date lasts its own day only."""
+    tz = mall_tz(mall)
+    day_start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    day_end = day_start + dt.timedelta(days=1)
+    return Closure.objects.filter(mall=mall, lifted_at__isnull=True, starts_at__lt=day_end).filter(
+        Q(until_date__gte=day) | Q(until_date__isnull=True, starts_at__gte=day_start)
+    )
+
+
+def _fmt(t: dt.time) -> str:
+    return t.strftime("%H:%M")
+
+
+def describe_hours(hours: OpeningHours | None) -> str:
+    if hours is None:
+        return _("Tutup")
+    text = f"{_fmt(hours.opens)}–{_fmt(hours.closes)}"
+    if hours.break_start and hours.break_end:
+        text += " " + _("(istirahat %(start)s–%(end)s)") % {
+            "start": _fmt(hours.break_start),
+            "end": _fmt(hours.break_end),
+        }
+    return text
+
+
+def open_state(
+    mall: Mall,
+    at: dt.datetime | None = None,
+    *,
+    service: Service | None = None,
+    counter: Counter | None = None,
+    check_quota: bool = True,
+) -> OpenState:
+    now = local_now(mall, at)
+    day, clock = now.date(), now.time()
+    hours = next((h for h in mall.hours.all() if h.weekday == day.weekday()), None)
+    hours_text = describe_hours(hours)
+
+    def closed(reason: str) -> OpenState:
+        return OpenState(serving=False, issuing=False, reason=reason, hours_today=hours_text)
+
+    if mall.archived_at or (service and service.archived_at) or (counter and counter.archived_at):
+        return closed(_("Tidak tersedia lagi."))
+    holiday = holiday_name(day) if mall.observes_national_holidays else None
+    if holiday:
+        return closed(_("Libur nasional: %(name)s.") % {"name": holiday})
+    scope = Q(service__isnull=True, counter__isnull=True)
+    if service is not None:
+        scope |= Q(service=service)
+    if counter is not None:
+        scope |= Q(counter=counter)
+    closure = _mall_closures_on(mall, day).filter(scope, starts_at__lte=now).order_by("-starts_at").first()
+    if closure:
+        return closed(_("Ditutup sementara: %(reason)s") % {"reason": closure.reason})
+    if hours is None:
+        return closed(_("Tutup pada hari ini."))
+    if clock < hours.opens:
+        return closed(_("Belum buka. Layanan buka pukul %(time)s.") % {"time": _fmt(hours.opens)})
+    if clock >= hours.closes:
+        return closed(_("Layanan hari ini sudah tutup."))
+    if hours.break_start and hours.break_end and hours.break_start <= clock < hours.break_end:
+        return closed(
+            _("Istirahat %(start)s–%(end)s.") % {"start": _fmt(hours.break_start), "end": _fmt(hours.break_end)}
+        )
+    cutoff = (dt.datetime.combine(day, hours.closes) - dt.timedelta(minutes=mall.issue_cutoff_minutes)).time()
+    if clock >= cutoff:
+        return OpenState(
+            serving=True,
+            issuing=False,
+            reason=_("Pengambilan nomor sudah ditutup (batas pukul %(time)s).") % {"time": _fmt(cutoff)},
+            hours_today=hours_text,
+        )
+    if service is not None and check_quota and service.daily_quota is not None:
+        from satuatap.queueing.models import QueueSequence
+
+        issued = QueueSequence.objects.filter(service=service, day=day).values_list("last_number", flat=True).first()
+        if (issued or 0) >= service.daily_quota:
+            return OpenState(
+                serving=True, issuing=False, reason=_("Kuota harian layanan ini sudah habis."), hours_today=hours_text
+            )
+    return OpenState(serving=True, issuing=True, hours_today=hours_text)

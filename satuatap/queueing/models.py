@@ -1,0 +1,148 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketStatus(models.TextChoices):
+    WAITING = "waiting", _("Menunggu")
+    CALLED = "called", _("Dipanggil")
+    SERVING = "serving", _("Sedang dilayani")
+    DONE = "done", _("Selesai")
+    NO_SHOW = "no_show", _("Tidak hadir")
+    CANCELLED = "cancelled", _("Dibatalkan")
+
+
+ACTIVE_STATUSES = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING)
+AT_COUNTER_STATUSES = (TicketStatus.CALLED, TicketStatus.SERVING)
+
+
+class TicketSource(models.TextChoices):
+    KIOSK = "kiosk", _("Anjungan")
+    OFFICER = "officer", _("Petugas")
+    BOOKING = "booking", _("Pemesanan daring")
+    API = "api", _("API")
+
+
+class TicketQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(status=TicketStatus.WAITING)
+
+    def on_day(self, mall, day):
+        return self.filter(mall=mall, day=day)
+
+
+class QueueSequence(models.Model):
+    """The last number issued for a service on a local service day.
+
+    Allocated by one ``INSERT .. ON CONFLICT DO UPDATE .. RETURNING`` inside
+    the issuing transaction, so a rolled-back issue leaves no visible gap.
+    """
+
+    service = models.ForeignKey("directory.Service", on_delete=models.CASCADE)
+    day = models.DateField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["service", "day"], name="one_sequence_per_queue_day")]
+
+
+class Ticket(models.Model):
+    mall = models.ForeignKey("directory.Mall", on_delete=models.PROTECT, related_name="tickets")
+    # The queue that issued the number; the number stays with the citizen on transfer.
+    issued_service = models.ForeignKey("directory.Service", on_delete=models.PROTECT, related_name="+")
+    # The queue the ticket waits in now.
+    service = models.ForeignKey(
+        "directory.Service", verbose_name=_("layanan"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    day = models.DateField(_("hari layanan"))
+    seq = models.PositiveIntegerField()
+    number = models.CharField(_("nomor"), max_length=12)
+    public_code = models.CharField(max_length=24, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=TicketStatus.choices, default=TicketStatus.WAITING)
+    priority_group = models.CharField(_("kelompok prioritas"), max_length=20, blank=True, default="")
+    source = models.CharField(max_length=10, choices=TicketSource.choices, default=TicketSource.KIOSK)
+    counter = models.ForeignKey(
+        "directory.Counter", null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    officer = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("diambil pada"))
+    # When it joined its current queue: the FIFO key (a transfer re-enqueues).
+    queued_at = models.DateTimeField()
+    called_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    recall_count = models.PositiveSmallIntegerField(default=0)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tiket antrean")
+        verbose_name_plural = _("tiket antrean")
+        constraints = [
+            models.UniqueConstraint(fields=["issued_service", "day", "seq"], name="ticket_number_unique_per_queue_day"),
+            # A counter holds at most one ticket at a time.
+            models.UniqueConstraint(
+                fields=["counter"], condition=Q(status__in=["called", "serving"]), name="one_active_ticket_per_counter"
+            ),
+        ]
+        indexes = [
+            # call_next: waiting tickets of a day in the counter's services, oldest first.
+            models.Index(fields=["service", "day", "status", "queued_at"], name="ticket_queue_idx"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_priority(self) -> bool:
+        return bool(self.priority_group)
+
+
+class TicketEvent(models.Model):
+    """Everything that happened to a ticket, who did it and why.
+
+    Calls and recalls are also what the display boards announce: a board
+    speaks events whose id is newer than the last one it has seen.
+    """
+
+    class Action(models.TextChoices):
+        ISSUED = "issued", _("Diambil")
+        CALLED = "called", _("Dipanggil")
+        RECALLED = "recalled", _("Dipanggil ulang")
+        STARTED = "started", _("Mulai dilayani")
+        FINISHED = "finished", _("Selesai")
+        NO_SHOW = "no_show", _("Tidak hadir")
+        CANCELLED = "cancelled", _("Dibatalkan")
+        TRANSFERRED = "transferred", _("Dialihkan")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    mall = models.ForeignKey("directory.Mall", on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=12, choices=Action.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    counter = models.ForeignKey("directory.Counter", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    zone = models.ForeignKey("directory.Zone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    from_service = models.ForeignKey(
+        "directory.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Why a call was out of first-come order (priority rule, officer's choice), or a recall's reason.
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [
+            # display snapshot: latest calls of a mall (and zone).
+            models.Index(fields=["mall", "action", "-id"], name="ticketevent_calls_idx"),
+        ]
+
+
+class LiveEvent(models.Model):
+    """Embedded mode (no Redis): a hint for the live process to relay.
+
+    Web and worker processes cannot reach the ASGI process's in-memory channel
+    layer, so they write a row; the ASGI process reads new rows and fans
+    them out. Old rows are pruned by the worker.
+    """
+
+    group = models.CharField(max_length=100)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)

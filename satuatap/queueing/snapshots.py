@@ -1,0 +1,148 @@
+"""Read-side state of queues for screens and the API (no writes here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from satuatap.directory.hours import open_state, service_day
+from satuatap.directory.models import Counter, Mall, Service, Zone
+from satuatap.queueing.models import Ticket, TicketEvent, TicketStatus
+
+DEFAULT_SERVICE_MINUTES = 6.0
+RECENT_SAMPLE = 20
+
+
+def recent_service_minutes(service: Service, day: dt.date) -> float:
+    """Median minutes from call to finish of the service's last finished tickets today."""
+    rows = (
+        Ticket.objects.filter(service=service, day=day, status=TicketStatus.DONE, called_at__isnull=False)
+        .order_by("-finished_at")
+        .values_list("called_at", "finished_at")[:RECENT_SAMPLE]
+    )
+    minutes = [(end - start).total_seconds() / 60 for start, end in rows if end and start]
+    return statistics.median(minutes) if minutes else DEFAULT_SERVICE_MINUTES
+
+
+def position(ticket: Ticket) -> int:
+    """How many waiting tickets of the same queue will be called before this one (FIFO with priority first)."""
+    if ticket.status != TicketStatus.WAITING:
+        return 0
+    same_queue = Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day, status=TicketStatus.WAITING)
+    earlier = Q(queued_at__lt=ticket.queued_at) | Q(queued_at=ticket.queued_at, id__lt=ticket.pk)
+    if ticket.priority_group:
+        return same_queue.filter(earlier).exclude(priority_group="").count()
+    return same_queue.filter(Q(earlier) | ~Q(priority_group="")).count()
+
+
+def estimated_wait_minutes(ticket: Ticket, ahead: int | None = None) -> int:
+    """Position x recent median service time / counters that serve this queue and are staffed."""
+    if ticket.status != TicketStatus.WAITING:
+        return 0
+    ahead = position(ticket) if ahead is None else ahead
+    counters = Counter.objects.filter(services=ticket.service_id, archived_at__isnull=True)
+    staffed = counters.filter(officer__isnull=False).count() or counters.count() or 1
+    per_ticket = recent_service_minutes(ticket.service, ticket.day)
+    return math.ceil((ahead + 1) * per_ticket / staffed)
+
+
+def ticket_snapshot(ticket: Ticket) -> dict:
+    ahead = position(ticket)
+    return {
+        "id": ticket.pk,
+        "public_code": ticket.public_code,
+        "number": ticket.number,
+        "service": ticket.service.code,
+        "service_name": ticket.service.name,
+        "agency": ticket.service.agency.name,
+        "status": ticket.status,
+        "status_label": str(ticket.get_status_display()),
+        "priority_group": ticket.priority_group or None,
+        "issued_at": ticket.issued_at.isoformat(),
+        "position": ahead,
+        "estimated_wait_minutes": estimated_wait_minutes(ticket, ahead),
+        "counter": ticket.counter.number if ticket.counter_id else None,
+        "counters": list(ticket.service.counters.filter(archived_at__isnull=True).values_list("number", flat=True)),
+    }
+
+
+def waiting_counts(mall: Mall, day: dt.date, services) -> dict[str, int]:
+    rows = (
+        Ticket.objects.filter(mall=mall, day=day, status=TicketStatus.WAITING, service__in=services)
+        .values("service__code")
+        .annotate(n=Count("id"))
+    )
+    return {row["service__code"]: row["n"] for row in rows}
+
+
+def display_snapshot(mall: Mall, zone: Zone | None = None, *, limit: int = 8, now: dt.datetime | None = None) -> dict:
+    """Last calls (and recalls) of a zone's counters today, and waiting counts of its services."""
+    now = now or timezone.now()
+    day = service_day(mall, now)
+    calls = TicketEvent.objects.filter(
+        mall=mall, action__in=[TicketEvent.Action.CALLED, TicketEvent.Action.RECALLED], ticket__day=day
+    )
+    services = Service.objects.filter(mall=mall, archived_at__isnull=True)
+    if zone is not None:
+        calls = calls.filter(zone=zone)
+        services = services.filter(agency__zone=zone)
+    rows = calls.select_related("ticket__service", "counter").order_by("-id")[:limit]
+    state = open_state(mall, now)
+    return {
+        "mall": mall.slug,
+        "zone": zone.code if zone else None,
+        "zone_name": zone.name if zone else mall.name,
+        "now": now.isoformat(),
+        "open": state.serving,
+        "reason": state.reason,
+        "called": [
+            {
+                "event_id": e.pk,
+                "number": e.ticket.number,
+                "counter": e.counter.number if e.counter else None,
+                "service": e.ticket.service.name,
+                "called_at": e.at.isoformat(),
+                "recall": e.action == TicketEvent.Action.RECALLED,
+            }
+            for e in rows
+        ],
+        "waiting": waiting_counts(mall, day, services),
+    }
+
+
+def console_snapshot(counter: Counter, now: dt.datetime | None = None) -> dict:
+    now = now or timezone.now()
+    mall = counter.mall
+    day = service_day(mall, now)
+    services = list(counter.services.filter(archived_at__isnull=True).order_by("name"))
+    current = (
+        Ticket.objects.filter(counter=counter, status__in=[TicketStatus.CALLED, TicketStatus.SERVING])
+        .select_related("service")
+        .first()
+    )
+    counts = waiting_counts(mall, day, services)
+    served_today = Ticket.objects.filter(counter=counter, day=day, status=TicketStatus.DONE).count()
+    state = open_state(mall, now, counter=counter)
+    return {
+        "counter": counter.number,
+        "agency": counter.agency.code,
+        "open": state.serving,
+        "reason": state.reason,
+        "current": None
+        if current is None
+        else {
+            "id": current.pk,
+            "number": current.number,
+            "service": current.service.name,
+            "status": current.status,
+            "status_label": str(current.get_status_display()),
+            "priority_group": current.priority_group or None,
+        },
+        "services": [{"code": s.code, "name": s.name, "waiting": counts.get(s.code, 0)} for s in services],
+        "waiting_total": sum(counts.values()),
+        "served_today": served_today,
+    }

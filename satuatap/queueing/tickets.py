@@ -1,0 +1,355 @@
+"""Every change to a ticket goes through this module.
+
+Each function owns its transaction, stamps who and when in a TicketEvent,
+and announces the change after commit. Views and the API call these; nothing
+else saves a Ticket.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.db import connection, transaction
+from django.db.models import Case, IntegerField, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satuatap.directory.hours import open_state, service_day
+from satuatap.directory.models import Counter, Service
+from satuatap.queueing import live
+from satuatap.queueing.errors import NotAllowed, QueueError
+from satuatap.queueing.models import (
+    AT_COUNTER_STATUSES,
+    Ticket,
+    TicketEvent,
+    TicketSource,
+    TicketStatus,
+)
+
+Action = TicketEvent.Action
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or timezone.now()
+
+
+def _next_sequence(service: Service, day: dt.date) -> int:
+    """Allocate the next number of a queue-day in one statement (both databases)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO queueing_queuesequence (service_id, day, last_number) VALUES (%s, %s, 1) "
+            "ON CONFLICT (service_id, day) DO UPDATE "
+            "SET last_number = queueing_queuesequence.last_number + 1 RETURNING last_number",
+            [service.pk, day.isoformat()],
+        )
+        return cursor.fetchone()[0]
+
+
+def format_number(prefix: str, seq: int) -> str:
+    return f"{prefix}{seq:03d}"
+
+
+def _announce(ticket: Ticket, event: TicketEvent, *extra_services: Service) -> None:
+    services = [ticket.service, *extra_services]
+    groups = {live.mall_group(ticket.mall_id)}
+    for service in services:
+        groups.add(live.service_group(service.pk))
+        groups.add(live.zone_group(service.agency.zone_id))
+    live.publish(sorted(groups), {"event": event.action, "event_id": event.pk, "ticket": ticket.pk})
+
+
+def _record(ticket: Ticket, action: str, at: dt.datetime, *, actor=None, counter=None, reason="", from_service=None):
+    zone_id = counter.agency.zone_id if counter is not None else ticket.service.agency.zone_id
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        mall_id=ticket.mall_id,
+        action=action,
+        at=at,
+        actor=actor if getattr(actor, "pk", None) else None,
+        counter=counter,
+        zone_id=zone_id,
+        from_service=from_service,
+        reason=reason,
+    )
+
+
+def issue_ticket(
+    service: Service,
+    *,
+    priority_group: str = "",
+    source: str = TicketSource.KIOSK,
+    actor=None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    now = _now(now)
+    mall = service.mall
+    priority_group = priority_group or ""
+    if priority_group and priority_group not in (mall.priority_groups or []):
+        raise QueueError("bad_priority_group", _("Kelompok prioritas tidak dikenal."), status=422)
+    state = open_state(mall, now, service=service, check_quota=False)
+    if not state.issuing:
+        raise QueueError("closed", state.reason)
+    day = service_day(mall, now)
+    with transaction.atomic():
+        seq = _next_sequence(service, day)
+        if service.daily_quota is not None and seq > service.daily_quota:
+            # Raising rolls the sequence back too: no number is lost.
+            raise QueueError("quota_reached", _("Kuota harian layanan ini sudah habis."))
+        ticket = Ticket.objects.create(
+            mall=mall,
+            issued_service=service,
+            service=service,
+            day=day,
+            seq=seq,
+            number=format_number(service.prefix, seq),
+            public_code=secrets.token_urlsafe(12),
+            priority_group=priority_group,
+            source=source,
+            issued_at=now,
+            queued_at=now,
+        )
+        event = _record(ticket, Action.ISSUED, now, actor=actor)
+        _announce(ticket, event)
+    return ticket
+
+
+def _signed_in_counter(counter: Counter, officer) -> None:
+    if counter.officer_id != officer.pk:
+        raise NotAllowed("not_signed_in", _("Anda tidak sedang bertugas di loket ini."))
+
+
+def _queue_order(prefer_priority: bool):
+    """Priority first (or regular first when the streak bound is reached), then first come."""
+    is_priority = Case(When(priority_group="", then=Value(0)), default=Value(1), output_field=IntegerField())
+    rank = Case(When(priority_group="", then=Value(1)), default=Value(0), output_field=IntegerField())
+    return (rank if prefer_priority else is_priority), "queued_at", "id"
+
+
+def call_next(counter: Counter, officer, *, now: dt.datetime | None = None) -> Ticket | None:
+    """Call the next eligible ticket to this counter; None when nobody waits.
+
+    One transaction picks and locks: the counter row is locked first (its
+    priority streak is read-modify-write), then the ticket with SKIP LOCKED on
+    PostgreSQL so two counters never wait on or take the same ticket. On
+    SQLite the transaction is IMMEDIATE, which serialises writers.
+    """
+    now = _now(now)
+    with transaction.atomic():
+        counter = Counter.objects.select_for_update().select_related("mall", "agency").get(pk=counter.pk)
+        _signed_in_counter(counter, officer)
+        mall = counter.mall
+        state = open_state(mall, now, counter=counter)
+        if not state.serving:
+            raise QueueError("closed", state.reason)
+        if Ticket.objects.filter(counter=counter, status__in=AT_COUNTER_STATUSES).exists():
+            raise QueueError("counter_busy", _("Selesaikan atau tandai tidak hadir tiket yang sedang dipanggil dulu."))
+        day = service_day(mall, now)
+        service_ids = list(counter.services.filter(archived_at__isnull=True).values_list("id", flat=True))
+        waiting = Ticket.objects.filter(mall=mall, day=day, status=TicketStatus.WAITING, service_id__in=service_ids)
+        streak_full = counter.priority_streak >= mall.max_priority_streak
+        ticket = (
+            waiting.select_for_update(skip_locked=True, of=("self",))
+            .order_by(*_queue_order(prefer_priority=not streak_full))
+            .first()
+        )
+        if ticket is None:
+            return None
+        reason = _call_reason(ticket, waiting, mall.max_priority_streak)
+        changed = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).update(
+            status=TicketStatus.CALLED, counter=counter, officer=officer, called_at=now
+        )
+        if changed != 1:  # cannot happen under the locks above; refuse rather than double-call
+            raise QueueError("conflict", _("Tiket sudah dipanggil loket lain. Coba lagi."))
+        counter.priority_streak = counter.priority_streak + 1 if ticket.priority_group else 0
+        counter.save(update_fields=["priority_streak"])
+        ticket.refresh_from_db()
+        event = _record(ticket, Action.CALLED, now, actor=officer, counter=counter, reason=reason)
+        _announce(ticket, event)
+    return ticket
+
+
+def _call_reason(ticket: Ticket, waiting, max_streak: int) -> str:
+    """Why this ticket went before an older one, if it did: the recorded rule."""
+    older = waiting.exclude(pk=ticket.pk).filter(queued_at__lt=ticket.queued_at)
+    if ticket.priority_group:
+        if older.filter(priority_group="").exists():
+            return f"priority:{ticket.priority_group}"
+    elif older.exclude(priority_group="").exists():
+        return f"priority_streak_bound:{max_streak}"
+    return ""
+
+
+def _transition(
+    ticket: Ticket,
+    officer,
+    *,
+    allowed_from: tuple[str, ...],
+    to: str,
+    action: str,
+    now: dt.datetime,
+    reason: str = "",
+    **fields,
+) -> Ticket:
+    """Compare-and-set a ticket held by the officer's counter from one status to another."""
+    with transaction.atomic():
+        current = (
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("counter", "service__agency")
+            .get(pk=ticket.pk)
+        )
+        counter = current.counter
+        if counter is None or counter.officer_id != officer.pk:
+            raise NotAllowed("not_your_ticket", _("Tiket ini tidak sedang dilayani di loket Anda."))
+        if current.status not in allowed_from:
+            raise QueueError(
+                "bad_state",
+                _("Tiket %(number)s berstatus %(status)s; tindakan ini tidak dapat dilakukan.")
+                % {"number": current.number, "status": current.get_status_display()},
+            )
+        changed = Ticket.objects.filter(pk=current.pk, status=current.status, counter=counter).update(
+            status=to, **fields
+        )
+        if changed != 1:
+            raise QueueError("conflict", _("Tiket berubah di tempat lain. Muat ulang."))
+        current.refresh_from_db()
+        event = _record(current, action, now, actor=officer, counter=counter, reason=reason)
+        _announce(current, event)
+    return current
+
+
+def recall(ticket: Ticket, officer, *, reason: str = "", now: dt.datetime | None = None) -> Ticket:
+    from django.db.models import F
+
+    now = _now(now)
+    return _transition(
+        ticket,
+        officer,
+        allowed_from=(TicketStatus.CALLED,),
+        to=TicketStatus.CALLED,
+        action=Action.RECALLED,
+        now=now,
+        reason=reason or "recall",
+        recall_count=F("recall_count") + 1,
+    )
+
+
+def start_service(ticket: Ticket, officer, *, now: dt.datetime | None = None) -> Ticket:
+    now = _now(now)
+    return _transition(
+        ticket,
+        officer,
+        allowed_from=(TicketStatus.CALLED,),
+        to=TicketStatus.SERVING,
+        action=Action.STARTED,
+        now=now,
+        started_at=now,
+    )
+
+
+def finish(ticket: Ticket, officer, *, now: dt.datetime | None = None) -> Ticket:
+    now = _now(now)
+    return _transition(
+        ticket,
+        officer,
+        allowed_from=(TicketStatus.SERVING, TicketStatus.CALLED),
+        to=TicketStatus.DONE,
+        action=Action.FINISHED,
+        now=now,
+        finished_at=now,
+    )
+
+
+def no_show(ticket: Ticket, officer, *, now: dt.datetime | None = None) -> Ticket:
+    now = _now(now)
+    return _transition(
+        ticket,
+        officer,
+        allowed_from=(TicketStatus.CALLED,),
+        to=TicketStatus.NO_SHOW,
+        action=Action.NO_SHOW,
+        now=now,
+        finished_at=now,
+    )
+
+
+def transfer(ticket: Ticket, officer, target: Service, *, now: dt.datetime | None = None) -> Ticket:
+    """Send the citizen to another service's queue; the number and history stay."""
+    now = _now(now)
+    if target.mall_id != ticket.mall_id or target.archived_at:
+        raise QueueError("bad_service", _("Layanan tujuan tidak ditemukan."), status=422)
+    if target.pk == ticket.service_id:
+        raise QueueError("same_service", _("Tiket sudah berada di antrean layanan ini."), status=422)
+    state = open_state(target.mall, now, service=target, check_quota=False)
+    if not state.serving:
+        raise QueueError("closed", state.reason)
+    source = ticket.service
+    with transaction.atomic():
+        current = Ticket.objects.select_for_update(of=("self",)).select_related("counter").get(pk=ticket.pk)
+        counter = current.counter
+        if counter is None or counter.officer_id != officer.pk:
+            raise NotAllowed("not_your_ticket", _("Tiket ini tidak sedang dilayani di loket Anda."))
+        if current.status not in AT_COUNTER_STATUSES:
+            raise QueueError("bad_state", _("Hanya tiket yang sedang dipanggil atau dilayani dapat dialihkan."))
+        Ticket.objects.filter(pk=current.pk, status=current.status).update(
+            status=TicketStatus.WAITING,
+            service=target,
+            counter=None,
+            officer=None,
+            called_at=None,
+            started_at=None,
+            queued_at=now,
+        )
+        current.refresh_from_db()
+        event = _record(
+            current,
+            Action.TRANSFERRED,
+            now,
+            actor=officer,
+            counter=counter,
+            from_service=source,
+            reason=f"to:{target.code}",
+        )
+        _announce(current, event, source)
+    return current
+
+
+def cancel(ticket: Ticket, *, actor=None, reason: str = "", now: dt.datetime | None = None) -> Ticket:
+    """The citizen (or an officer) withdraws a ticket that is still waiting."""
+    now = _now(now)
+    with transaction.atomic():
+        changed = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).update(
+            status=TicketStatus.CANCELLED, finished_at=now
+        )
+        if changed != 1:
+            raise QueueError("bad_state", _("Hanya tiket yang masih menunggu dapat dibatalkan."))
+        ticket.refresh_from_db()
+        event = _record(ticket, Action.CANCELLED, now, actor=actor, reason=reason)
+        _announce(ticket, event)
+    return ticket
+
+
+def sign_in(counter: Counter, officer) -> Counter:
+    """Bind an officer to a counter of their agency; one officer per counter and vice versa."""
+    if officer.agency_id != counter.agency_id:
+        raise NotAllowed("other_agency", _("Loket ini milik instansi lain."))
+    with transaction.atomic():
+        if Counter.objects.filter(officer=officer).exclude(pk=counter.pk).exists():
+            raise QueueError("officer_busy", _("Anda masih bertugas di loket lain. Keluar dari loket itu dulu."))
+        changed = Counter.objects.filter(pk=counter.pk, officer__isnull=True).update(officer=officer)
+        if changed != 1:
+            counter.refresh_from_db()
+            if counter.officer_id == officer.pk:
+                return counter
+            raise QueueError("counter_taken", _("Loket ini sedang dipakai petugas lain."))
+        counter.refresh_from_db()
+    return counter
+
+
+def sign_out(counter: Counter, officer) -> Counter:
+    with transaction.atomic():
+        changed = Counter.objects.filter(pk=counter.pk, officer=officer).update(officer=None)
+        if changed != 1:
+            raise NotAllowed("not_signed_in", _("Anda tidak sedang bertugas di loket ini."))
+        counter.refresh_from_db()
+    return counter

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from satuatap.api import api
+
+admin.site.site_header = "satuatap · Pengelolaan MPP"
+admin.site.site_title = "satuatap"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("", include("satuatap.accounts.urls")),
+    path("", include("satuatap.queueing.urls")),
+    path("", include("satuatap.directory.urls")),
+]
