@@ -1,5 +1,6 @@
 """Settings for satuatap. Everything that differs between machines comes from the environment."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -89,7 +90,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
     # Tests use a file, not shared-cache memory: threads in the concurrency
     # tests then see the same WAL locking as production processes do.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{env_str('PYTEST_XDIST_WORKER', 'main')}.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
