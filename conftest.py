@@ -14,3 +14,26 @@ def _fast_password_hashing():
 @pytest.fixture
 def world(db):
     return make_world()
+
+
+def require_service(name: str, reason: str):
+    """A missing service skips locally but fails in CI, where it must exist."""
+    import os
+
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{name} is required in CI: {reason}")
+    pytest.skip(f"{name} not available: {reason}")
+
+
+@pytest.fixture
+def redis_url():
+    import os
+
+    import redis
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as err:
+        require_service("Redis", str(err))
+    return url

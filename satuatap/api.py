@@ -1,5 +1,167 @@
-"""The JSON API v1 (see shared api-contract): one NinjaAPI, a router per app."""
+"""The JSON API v1 (see shared api-contract): one NinjaAPI, a router per app.
 
+Every 4xx answers ``{"detail": <message>, "code": <machine code>}``; a 422 adds
+``errors: [{field, message}]`` naming each bad field. That holds for ninja's
+own refusals too (401, 404 of an unknown path, 405, 429, bad JSON), which is
+why the default exception handlers are replaced here.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.http import Http404, HttpResponseNotAllowed
+from django.urls import re_path
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
-api = NinjaAPI(title="satuatap API", version="1", urls_namespace="api")
+from satuatap.apiauth import ApiError, invalid, invalid_fields
+from satuatap.queueing.errors import QueueError
+
+# Refusals of queueing.tickets that are about one field of the request.
+_FIELD_OF_CODE = {"bad_priority_group": "priority_group", "bad_service": "service", "same_service": "service"}
+
+
+def _error_body(code: str, message: str, errors: list[dict] | None = None) -> dict:
+    body = {"detail": message, "code": code}
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def _has_nul(request) -> bool:
+    if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+        return True
+    if request.method in ("POST", "PUT", "PATCH"):
+        body = request.body
+        return b"\x00" in body or b"\\u0000" in body
+    return False
+
+
+class SatuatapAPI(NinjaAPI):
+    def _get_urls(self):
+        urls = super()._get_urls()
+        for pattern in urls:
+            callback = getattr(pattern, "callback", None)
+            if callback is not None:
+                pattern.callback = self._guard(callback)
+        # Anything else under /api/v1/ is a JSON 404, not Django's HTML page.
+        urls.append(re_path(r"^.*$", self._unknown_path, name="unknown-path"))
+        return urls
+
+    def _guard(self, view):
+        """Refuse NUL characters before any query (PostgreSQL cannot take them); 405 as JSON."""
+
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if _has_nul(request):
+                return self.error(request, 400, "bad_characters", _("Permintaan berisi karakter yang tidak sah."))
+            try:
+                response = view(request, *args, **kwargs)
+            except Http404:  # ninja's API root view raises it
+                return self._unknown_path(request)
+            if isinstance(response, HttpResponseNotAllowed):
+                allowed = response["Allow"]
+                response = self.error(request, 405, "method_not_allowed", _("Metode HTTP ini tidak didukung."))
+                response["Allow"] = allowed
+            return response
+
+        return wrapper
+
+    def _unknown_path(self, request, *args, **kwargs):
+        return self.error(request, 404, "not_found", _("Alamat API tidak ditemukan."))
+
+    def error(self, request, status: int, code: str, message: str, errors: list[dict] | None = None):
+        return self.create_response(request, _error_body(code, message, errors), status=status)
+
+
+api = SatuatapAPI(
+    title="satuatap API",
+    version="1",
+    urls_namespace="api",
+    description="Direktori, antrean dan petugas Mal Pelayanan Publik. Lihat api-contract.",
+)
+
+_HTTP_CODES = {
+    401: ("unauthorized", lambda: _("Token tidak ada, tidak dikenal, atau sudah dicabut.")),
+    403: ("forbidden", lambda: _("Anda tidak boleh melakukan tindakan ini.")),
+    404: ("not_found", lambda: _("Tidak ditemukan.")),
+    429: ("rate_limited", lambda: _("Terlalu banyak permintaan. Coba lagi sebentar lagi.")),
+}
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    return api.error(request, exc.status, exc.code, exc.message, exc.errors)
+
+
+@api.exception_handler(QueueError)
+def _queue_error(request, exc: QueueError):
+    if exc.status == 422:  # about one field of the request: answer like any other 422
+        return _api_error(request, invalid(_FIELD_OF_CODE.get(exc.code, "__all__"), exc.message))
+    return api.error(request, exc.status, exc.code, exc.message)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.error(request, 404, "not_found", _("Tidak ditemukan."))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    if isinstance(exc, AuthenticationError):
+        code, message = _HTTP_CODES[401]
+    elif isinstance(exc, AuthorizationError):
+        code, message = _HTTP_CODES[403]
+    elif isinstance(exc, Throttled):
+        code, message = _HTTP_CODES[429]
+    else:
+        code, message = _HTTP_CODES.get(exc.status_code, ("error", lambda: str(exc)))
+    if exc.status_code == 400:  # ninja's "Cannot parse request body"
+        return api.error(request, 400, "malformed_body", _("Badan permintaan bukan JSON yang sah."))
+    return api.error(request, exc.status_code, code, message())
+
+
+def _field_name(loc) -> str:
+    """``("body", "payload", "service")`` -> ``service``; ``("query", "zone")`` -> ``zone``."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] == "body":
+        parts = parts[2:] if len(parts) > 2 else ["__body__"]
+    elif parts:
+        parts = parts[1:]
+    return ".".join(parts) or "__all__"
+
+
+def _field_message(error: dict) -> str:
+    kind = error.get("type", "")
+    if kind == "missing":
+        return _("Wajib diisi.")
+    if kind.startswith("string"):
+        return _("Harus berupa teks.")
+    if kind.startswith(("int", "float")):
+        return _("Harus berupa bilangan.")
+    if kind.startswith("bool"):
+        return _("Harus berupa true atau false.")
+    if kind.startswith(("model", "dict")):
+        return _("Harus berupa objek JSON.")
+    return _("Nilai tidak sah.")
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    errors = [{"field": _field_name(e.get("loc", ())), "message": _field_message(e)} for e in exc.errors]
+    return _api_error(request, invalid_fields(errors))
+
+
+def _register_routers() -> None:
+    from satuatap.accounts.api import router as staff_router
+    from satuatap.directory.api import router as directory_router
+    from satuatap.queueing.api import router as queue_router
+
+    api.add_router("/", directory_router)
+    api.add_router("/", staff_router)
+    api.add_router("/", queue_router)
+
+
+_register_routers()

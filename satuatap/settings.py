@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "satuatap.directory",
     "satuatap.queueing",
     "satuatap.audit",
+    "satuatap.reports",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +123,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "satuatap" / "static"]  # project-wide assets (base.css, live.js, screens)
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

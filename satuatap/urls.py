@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("satuatap.accounts.urls")),
     path("", include("satuatap.queueing.urls")),
     path("", include("satuatap.directory.urls")),
+    path("", include("satuatap.reports.urls")),
 ]

@@ -2,6 +2,7 @@ import hashlib
 import json
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
@@ -17,8 +18,8 @@ class AuditEntry(models.Model):
     hash = models.CharField(max_length=64)
 
     class Meta:
-        verbose_name = "audit entry"
-        verbose_name_plural = "audit log"
+        verbose_name = _("catatan audit")
+        verbose_name_plural = _("log audit")
 
     def compute_hash(self) -> str:
         body = json.dumps(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from satuatap.directory.hours import open_state, service_day
 from satuatap.directory.models import Counter, Mall, Service, Zone
 from satuatap.queueing.models import Ticket, TicketEvent, TicketStatus
+from satuatap.queueing.speech import utterance
 
 DEFAULT_SERVICE_MINUTES = 6.0
 RECENT_SAMPLE = 20
@@ -80,7 +81,11 @@ def waiting_counts(mall: Mall, day: dt.date, services) -> dict[str, int]:
 
 
 def display_snapshot(mall: Mall, zone: Zone | None = None, *, limit: int = 8, now: dt.datetime | None = None) -> dict:
-    """Last calls (and recalls) of a zone's counters today, and waiting counts of its services."""
+    """Last calls (and recalls) of a zone's counters today, and waiting counts of its services.
+
+    Each call carries the sentence the board speaks (``utterance``), so boards
+    need no pronunciation logic; a recall is its own event (its own ``event_id``).
+    """
     now = now or timezone.now()
     day = service_day(mall, now)
     calls = TicketEvent.objects.filter(
@@ -90,10 +95,14 @@ def display_snapshot(mall: Mall, zone: Zone | None = None, *, limit: int = 8, no
     if zone is not None:
         calls = calls.filter(zone=zone)
         services = services.filter(agency__zone=zone)
-    rows = calls.select_related("ticket__service", "counter").order_by("-id")[:limit]
+    rows = calls.select_related("ticket__service", "counter", "zone").order_by("-id")[:limit]
+    service_rows = list(services.order_by("agency__name", "name").values_list("code", "name"))
+    waiting = waiting_counts(mall, day, services)
     state = open_state(mall, now)
     return {
         "mall": mall.slug,
+        "mall_name": mall.name,
+        "timezone": mall.timezone,
         "zone": zone.code if zone else None,
         "zone_name": zone.name if zone else mall.name,
         "now": now.isoformat(),
@@ -105,12 +114,16 @@ def display_snapshot(mall: Mall, zone: Zone | None = None, *, limit: int = 8, no
                 "number": e.ticket.number,
                 "counter": e.counter.number if e.counter else None,
                 "service": e.ticket.service.name,
+                "service_code": e.ticket.service.code,
+                "zone": e.zone.code if e.zone else None,
                 "called_at": e.at.isoformat(),
                 "recall": e.action == TicketEvent.Action.RECALLED,
+                "utterance": utterance(e.ticket.number, e.counter.number) if e.counter else "",
             }
             for e in rows
         ],
-        "waiting": waiting_counts(mall, day, services),
+        "waiting": waiting,
+        "services": [{"code": code, "name": name, "waiting": waiting.get(code, 0)} for code, name in service_rows],
     }
 
 

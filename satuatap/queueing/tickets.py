@@ -348,6 +348,11 @@ def sign_in(counter: Counter, officer) -> Counter:
 
 def sign_out(counter: Counter, officer) -> Counter:
     with transaction.atomic():
+        if Ticket.objects.filter(counter=counter, status__in=AT_COUNTER_STATUSES).exists():
+            # Leaving now would strand the citizen at the counter with no one to finish the ticket.
+            raise QueueError(
+                "counter_busy", _("Selesaikan, alihkan, atau tandai tidak hadir tiket yang sedang dilayani dulu.")
+            )
         changed = Counter.objects.filter(pk=counter.pk, officer=officer).update(officer=None)
         if changed != 1:
             raise NotAllowed("not_signed_in", _("Anda tidak sedang bertugas di loket ini."))

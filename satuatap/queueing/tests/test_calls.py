@@ -115,3 +115,14 @@ def test_numbers_restart_at_the_malls_own_midnight(db):
     assert late.day == dt.date(2026, 3, 2)
     assert early.day == dt.date(2026, 3, 3)
     assert (late.number, early.number) == ("A001", "A001")
+
+
+def test_an_officer_cannot_leave_a_counter_that_holds_a_ticket(world):
+    officer = seat(world, 1)
+    ticket = tickets.issue_ticket(world.services["DUKCAPIL-KTP"])
+    tickets.call_next(world.counters[1], officer)
+    with pytest.raises(QueueError) as err:
+        tickets.sign_out(world.counters[1], officer)
+    assert err.value.code == "counter_busy"
+    tickets.finish(ticket, officer)
+    assert tickets.sign_out(world.counters[1], officer).officer_id is None

@@ -1,0 +1,47 @@
+# satuatap: the two commands.
+#   make demo   install, migrate (SQLite by default), load the demo MPP once, serve http://127.0.0.1:8000
+#   make test   install test needs, run the whole suite on SQLite and on PostgreSQL (+ Redis, Chromium)
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export LIVE_WS_PORT ?= 8001
+# With Redis every process shares the channel layer, so the live channel can run several workers.
+LIVE_WORKERS := $(if $(REDIS_URL),2,1)
+export LIVE_WORKERS
+
+.PHONY: demo test install install-test serve locale lint clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(VENV)/bin/pip install -q -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed locale
+install-test: $(VENV)/.installed-test locale
+
+locale: $(VENV)/.installed
+	$(PY) manage.py compile_locale
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+	@echo "Serving the demo MPP at http://127.0.0.1:8000 (live channel on port $(LIVE_WS_PORT)); Ctrl+C stops."
+	$(VENV)/bin/honcho start -f Procfile
+
+serve: install
+	$(VENV)/bin/honcho start -f Procfile
+
+test: install-test
+	bash scripts/test-all
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3*

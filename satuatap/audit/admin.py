@@ -1,0 +1,43 @@
+"""The audit log in the admin: read-only, the manager sees their mall's entries."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from satuatap.audit.models import AuditEntry
+from satuatap.directory.admin_base import limit_to_mall
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_name", "action_name", "subject_name"]
+    list_filter = ["action"]
+    search_fields = ["actor", "action", "subject"]
+    date_hierarchy = "at"
+    fields = ["at", "mall_id", "actor", "action", "subject", "data", "prev_hash", "hash"]
+    readonly_fields = fields
+
+    @admin.display(description=_("pelaku"), ordering="actor")
+    def actor_name(self, obj):
+        return obj.actor or "—"
+
+    @admin.display(description=_("tindakan"), ordering="action")
+    def action_name(self, obj):
+        return obj.action
+
+    @admin.display(description=_("subjek"))
+    def subject_name(self, obj):
+        return obj.subject
+
+    def get_queryset(self, request):
+        return limit_to_mall(request.user, super().get_queryset(request), "mall_id")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,145 @@
+"""Directory (public): malls, agencies, services, zones, counters.
+
+Read-only and public, so every endpoint carries the public rate limit.
+Archived master data is not listed.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from ninja import Router, Schema
+
+from satuatap.apiauth import PUBLIC_REFUSALS, get_mall, optional_bearer, public_throttle
+from satuatap.directory.hours import open_state
+from satuatap.directory.models import Agency, Closure, Counter, Mall, Service, Zone
+
+router = Router(tags=["Direktori"], auth=optional_bearer, throttle=public_throttle)
+
+
+class MallOut(Schema):
+    slug: str
+    name: str
+    city: str
+    timezone: str
+
+
+class AgencyOut(Schema):
+    code: str
+    name: str
+
+
+class ServiceOut(Schema):
+    code: str
+    name: str
+    agency: str
+    kind: str
+    requirements: str
+    procedure: str
+    duration: str
+    fee: str
+    product: str
+    complaint_channel: str
+    bookable: bool
+
+
+class ZoneOut(Schema):
+    code: str
+    name: str
+    building: str
+    agencies: list[str]
+
+
+class CounterOut(Schema):
+    number: int
+    building: str
+    zone: str
+    agency: str
+    services: list[str]
+    open: bool
+    reason: str
+
+
+@router.get("/malls", response={200: list[MallOut], **PUBLIC_REFUSALS}, summary="Daftar mal")
+def list_malls(request):
+    return list(Mall.objects.active().order_by("name"))
+
+
+@router.get("/malls/{mall}/agencies", response={200: list[AgencyOut], **PUBLIC_REFUSALS}, summary="Instansi di mal")
+def list_agencies(request, mall: str):
+    mall = get_mall(mall)
+    return list(Agency.objects.active().filter(mall=mall).order_by("name").values("code", "name"))
+
+
+@router.get(
+    "/malls/{mall}/services", response={200: list[ServiceOut], **PUBLIC_REFUSALS}, summary="Layanan dan standarnya"
+)
+def list_services(request, mall: str):
+    mall = get_mall(mall)
+    services = Service.objects.active().filter(mall=mall).select_related("agency").order_by("agency__name", "name")
+    return [
+        {
+            "code": s.code,
+            "name": s.name,
+            "agency": s.agency.code,
+            "kind": s.kind,
+            "requirements": s.requirements,
+            "procedure": s.procedure,
+            "duration": s.duration,
+            "fee": s.fee,
+            "product": s.product,
+            "complaint_channel": s.complaint_channel,
+            "bookable": s.bookable,
+        }
+        for s in services
+    ]
+
+
+@router.get("/malls/{mall}/zones", response={200: list[ZoneOut], **PUBLIC_REFUSALS}, summary="Zona (papan tampilan)")
+def list_zones(request, mall: str):
+    mall = get_mall(mall)
+    agencies = Prefetch("agencies", queryset=Agency.objects.active().order_by("code"))
+    zones = Zone.objects.active().filter(mall=mall).select_related("building").prefetch_related(agencies)
+    return [
+        {"code": z.code, "name": z.name, "building": z.building.code, "agencies": [a.code for a in z.agencies.all()]}
+        for z in zones
+    ]
+
+
+@router.get(
+    "/malls/{mall}/counters", response={200: list[CounterOut], **PUBLIC_REFUSALS}, summary="Loket dan status buka"
+)
+def list_counters(request, mall: str):
+    mall = get_mall(mall, with_hours=True)
+    now = timezone.now()
+    services = Prefetch("services", queryset=Service.objects.active().order_by("code"))
+    counters = (
+        Counter.objects.active()
+        .filter(mall=mall)
+        .select_related("building", "agency__zone")
+        .prefetch_related(services)
+        .order_by("number")
+    )
+    # A counter without a closure of its own is exactly as open as the mall:
+    # ask open_state once for the mall, and once more per counter that has one.
+    mall_state = open_state(mall, now)
+    with_closures = set(
+        Closure.objects.filter(mall=mall, counter__isnull=False, lifted_at__isnull=True).values_list(
+            "counter_id", flat=True
+        )
+    )
+    rows = []
+    for c in counters:
+        state = open_state(mall, now, counter=c) if c.pk in with_closures else mall_state
+        rows.append(
+            {
+                "number": c.number,
+                "building": c.building.code,
+                "zone": c.agency.zone.code,
+                "agency": c.agency.code,
+                "services": [s.code for s in c.services.all()],
+                "open": state.serving,
+                "reason": state.reason,
+            }
+        )
+    return rows

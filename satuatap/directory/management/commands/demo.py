@@ -1,0 +1,180 @@
+"""Build the demo mall: MPP Kota Pekanbaru with 33 agencies, 191 services, 266 counters.
+
+Demo only: the password is shared and printed, fees are plausible, not official.
+Idempotent: if the mall exists, nothing changes.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import Q
+from simple_history.utils import bulk_create_with_history
+
+from satuatap.accounts.models import Role, User
+from satuatap.accounts.tokens import issue_token
+from satuatap.audit.log import record
+from satuatap.directory import demo_catalogue as cat
+from satuatap.directory.demo_services import services as service_specs
+from satuatap.directory.models import Agency, Building, Counter, Mall, OpeningHours, Service, Zone
+
+SIGN_IN_URL = "http://127.0.0.1:8000/device/?token="
+
+
+def manager_permissions():
+    """Everything in the directory, device tokens and users; read-only views of tickets and the audit log."""
+    return Permission.objects.filter(
+        Q(content_type__app_label="directory")
+        | Q(content_type__app_label="accounts", content_type__model__in=["apitoken", "user"])
+        | Q(content_type__app_label__in=["queueing", "audit"], codename__startswith="view_")
+    )
+
+
+class Command(BaseCommand):
+    help = "Build the demo mall MPP Kota Pekanbaru (demo only; does nothing if it exists)."
+
+    def handle(self, *args, **options):
+        if Mall.objects.filter(slug=cat.MALL["slug"]).exists():
+            self.stdout.write(f"Mall '{cat.MALL['slug']}' already exists; nothing changed.")
+            return
+        with transaction.atomic():
+            mall = build_mall()
+            build_users(mall)
+            tokens = issue_device_tokens(mall)
+            record("demo.created", mall_id=mall.pk, subject=mall.slug, data={"demo": True})
+        self.report(mall, tokens)
+
+    def report(self, mall: Mall, tokens: list[tuple[str, str]]) -> None:
+        out = self.stdout.write
+        out(self.style.SUCCESS(f"{mall.name} built (DEMO ONLY, not real data)."))
+        out(
+            f"  {mall.agencies.count()} agencies, {mall.services.count()} services, "
+            f"{mall.counters.count()} counters, {User.objects.filter(mall=mall).count()} users"
+        )
+        out(f"  Demo password for every account: {settings.DEMO_PASSWORD}")
+        out("  manager (admin at /admin/), kiosk, display, spv_<agency code lower>, petugas1..petugas266")
+        out(f"  Mall page: http://127.0.0.1:8000/m/{mall.slug}/")
+        out("  Device tokens (shown once; sign a device in by opening its link):")
+        for label, raw in tokens:
+            out(f"    {label}: {SIGN_IN_URL}{raw}")
+
+
+def build_mall() -> Mall:
+    mall = Mall.objects.create(**cat.MALL)
+    for weekday, (opens, closes, break_start, break_end) in cat.HOURS.items():
+        OpeningHours.objects.create(
+            mall=mall, weekday=weekday, opens=opens, closes=closes, break_start=break_start, break_end=break_end
+        )
+    buildings = {
+        code: Building.objects.create(mall=mall, code=code, name=name, address=address)
+        for code, name, address in cat.BUILDINGS
+    }
+    zones = {
+        code: Zone.objects.create(mall=mall, building=buildings[building], code=code, name=name)
+        for code, name, building in cat.ZONES
+    }
+    agencies = bulk_create_with_history(
+        [Agency(mall=mall, code=a.code, name=a.name, kind=a.kind, zone=zones[a.zone]) for a in cat.AGENCIES], Agency
+    )
+    by_code = {a.code: a for a in agencies}
+    specs = {a.code: a for a in cat.AGENCIES}
+    letters = {code: iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for code in by_code}
+    services = []
+    for s in service_specs():
+        agency = specs[s.agency]
+        services.append(
+            Service(
+                mall=mall,
+                agency=by_code[s.agency],
+                code=s.code,
+                name=s.name,
+                kind=s.kind,
+                requirements=s.requirements.replace("; ", "\n"),
+                procedure=cat.procedure_for(agency, s.product),
+                duration=s.duration,
+                fee=s.fee,
+                product=s.product,
+                complaint_channel=cat.complaint_channel_for(agency),
+                prefix=s.prefix or agency.prefix_base + next(letters[s.agency]),
+                daily_quota=cat.QUOTAS.get(s.code),
+                bookable=s.code in cat.BOOKABLE,
+            )
+        )
+    services = bulk_create_with_history(services, Service)
+    build_counters(mall, by_code, services, buildings)
+    return mall
+
+
+def build_counters(mall, agencies, services, buildings) -> None:
+    """Counters 1..266: Disdukcapil first in its own building, then the others zone by zone."""
+    service_codes = {}
+    for s in services:
+        service_codes.setdefault(s.agency_id, []).append(s.code)
+    service_ids = {s.code: s.pk for s in services}
+    counters, desks = [], []
+    number = 0
+    zone_building = {code: building for code, _, building in cat.ZONES}
+    for spec in sorted(cat.AGENCIES, key=lambda a: a.zone):
+        agency = agencies[spec.code]
+        for desk in cat.counter_desks(service_codes[agency.pk], spec.counters):
+            number += 1
+            building = buildings[zone_building[spec.zone]]
+            counters.append(Counter(mall=mall, building=building, agency=agency, number=number))
+            desks.append(desk)
+    counters = bulk_create_with_history(counters, Counter)
+    through = Counter.services.through
+    through.objects.bulk_create(
+        [
+            through(counter_id=counter.pk, service_id=service_ids[code])
+            for counter, desk in zip(counters, desks, strict=True)
+            for code in desk
+        ]
+    )
+
+
+def build_users(mall: Mall) -> None:
+    """Hash the demo password once: ~300 accounts share it."""
+    password = make_password(settings.DEMO_PASSWORD)
+    agencies = {a.code: a for a in mall.agencies.all()}
+
+    def user(username, role, agency=None, first_name="", **extra):
+        return User(
+            username=username,
+            password=password,
+            role=role,
+            mall=mall,
+            agency=agency,
+            first_name=first_name or username,
+            **extra,
+        )
+
+    people = [
+        user("manager", Role.MANAGER, first_name="Pengelola MPP", is_staff=True),
+        user("kiosk", Role.KIOSK, first_name="Anjungan"),
+        user("display", Role.DISPLAY, first_name="Papan panggilan"),
+    ]
+    people += [
+        user(f"spv_{code.lower()}", Role.SUPERVISOR, agency, first_name=f"Supervisor {code}")
+        for code, agency in agencies.items()
+    ]
+    people += [
+        user(f"petugas{c.number}", Role.OFFICER, agencies[c.agency.code], first_name=f"Petugas loket {c.number}")
+        for c in mall.counters.select_related("agency").order_by("number")
+    ]
+    User.objects.bulk_create(people)
+    User.objects.get(mall=mall, username="manager").user_permissions.set(manager_permissions())
+
+
+def issue_device_tokens(mall: Mall) -> list[tuple[str, str]]:
+    kiosk = User.objects.get(username="kiosk")
+    display = User.objects.get(username="display")
+    tokens = []
+    _, raw = issue_token(kiosk, label="Anjungan lobi")
+    tokens.append(("kiosk", raw))
+    for zone in mall.zones.order_by("code"):
+        _, raw = issue_token(display, label=f"Papan {zone.name}", zone=zone)
+        tokens.append((f"display zone {zone.code}", raw))
+    return tokens

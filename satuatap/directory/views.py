@@ -1,0 +1,108 @@
+"""Public pages of a mall: what it offers, where, when, and each service's published standard."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from satuatap.directory.hours import describe_hours, open_state, service_day
+from satuatap.directory.models import Agency, Closure, Counter, Mall, OpeningHours, Service, Zone
+from satuatap.queueing.snapshots import waiting_counts
+
+FREE = "Gratis / Rp 0"
+_FREE_SPELLINGS = {"", "0", "rp 0", "rp0", "rp 0,-", "gratis", "gratis / rp 0", "gratis/rp 0"}
+
+
+def published_fee(fee: str) -> str:
+    """A free service says so explicitly (PermenPANRB 15/2014): "Gratis / Rp 0"."""
+    return FREE if (fee or "").strip().lower() in _FREE_SPELLINGS else fee
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]
+
+
+def _get_mall(slug: str) -> Mall:
+    return get_object_or_404(Mall.objects.active().prefetch_related("hours"), slug=slug)
+
+
+def _week(mall: Mall) -> list[tuple[str, str]]:
+    hours = {h.weekday: h for h in mall.hours.all()}
+    return [(label, describe_hours(hours.get(day))) for day, label in OpeningHours.Weekday.choices]
+
+
+def mall_home(request, mall: str):
+    mall = _get_mall(mall)
+    state = open_state(mall)
+    services = Service.objects.active().order_by("name")
+    agencies = (
+        Agency.objects.active()
+        .filter(mall=mall)
+        .order_by("name")
+        .prefetch_related(Prefetch("services", queryset=services, to_attr="live_services"))
+    )
+    zones = list(
+        Zone.objects.active()
+        .filter(mall=mall)
+        .select_related("building")
+        .prefetch_related(Prefetch("agencies", queryset=agencies, to_attr="live_agencies"))
+    )
+    # open_state is the one answer; it only differs from the mall's for services under a closure.
+    paused = {}
+    if state.serving:
+        closed_ids = set(
+            Closure.objects.filter(mall=mall, lifted_at__isnull=True, service__isnull=False).values_list(
+                "service_id", flat=True
+            )
+        )
+        for zone in zones:
+            for agency in zone.live_agencies:
+                for service in agency.live_services:
+                    if service.pk in closed_ids:
+                        own = open_state(mall, service=service, check_quota=False)
+                        if not own.serving:
+                            paused[service.pk] = own.reason
+    for zone in zones:
+        for agency in zone.live_agencies:
+            for service in agency.live_services:
+                service.paused_reason = paused.get(service.pk, "")
+                service.published_fee = published_fee(service.fee)
+    return render(
+        request,
+        "directory/mall_home.html",
+        {"mall": mall, "state": state, "zones": zones, "week": _week(mall)},
+    )
+
+
+def service_standard(request, mall: str, code: str):
+    mall = _get_mall(mall)
+    service = get_object_or_404(
+        Service.objects.active().select_related("agency__zone__building"),
+        mall=mall,
+        code=code,
+        agency__archived_at__isnull=True,
+    )
+    state = open_state(mall, service=service)
+    counters = Counter.objects.active().filter(services=service).select_related("building").order_by("number")
+    waiting = waiting_counts(mall, service_day(mall), [service]).get(service.code, 0)
+    components = [
+        (_("Persyaratan"), _lines(service.requirements), True),
+        (_("Sistem, mekanisme dan prosedur"), _lines(service.procedure), True),
+        (_("Jangka waktu penyelesaian"), [service.duration or _("Belum dicantumkan")], False),
+        (_("Biaya/tarif"), [published_fee(service.fee)], False),
+        (_("Produk pelayanan"), [service.product or _("Belum dicantumkan")], False),
+        (_("Penanganan pengaduan, saran dan masukan"), _lines(service.complaint_channel.replace("; ", "\n")), True),
+    ]
+    return render(
+        request,
+        "directory/service_standard.html",
+        {
+            "mall": mall,
+            "service": service,
+            "state": state,
+            "components": components,
+            "counters": counters,
+            "waiting": waiting,
+        },
+    )

@@ -1,0 +1,281 @@
+"""Queue: issue tickets, call and serve them, follow them, show them.
+
+Thin on purpose: parse, check the role and tenancy (``accounts.scoping``),
+call ``queueing.tickets`` (the only writer) or ``queueing.snapshots`` (the
+read side), answer. Issue and call-next are the busiest endpoints: they read
+only what the answer needs (the mall comes with the counter or with its
+opening hours, the service's code from the ticket already loaded).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+
+from satuatap.accounts.models import ApiToken, Role
+from satuatap.accounts.scoping import scope
+from satuatap.apiauth import (
+    PUBLIC_REFUSALS,
+    ApiError,
+    Error,
+    ValidationErrorOut,
+    bearer,
+    forbidden,
+    get_mall,
+    invalid,
+    not_found,
+    optional_bearer,
+    public_throttle,
+    require_own_mall,
+    require_role,
+)
+from satuatap.directory.hours import mall_tz
+from satuatap.directory.models import Counter, Mall, Service, Zone
+from satuatap.queueing import snapshots, tickets
+from satuatap.queueing.models import Ticket, TicketSource
+
+router = Router(tags=["Antrean"], auth=bearer)
+
+ISSUING_ROLES = (Role.KIOSK, Role.OFFICER, Role.SUPERVISOR, Role.MANAGER, Role.SYSTEM)
+SOURCE_OF_ROLE = {Role.KIOSK: TicketSource.KIOSK, Role.SYSTEM: TicketSource.API}
+
+
+class IssueIn(Schema):
+    service: str = Field(min_length=1, max_length=40, description="Kode layanan, mis. DUKCAPIL-KTP")
+    priority_group: str | None = Field(None, max_length=20, description="Salah satu kelompok prioritas mal, atau null")
+
+
+class TransferIn(Schema):
+    service: str = Field(min_length=1, max_length=40, description="Kode layanan tujuan")
+
+
+class TicketOut(Schema):
+    id: int
+    public_code: str
+    number: str
+    service: str
+    status: str
+    priority_group: str | None
+    issued_at: dt.datetime
+    called_at: dt.datetime | None
+    counter: int | None
+    position: int
+    estimated_wait_minutes: int
+
+
+class TicketStatusOut(TicketOut):
+    mall: str
+    service_name: str
+    agency: str
+    status_label: str
+    counters: list[int]
+
+
+class CallOut(Schema):
+    event_id: int
+    number: str
+    counter: int | None
+    service: str
+    called_at: dt.datetime
+    recall: bool
+
+
+class DisplayOut(Schema):
+    mall: str
+    zone: str | None
+    zone_name: str
+    now: dt.datetime
+    open: bool
+    reason: str
+    called: list[CallOut]
+    waiting: dict[str, int]
+
+
+REFUSALS = {401: Error, 403: Error, 404: Error, 409: Error, 422: ValidationErrorOut}
+PUBLIC = {"auth": optional_bearer, "throttle": public_throttle}
+
+
+def _local(value, mall: Mall):
+    """An aware datetime (or its ISO text) in the mall's own zone; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.astimezone(mall_tz(mall))
+
+
+def ticket_out(ticket: Ticket, mall: Mall, counter: Counter | None = None) -> dict:
+    """The API's ticket; ``counter`` is the one the caller already holds (saves a query)."""
+    ahead = snapshots.position(ticket)
+    if ticket.counter_id is None:
+        counter_number = None
+    elif counter is not None and counter.pk == ticket.counter_id:
+        counter_number = counter.number
+    else:
+        counter_number = ticket.counter.number
+    return {
+        "id": ticket.pk,
+        "public_code": ticket.public_code,
+        "number": ticket.number,
+        "service": ticket.service.code,
+        "status": ticket.status,
+        "priority_group": ticket.priority_group or None,
+        "issued_at": _local(ticket.issued_at, mall),
+        "called_at": _local(ticket.called_at, mall),
+        "counter": counter_number,
+        "position": ahead,
+        "estimated_wait_minutes": snapshots.estimated_wait_minutes(ticket, ahead),
+    }
+
+
+def _missing(mall_slug: str, code: str, message: str) -> ApiError:
+    """404 for a lookup joined through the mall: say which of the two is unknown (error path only)."""
+    get_mall(mall_slug)
+    return not_found(code, message)
+
+
+@router.post("/malls/{mall}/tickets", response={201: TicketOut, **REFUSALS}, summary="Ambil nomor antrean")
+def issue(request, mall: str, payload: IssueIn):
+    """A kiosk of the mall issues for any service; agency staff for their agency's services."""
+    user = require_role(request, *ISSUING_ROLES)
+    mall = get_mall(mall, with_hours=True)
+    require_own_mall(user, mall)
+    group = payload.priority_group or ""
+    if group and group not in (mall.priority_groups or []):
+        raise invalid("priority_group", _("Kelompok prioritas tidak dikenal."))
+    services = Service.objects.active().filter(mall=mall, code=payload.service)
+    if user.role != Role.KIOSK:
+        services = scope(user, services)
+    service = services.select_related("agency").first()
+    if service is None:
+        raise not_found("service_not_found", _("Layanan tidak ditemukan."))
+    service.mall = mall  # opening hours already prefetched
+    source = SOURCE_OF_ROLE.get(user.role, TicketSource.OFFICER)
+    ticket = tickets.issue_ticket(service, priority_group=group, source=source, actor=user)
+    return Status(201, ticket_out(ticket, mall))
+
+
+@router.get(
+    "/tickets/{public_code}", response={200: TicketStatusOut, **PUBLIC_REFUSALS}, summary="Status tiket", **PUBLIC
+)
+def ticket_status(request, public_code: str):
+    ticket = Ticket.objects.select_related("mall", "service__agency", "counter").filter(public_code=public_code).first()
+    if ticket is None:
+        raise not_found("ticket_not_found", _("Tiket tidak ditemukan."))
+    data = snapshots.ticket_snapshot(ticket)
+    data["mall"] = ticket.mall.slug
+    data["issued_at"] = _local(ticket.issued_at, ticket.mall)
+    data["called_at"] = _local(ticket.called_at, ticket.mall)
+    return data
+
+
+def _my_counter(request, mall_slug: str, number: int):
+    user = require_role(request, Role.OFFICER)
+    counter = (
+        scope(user, Counter.objects.active()).filter(mall__slug=mall_slug, number=number).select_related("mall").first()
+    )
+    if counter is None:
+        raise _missing(mall_slug, "counter_not_found", _("Loket tidak ditemukan."))
+    return user, counter
+
+
+@router.post(
+    "/malls/{mall}/counters/{number}/call-next",
+    response={200: TicketOut, 204: None, **REFUSALS},
+    summary="Panggil antrean berikutnya",
+)
+def call_next(request, mall: str, number: int):
+    """200 with the called ticket, 204 when nobody waits. Only the officer signed in at the counter."""
+    user, counter = _my_counter(request, mall, number)
+    ticket = tickets.call_next(counter, user)
+    if ticket is None:
+        return Status(204, None)
+    return ticket_out(ticket, counter.mall, counter)
+
+
+def _held_ticket(request, mall_slug: str, ticket_id: int) -> tuple:
+    """The officer and a ticket of their agency (another agency's is 404, not 403)."""
+    user = require_role(request, Role.OFFICER)
+    ticket = (
+        scope(user, Ticket.objects.all())
+        .filter(mall__slug=mall_slug, pk=ticket_id)
+        .select_related("mall", "counter")
+        .first()
+    )
+    if ticket is None:
+        raise _missing(mall_slug, "ticket_not_found", _("Tiket tidak ditemukan."))
+    return user, ticket
+
+
+def _acted(ticket: Ticket, before: Ticket) -> dict:
+    return ticket_out(ticket, before.mall, before.counter)
+
+
+@router.post("/malls/{mall}/tickets/{id}/recall", response={200: TicketOut, **REFUSALS}, summary="Panggil ulang")
+def recall(request, mall: str, id: int):
+    user, ticket = _held_ticket(request, mall, id)
+    return _acted(tickets.recall(ticket, user), ticket)
+
+
+@router.post("/malls/{mall}/tickets/{id}/start", response={200: TicketOut, **REFUSALS}, summary="Mulai melayani")
+def start(request, mall: str, id: int):
+    user, ticket = _held_ticket(request, mall, id)
+    return _acted(tickets.start_service(ticket, user), ticket)
+
+
+@router.post("/malls/{mall}/tickets/{id}/finish", response={200: TicketOut, **REFUSALS}, summary="Selesai")
+def finish(request, mall: str, id: int):
+    user, ticket = _held_ticket(request, mall, id)
+    return _acted(tickets.finish(ticket, user), ticket)
+
+
+@router.post("/malls/{mall}/tickets/{id}/no-show", response={200: TicketOut, **REFUSALS}, summary="Tidak hadir")
+def no_show(request, mall: str, id: int):
+    user, ticket = _held_ticket(request, mall, id)
+    return _acted(tickets.no_show(ticket, user), ticket)
+
+
+@router.post("/malls/{mall}/tickets/{id}/transfer", response={200: TicketOut, **REFUSALS}, summary="Alihkan")
+def transfer(request, mall: str, id: int, payload: TransferIn):
+    """Into another service's queue (any agency of the mall); the number stays with the citizen."""
+    user, ticket = _held_ticket(request, mall, id)
+    target = (
+        Service.objects.active()
+        .filter(mall_id=ticket.mall_id, code=payload.service)
+        .select_related("mall", "agency")
+        .first()
+    )
+    if target is None:
+        raise not_found("service_not_found", _("Layanan tujuan tidak ditemukan."))
+    return _acted(tickets.transfer(ticket, user, target), ticket)
+
+
+@router.get(
+    "/malls/{mall}/display",
+    response={200: DisplayOut, 403: Error, **PUBLIC_REFUSALS},
+    summary="Papan tampilan",
+    **PUBLIC,
+)
+def display(request, mall: str, zone: str | None = None):
+    """Public. A display board's token reads its own zone only (and defaults to it)."""
+    mall = get_mall(mall, with_hours=True)
+    token = request.auth
+    if isinstance(token, ApiToken) and token.user.role == Role.DISPLAY:
+        require_own_mall(token.user, mall)
+        if token.zone_id is not None:
+            if zone is None:
+                zone = token.zone.code
+            elif zone != token.zone.code:
+                raise forbidden("other_zone", _("Papan ini hanya boleh menampilkan zonanya sendiri."))
+    zone_obj = None
+    if zone is not None:
+        zone_obj = Zone.objects.active().filter(mall=mall, code=zone).first()
+        if zone_obj is None:
+            raise not_found("zone_not_found", _("Zona tidak ditemukan."))
+    snap = snapshots.display_snapshot(mall, zone_obj)
+    snap["now"] = _local(snap["now"], mall)
+    for call in snap["called"]:
+        call["called_at"] = _local(call["called_at"], mall)
+    return snap

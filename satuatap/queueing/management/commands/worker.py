@@ -1,0 +1,44 @@
+"""The background worker: periodic housekeeping that never runs inside a request.
+
+Today it prunes relayed live hints; later issues add the notification outbox
+and the no-show sweep here, each as one idempotent step per tick.
+"""
+
+import logging
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+
+from satuatap.queueing.housekeeping import prune_live_events
+
+log = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = "Run background work (housekeeping, later notifications) until stopped."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=5.0, help="seconds between ticks")
+        parser.add_argument("--once", action="store_true", help="run one tick and exit")
+
+    def handle(self, *args, interval: float, once: bool, **options):
+        stopping = False
+
+        def stop(*_):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        while True:
+            try:
+                pruned = prune_live_events()
+                if pruned:
+                    log.info("pruned %s live events", pruned)
+            except Exception:  # one failed tick must not stop the worker
+                log.exception("worker tick failed")
+            if once or stopping:
+                break
+            time.sleep(interval)
+        self.stdout.write("worker stopped")

@@ -1,0 +1,159 @@
+"""The kiosk in the hall: pick an agency, pick a service, take (and print) a number."""
+
+from __future__ import annotations
+
+import qrcode
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from qrcode.image.svg import SvgPathImage
+
+from satuatap.accounts.models import Role
+from satuatap.directory.hours import local_now, open_state
+from satuatap.directory.models import Agency, Mall, Service
+from satuatap.queueing import snapshots, tickets
+from satuatap.queueing.errors import QueueError
+from satuatap.queueing.models import Ticket, TicketSource
+
+PRIORITY_LABELS = {
+    "lansia": gettext_lazy("Lansia (60+)"),
+    "disabilitas": gettext_lazy("Penyandang disabilitas"),
+    "ibu_hamil": gettext_lazy("Ibu hamil"),
+    "anak": gettext_lazy("Anak"),
+}
+# The printed ticket goes back to the start screen after this many seconds.
+KIOSK_RETURN_SECONDS = 20
+
+
+def priority_label(code: str) -> str:
+    return str(PRIORITY_LABELS.get(code, code.replace("_", " ").capitalize()))
+
+
+def may_use_kiosk(user, mall: Mall) -> bool:
+    """A kiosk device of this mall, the mall's manager, or a superuser."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return user.role in (Role.KIOSK, Role.MANAGER) and user.mall_id == mall.pk
+
+
+def _kiosk_mall(request, slug: str) -> Mall | None:
+    """The mall if this session may run its kiosk, else None (caller redirects to device sign-in)."""
+    mall = get_object_or_404(Mall.objects.active().prefetch_related("hours"), slug=slug)
+    return mall if may_use_kiosk(request.user, mall) else None
+
+
+def _to_device_sign_in():
+    return redirect("device_sign_in")
+
+
+def _services_with_state(mall: Mall, services):
+    return [(service, open_state(mall, service=service)) for service in services]
+
+
+def kiosk_home(request, mall):
+    mall = _kiosk_mall(request, mall)
+    if mall is None:
+        return _to_device_sign_in()
+    services = Service.objects.active().filter(mall=mall).select_related("agency")
+    by_agency: dict[int, list] = {}
+    for service, state in _services_with_state(mall, services):
+        by_agency.setdefault(service.agency_id, []).append(state)
+    agencies = Agency.objects.active().filter(mall=mall, pk__in=by_agency.keys()).select_related("zone")
+    tiles = []
+    for agency in agencies:
+        states = by_agency[agency.pk]
+        issuing = [s for s in states if s.issuing]
+        tiles.append(
+            {
+                "agency": agency,
+                "open": bool(issuing),
+                "services_open": len(issuing),
+                "services_total": len(states),
+                "reason": "" if issuing else states[0].reason,
+            }
+        )
+    mall_state = open_state(mall)
+    return render(request, "queueing/kiosk.html", {"mall": mall, "tiles": tiles, "mall_state": mall_state})
+
+
+def kiosk_agency(request, mall, agency_code):
+    mall = _kiosk_mall(request, mall)
+    if mall is None:
+        return _to_device_sign_in()
+    agency = get_object_or_404(Agency.objects.active().select_related("zone"), mall=mall, code=agency_code)
+    services = Service.objects.active().filter(agency=agency).prefetch_related("counters")
+    rows = [
+        {
+            "service": service,
+            "state": state,
+            "counters": [c.number for c in service.counters.all() if not c.archived_at],
+        }
+        for service, state in _services_with_state(mall, services)
+    ]
+    groups = [(code, priority_label(code)) for code in (mall.priority_groups or [])]
+    return render(
+        request,
+        "queueing/kiosk_agency.html",
+        {"mall": mall, "agency": agency, "rows": rows, "priority_groups": groups},
+    )
+
+
+@require_POST
+def kiosk_issue(request, mall):
+    mall = _kiosk_mall(request, mall)
+    if mall is None:
+        return _to_device_sign_in()
+    code = request.POST.get("service", "").strip()
+    service = Service.objects.active().filter(mall=mall, code=code).select_related("agency", "mall").first()
+    if service is None:
+        messages.error(request, _("Layanan tidak ditemukan. Silakan pilih lagi."))
+        return redirect("kiosk", mall.slug)
+    try:
+        ticket = tickets.issue_ticket(
+            service,
+            priority_group=request.POST.get("priority_group", "").strip(),
+            source=TicketSource.KIOSK,
+            actor=request.user,
+        )
+    except QueueError as err:
+        messages.error(request, err.message)
+        return redirect("kiosk_agency", mall.slug, service.agency.code)
+    return redirect("kiosk_ticket", mall.slug, ticket.public_code)
+
+
+def qr_svg(data: str) -> str:
+    """An inline SVG QR code (no XML declaration, so it can sit in HTML)."""
+    image = qrcode.make(data, image_factory=SvgPathImage, box_size=10, border=2)
+    return image.to_string(encoding="unicode")
+
+
+def kiosk_ticket(request, mall, public_code):
+    mall = _kiosk_mall(request, mall)
+    if mall is None:
+        return _to_device_sign_in()
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("service__agency", "counter"), mall=mall, public_code=public_code
+    )
+    snapshot = snapshots.ticket_snapshot(ticket)
+    status_url = request.build_absolute_uri(reverse("ticket_status", args=[ticket.public_code]))
+    issued_local = local_now(mall, ticket.issued_at)
+    return render(
+        request,
+        "queueing/kiosk_ticket.html",
+        {
+            "mall": mall,
+            "ticket": ticket,
+            "snapshot": snapshot,
+            "priority_label": priority_label(ticket.priority_group) if ticket.priority_group else "",
+            "issued_at": issued_local.strftime("%d-%m-%Y %H:%M"),
+            "tz_label": mall.get_timezone_display(),
+            "status_url": status_url,
+            "qr_svg": qr_svg(status_url),
+            "return_seconds": KIOSK_RETURN_SECONDS,
+        },
+    )

@@ -1,0 +1,106 @@
+"""The citizen's own ticket page: public, phone first, live.
+
+The public code printed as a QR on the ticket is unguessable, so holding it
+is the permission to see (and cancel) that one ticket.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from satuatap import ratelimit
+from satuatap.queueing import snapshots, tickets
+from satuatap.queueing.errors import QueueError
+from satuatap.queueing.models import Ticket, TicketStatus
+
+
+def _ticket(public_code: str) -> Ticket | None:
+    return Ticket.objects.select_related("mall", "service__agency", "counter").filter(public_code=public_code).first()
+
+
+def _limited(request) -> bool:
+    """Public pages are rate limited per client, like the public API."""
+    return not ratelimit.hit("ticket", ratelimit.client_address(request), limit=settings.PUBLIC_RATE_LIMIT)
+
+
+def _too_many() -> JsonResponse:
+    response = JsonResponse({"detail": _("Terlalu banyak permintaan. Coba lagi sebentar."), "code": "rate_limited"})
+    response.status_code = 429
+    response["Retry-After"] = str(ratelimit.retry_after())
+    return response
+
+
+def ticket_texts(snapshot: dict) -> dict:
+    """What the page shows for a snapshot; the same words on first render and on live updates."""
+    status = snapshot["status"]
+    waiting = status == TicketStatus.WAITING
+    counter_text = ""
+    if status == TicketStatus.CALLED and snapshot["counter"]:
+        counter_text = _("Silakan ke loket %(counter)s") % {"counter": snapshot["counter"]}
+    elif status == TicketStatus.SERVING and snapshot["counter"]:
+        counter_text = _("Sedang dilayani di loket %(counter)s") % {"counter": snapshot["counter"]}
+    return {
+        "status_label": snapshot["status_label"],
+        "position": str(snapshot["position"]) if waiting else "—",
+        "estimate": (_("± %(minutes)s menit") % {"minutes": snapshot["estimated_wait_minutes"]}) if waiting else "—",
+        "counter": counter_text,
+        "can_cancel": waiting,
+    }
+
+
+def _not_found(request):
+    return render(request, "queueing/ticket_not_found.html", status=404)
+
+
+def ticket_status(request, public_code):
+    if _limited(request):
+        return _too_many()
+    ticket = _ticket(public_code)
+    if ticket is None:
+        return _not_found(request)
+    snapshot = snapshots.ticket_snapshot(ticket)
+    return render(
+        request,
+        "queueing/ticket.html",
+        {
+            "ticket": ticket,
+            "mall": ticket.mall,
+            "snapshot": snapshot,
+            "texts": ticket_texts(snapshot),
+            "snapshot_url": reverse("ticket_snapshot", args=[ticket.public_code]),
+        },
+    )
+
+
+def ticket_snapshot_json(request, public_code):
+    if _limited(request):
+        return _too_many()
+    ticket = _ticket(public_code)
+    if ticket is None:
+        return JsonResponse({"detail": _("Tiket tidak ditemukan."), "code": "not_found"}, status=404)
+    data = snapshots.ticket_snapshot(ticket)
+    data["mall"] = ticket.mall.slug
+    data["texts"] = ticket_texts(data)
+    return JsonResponse(data)
+
+
+@require_POST
+def ticket_cancel(request, public_code):
+    if _limited(request):
+        return _too_many()
+    ticket = _ticket(public_code)
+    if ticket is None:
+        return _not_found(request)
+    try:
+        tickets.cancel(ticket, reason="citizen")
+    except QueueError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, _("Tiket %(number)s sudah dibatalkan.") % {"number": ticket.number})
+    return redirect("ticket_status", ticket.public_code)

@@ -1,0 +1,70 @@
+"""A fixed-window request counter in the cache, per client address.
+
+Small on purpose: one ``cache.add`` and one ``cache.incr`` per request, shared
+by every worker through the cache (Redis in production). Public endpoints of
+the API use it through ``PublicRateThrottle`` (``satuatap.apiauth``); other
+public forms (booking, complaints) can call ``hit`` directly::
+
+    if not ratelimit.hit("booking", ratelimit.client_address(request), limit=10):
+        ...  # answer 429
+
+A window is a fixed stretch of ``window`` seconds: a client may burst up to
+``limit`` at the end of one window and again at the start of the next, which
+is fine for abuse protection and costs nothing to compute.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def client_address(request) -> str:
+    """The address that made the request.
+
+    ``REMOTE_ADDR`` unless ``settings.NUM_PROXIES`` says how many trusted
+    reverse proxies (nginx) append to ``X-Forwarded-For``: trusting that
+    header without a proxy would let any client pick its own address.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    proxies = getattr(settings, "NUM_PROXIES", 0) or 0
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        if hops:
+            return hops[-min(proxies, len(hops))]
+    return remote
+
+
+# The clock, a module attribute so a test can pin it inside one window.
+clock = time.time
+
+
+def _window(window: int, now: float | None) -> tuple[int, int]:
+    """The current window's index and the seconds left in it."""
+    now = clock() if now is None else now
+    index = int(now // window)
+    return index, max(1, int((index + 1) * window - now))
+
+
+def hit(scope: str, ident: str, *, limit: int, window: int = 60, now: float | None = None) -> bool:
+    """Count one request of ``ident`` in ``scope``; False when it is over ``limit`` in this window."""
+    if limit <= 0:
+        return True  # a limit of 0 switches limiting off
+    index, left = _window(window, now)
+    key = f"rl:{scope}:{ident}:{index}"
+    # add() is a no-op when the key exists; the timeout outlives the window a little.
+    cache.add(key, 0, timeout=left + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=left + 5)
+        count = 1
+    return count <= limit
+
+
+def retry_after(window: int = 60, now: float | None = None) -> int:
+    """Seconds until the current window ends (for the Retry-After header)."""
+    return _window(window, now)[1]
