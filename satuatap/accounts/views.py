@@ -1,4 +1,5 @@
 from django.contrib.auth import login
+from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -41,3 +42,12 @@ def device_sign_in(request):
             request.session[SESSION_TOKEN_KEY] = token.pk
             return redirect(landing_for(token.user, token))
     return render(request, "accounts/device.html", {"error": error}, status=400 if error else 200)
+
+
+class StaffLoginView(LoginView):
+    """Officers land on their console, managers on the home page, unless ?next= says otherwise."""
+
+    template_name = "accounts/login.html"
+
+    def get_default_redirect_url(self):
+        return landing_for(self.request.user)

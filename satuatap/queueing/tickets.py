@@ -161,8 +161,9 @@ def call_next(counter: Counter, officer, *, now: dt.datetime | None = None) -> T
         )
         if changed != 1:  # cannot happen under the locks above; refuse rather than double-call
             raise QueueError("conflict", _("Tiket sudah dipanggil loket lain. Coba lagi."))
+        # A plain UPDATE: the streak is bookkeeping, not master data worth a history row.
         counter.priority_streak = counter.priority_streak + 1 if ticket.priority_group else 0
-        counter.save(update_fields=["priority_streak"])
+        Counter.objects.filter(pk=counter.pk).update(priority_streak=counter.priority_streak)
         ticket.refresh_from_db()
         event = _record(ticket, Action.CALLED, now, actor=officer, counter=counter, reason=reason)
         _announce(ticket, event)

@@ -52,3 +52,13 @@ def test_revoke_by_prefix(client, world):
     assert response.status_code == 401
     with pytest.raises(CommandError, match="No live token"):
         run("kiosk", "--revoke", token.prefix)
+
+
+def test_an_officer_lands_on_the_console_after_login(world, client):
+    from satuatap.testing import PASSWORD
+
+    response = client.post("/login/", {"username": "officer1", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/console/"
+    client.logout()
+    response = client.post("/login/", {"username": "manager", "password": PASSWORD})
+    assert response["Location"] == "/"
