@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from satuatap.api import api
 
-admin.site.site_header = "satuatap · Pengelolaan MPP"
+admin.site.site_header = _("satuatap · Pengelolaan MPP")
 admin.site.site_title = "satuatap"
 
 urlpatterns = [

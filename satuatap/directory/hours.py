@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from satuatap.directory.models import Closure, Counter, Mall, OpeningHours, Service
@@ -46,12 +47,14 @@ def service_day(mall: Mall, at: dt.datetime | None = None) -> dt.date:
 
 
 @lru_cache(maxsize=32)
-def _indonesian_holidays(year: int):
-    return holidays.Indonesia(years=year, categories=("public", "government"))
+def _indonesian_holidays(year: int, language: str = "id"):
+    return holidays.Indonesia(years=year, categories=("public", "government"), language=language)
 
 
 def holiday_name(day: dt.date) -> str | None:
-    return _indonesian_holidays(day.year).get(day)
+    """The holiday's name in the active language (the holidays package ships Indonesian and English)."""
+    language = "en_US" if (get_language() or "").startswith("en") else "id"
+    return _indonesian_holidays(day.year, language).get(day)
 
 
 def is_working_day(mall: Mall, day: dt.date) -> bool:

@@ -5,18 +5,19 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from satuatap.directory.hours import describe_hours, open_state, service_day
 from satuatap.directory.models import Agency, Closure, Counter, Mall, OpeningHours, Service, Zone
 from satuatap.queueing.snapshots import waiting_counts
 
-FREE = "Gratis / Rp 0"
+FREE = gettext_noop("Gratis / Rp 0")
 _FREE_SPELLINGS = {"", "0", "rp 0", "rp0", "rp 0,-", "gratis", "gratis / rp 0", "gratis/rp 0"}
 
 
 def published_fee(fee: str) -> str:
     """A free service says so explicitly (PermenPANRB 15/2014): "Gratis / Rp 0"."""
-    return FREE if (fee or "").strip().lower() in _FREE_SPELLINGS else fee
+    return _(FREE) if (fee or "").strip().lower() in _FREE_SPELLINGS else fee
 
 
 def _lines(text: str) -> list[str]:

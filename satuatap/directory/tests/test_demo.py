@@ -128,3 +128,19 @@ def test_running_the_demo_twice_changes_nothing(demo):
     output = run_demo()
     assert "already exists" in output
     assert counts() == before
+
+
+@pytest.mark.django_db
+def test_demo_can_open_around_the_clock_for_trying_it_at_any_hour():
+    import datetime as dt
+
+    from satuatap.directory.hours import open_state
+    from satuatap.directory.models import Mall
+
+    call_command("demo", "--hours", "always", stdout=StringIO())
+    mall = Mall.objects.get(slug="pekanbaru")
+    sunday_night = dt.datetime(2026, 12, 27, 22, 0, tzinfo=dt.UTC)
+    christmas = dt.datetime(2026, 12, 25, 3, 0, tzinfo=dt.UTC)
+    assert open_state(mall, sunday_night).issuing
+    assert open_state(mall, christmas).issuing
+    assert mall.hours.count() == 7

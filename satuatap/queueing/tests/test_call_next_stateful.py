@@ -242,8 +242,8 @@ def test_random_queue_days_keep_every_promise():
     run_state_machine_as_test(
         QueueMachine,
         settings=settings(
-            max_examples=80,
-            stateful_step_count=50,
+            max_examples=50,
+            stateful_step_count=40,
             deadline=None,
             database=None,
             suppress_health_check=[HealthCheck.too_slow],

@@ -260,9 +260,10 @@ export function startBoard(root) {
     }).catch(() => {});
   }
 
-  // -- clock in the mall's time --
-  const timeFormat = new Intl.DateTimeFormat("id-ID", { timeZone: config.timezone, hour: "2-digit", minute: "2-digit", hour12: false });
-  const dateFormat = new Intl.DateTimeFormat("id-ID", { timeZone: config.timezone, weekday: "long", day: "numeric", month: "long", year: "numeric" });
+  // -- clock in the mall's time, worded in the page's language --
+  const locale = document.documentElement.lang === "en" ? "en-GB" : "id-ID";
+  const timeFormat = new Intl.DateTimeFormat(locale, { timeZone: config.timezone, hour: "2-digit", minute: "2-digit", hour12: false });
+  const dateFormat = new Intl.DateTimeFormat(locale, { timeZone: config.timezone, weekday: "long", day: "numeric", month: "long", year: "numeric" });
   function tick() {
     const now = new Date(Date.now() + serverOffset);
     setText(byId("clock"), timeFormat.format(now).replace(".", ":"));

@@ -6,6 +6,8 @@ Idempotent: if the mall exists, nothing changes.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
@@ -36,12 +38,21 @@ def manager_permissions():
 class Command(BaseCommand):
     help = "Build the demo mall MPP Kota Pekanbaru (demo only; does nothing if it exists)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--hours",
+            choices=["real", "always"],
+            default="real",
+            help="real: the catalogue's hours (Mon-Thu 08:00-15:30, Fri 08:00-16:00, breaks, weekends and "
+            "national holidays closed); always: open around the clock, so the demo can be tried at any hour",
+        )
+
+    def handle(self, *args, hours: str, **options):
         if Mall.objects.filter(slug=cat.MALL["slug"]).exists():
             self.stdout.write(f"Mall '{cat.MALL['slug']}' already exists; nothing changed.")
             return
         with transaction.atomic():
-            mall = build_mall()
+            mall = build_mall(around_the_clock=hours == "always")
             build_users(mall)
             tokens = issue_device_tokens(mall)
             record("demo.created", mall_id=mall.pk, subject=mall.slug, data={"demo": True})
@@ -57,14 +68,20 @@ class Command(BaseCommand):
         out(f"  Demo password for every account: {settings.DEMO_PASSWORD}")
         out("  manager (admin at /admin/), kiosk, display, spv_<agency code lower>, petugas1..petugas266")
         out(f"  Mall page: http://127.0.0.1:8000/m/{mall.slug}/")
+        out(f"  Hours: {', '.join(str(h) for h in mall.hours.all())} (edit them in the admin)")
         out("  Device tokens (shown once; sign a device in by opening its link):")
         for label, raw in tokens:
             out(f"    {label}: {SIGN_IN_URL}{raw}")
 
 
-def build_mall() -> Mall:
-    mall = Mall.objects.create(**cat.MALL)
-    for weekday, (opens, closes, break_start, break_end) in cat.HOURS.items():
+def build_mall(around_the_clock: bool = False) -> Mall:
+    if around_the_clock:
+        mall = Mall.objects.create(**cat.MALL, issue_cutoff_minutes=0, observes_national_holidays=False)
+        hours = {day: (dt.time(0), dt.time(23, 59, 59), None, None) for day in range(7)}
+    else:
+        mall = Mall.objects.create(**cat.MALL)
+        hours = cat.HOURS
+    for weekday, (opens, closes, break_start, break_end) in hours.items():
         OpeningHours.objects.create(
             mall=mall, weekday=weekday, opens=opens, closes=closes, break_start=break_start, break_end=break_end
         )
