@@ -87,7 +87,7 @@ def run_threads(target, per_thread_args) -> float:
     def wrapper(*args):
         try:
             target(*args)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
         finally:
             connection.close()
@@ -226,16 +226,22 @@ def main() -> int:
         world, services, seated = setup_mall(args.counters)
         live = "Redis channel layer" if settings.REDIS_URL else "embedded (LiveEvent rows)"
         print(f"database: {where}; live hints: {live}")
-        print(f"mall {world.mall.slug}: {len(seated)} counters on 2 queues, {args.threads} threads, {os.cpu_count()} CPUs")
+        print(
+            f"mall {world.mall.slug}: {len(seated)} counters on 2 queues, {args.threads} threads, {os.cpu_count()} CPUs"
+        )
 
         issue_s, issue_lat = issue_phase(services, args.tickets, args.threads)
-        print(f"issue: {args.tickets} tickets by {args.threads} kiosk threads in {issue_s:.2f} s "
-              f"= {args.tickets / issue_s:.0f} tickets issued/s")
+        print(
+            f"issue: {args.tickets} tickets by {args.threads} kiosk threads in {issue_s:.2f} s "
+            f"= {args.tickets / issue_s:.0f} tickets issued/s"
+        )
         print("  " + latency_line("issue_ticket latency", issue_lat))
 
         call_s, call_lat, finish_lat, refused = call_phase(seated, min(args.threads, len(seated)))
-        print(f"call: {args.tickets} tickets called+finished in {call_s:.2f} s = {args.tickets / call_s:.0f} calls/s "
-              f"({len(call_lat)} call_next incl. {len(call_lat) - args.tickets} empty)")
+        print(
+            f"call: {args.tickets} tickets called+finished in {call_s:.2f} s = {args.tickets / call_s:.0f} calls/s "
+            f"({len(call_lat)} call_next incl. {len(call_lat) - args.tickets} empty)"
+        )
         print("  " + latency_line("call_next latency", call_lat))
         print("  " + latency_line("finish latency", finish_lat))
         print(f"  refused calls (retried): {dict(refused) or 'none'}")

@@ -38,7 +38,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "satuatap.accounts.language.ChosenLanguageMiddleware",  # LocaleMiddleware without Accept-Language
+    "satuatap.badinput.RefuseNulMiddleware",  # a %00 would be a 500 on PostgreSQL
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -4,9 +4,14 @@ import datetime as dt
 
 from django.utils import timezone
 
-from satuatap.queueing.models import LiveEvent
+from satuatap.directory.hours import service_day
+from satuatap.directory.models import Mall
+from satuatap.queueing import tickets
+from satuatap.queueing.errors import QueueError
+from satuatap.queueing.models import LiveEvent, Ticket, TicketStatus
 
 LIVE_EVENT_KEEP = dt.timedelta(minutes=10)
+END_OF_DAY_REASON = "end_of_day"
 
 
 def prune_live_events(now: dt.datetime | None = None) -> int:
@@ -14,3 +19,19 @@ def prune_live_events(now: dt.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - LIVE_EVENT_KEEP
     deleted, _ = LiveEvent.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+def expire_previous_days(now: dt.datetime | None = None) -> int:
+    """Cancel tickets still waiting from an earlier local day: call-next never reaches them,
+    and leaving them 'waiting' would inflate counts and mislead the citizen's ticket page."""
+    now = now or timezone.now()
+    expired = 0
+    for mall in Mall.objects.active():
+        stale = Ticket.objects.filter(mall=mall, status=TicketStatus.WAITING, day__lt=service_day(mall, now))
+        for ticket in stale.only("pk"):
+            try:
+                tickets.cancel(ticket, reason=END_OF_DAY_REASON, now=now)
+                expired += 1
+            except QueueError:  # called meanwhile by a late counter: nothing to expire
+                pass
+    return expired

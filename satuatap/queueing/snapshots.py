@@ -45,8 +45,10 @@ def estimated_wait_minutes(ticket: Ticket, ahead: int | None = None) -> int:
     if ticket.status != TicketStatus.WAITING:
         return 0
     ahead = position(ticket) if ahead is None else ahead
-    counters = Counter.objects.filter(services=ticket.service_id, archived_at__isnull=True)
-    staffed = counters.filter(officer__isnull=False).count() or counters.count() or 1
+    counters = Counter.objects.filter(services=ticket.service_id, archived_at__isnull=True).aggregate(
+        staffed=Count("pk", filter=Q(officer__isnull=False)), total=Count("pk")
+    )
+    staffed = counters["staffed"] or counters["total"] or 1
     per_ticket = recent_service_minutes(ticket.service, ticket.day)
     return math.ceil((ahead + 1) * per_ticket / staffed)
 

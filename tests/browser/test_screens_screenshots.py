@@ -112,3 +112,16 @@ def test_site_home(screens):
     expect(page.get_by_role("heading", name="MPP Pekanbaru")).to_be_visible()
     expect(page.locator(f'a[href="/m/{MALL}/kiosk/"]')).to_be_visible()
     shot(page, "home")
+
+
+def test_the_managers_live_floor(screens):
+    """The floor moves live: a call made at a console shows up without a reload."""
+    floor = screens.officer("manager", viewport=DESKTOP, next_path=f"/m/{MALL}/floor/")
+    expect(floor.locator('[data-counter="3"]')).to_be_visible()
+    kiosk = screens.device("kiosk", init_script=RECORD_PRINT)
+    number = screens.take_ticket(kiosk, "IMIGRASI", "IMIGRASI-PASPOR")
+    console = signed_in_console(screens, "officer3", 3)
+    console.click("#btn-call-next")
+    expect(floor.locator('[data-counter="3"] .ticket')).to_have_text(number)
+    expect(floor.locator("#live-status")).to_have_class(re.compile(r"\bon\b"))
+    shot(floor, "floor")

@@ -31,7 +31,7 @@ def run_in_threads(target, args_list):
     def wrapper(*args):
         try:
             target(*args)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test thread below
+        except BaseException as exc:  # reported to the test thread below
             errors.append(exc)
         finally:
             connection.close()

@@ -42,9 +42,7 @@ class QueueMachine(RuleBasedStateMachine):
         self.world = make_world()
         self.max_streak = self.world.mall.max_priority_streak
         self.officers = {n: seat(self.world, n) for n in COUNTERS}
-        self.counter_services = {
-            n: set(self.world.counters[n].services.values_list("id", flat=True)) for n in COUNTERS
-        }
+        self.counter_services = {n: set(self.world.counters[n].services.values_list("id", flat=True)) for n in COUNTERS}
         self.services = {code: Service.objects.get(pk=s.pk) for code, s in self.world.services.items()}
         self.clock = START
         self.held: dict[int, int | None] = dict.fromkeys(COUNTERS)

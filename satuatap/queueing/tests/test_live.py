@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from satuatap.queueing import live, tickets
-from satuatap.queueing.housekeeping import prune_live_events
+from satuatap.queueing.housekeeping import expire_previous_days, prune_live_events
 from satuatap.queueing.models import LiveEvent
 
 
@@ -102,3 +102,20 @@ def test_the_embedded_relay_forwards_new_rows_to_the_in_memory_layer(settings):
     message = asyncio.run(scenario())
     assert message["payload"] == {"event": "called"}
     channel_layers.backends.clear()
+
+
+def test_worker_cancels_tickets_left_waiting_from_an_earlier_day(world):
+    from django.core.management import call_command
+
+    from satuatap.queueing.models import Ticket, TicketStatus
+
+    today = timezone.now()
+    yesterday = today - dt.timedelta(days=1)
+    old = tickets.issue_ticket(world.services["DUKCAPIL-KTP"], now=yesterday)
+    fresh = tickets.issue_ticket(world.services["DUKCAPIL-KTP"], now=today)
+    assert expire_previous_days(now=today) == 1
+    assert Ticket.objects.get(pk=old.pk).status == TicketStatus.CANCELLED
+    assert old.events.get(action="cancelled").reason == "end_of_day"
+    assert Ticket.objects.get(pk=fresh.pk).status == TicketStatus.WAITING
+    call_command("worker", "--once", stdout=__import__("io").StringIO())  # idempotent tick, nothing left to do
+    assert Ticket.objects.get(pk=fresh.pk).status == TicketStatus.WAITING

@@ -12,7 +12,7 @@ export function followConsole(root) {
 
   const reloadPanel = () => {
     if (window.htmx && document.getElementById("console-panel")) {
-      window.htmx.ajax("GET", panelUrl, { target: "#console-panel", swap: "outerHTML" });
+      window.htmx.ajax("GET", panelUrl, { target: "#console-live", swap: "innerHTML" });
     } else {
       window.location.reload();
     }

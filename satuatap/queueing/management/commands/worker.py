@@ -1,7 +1,8 @@
 """The background worker: periodic housekeeping that never runs inside a request.
 
-Today it prunes relayed live hints; later issues add the notification outbox
-and the no-show sweep here, each as one idempotent step per tick.
+Today it prunes relayed live hints and cancels tickets left waiting from an
+earlier day; later issues add the notification outbox and the booking no-show
+sweep here, each as one idempotent step per tick.
 """
 
 import logging
@@ -10,7 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from satuatap.queueing.housekeeping import prune_live_events
+from satuatap.queueing.housekeeping import expire_previous_days, prune_live_events
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,9 @@ class Command(BaseCommand):
         while True:
             try:
                 pruned = prune_live_events()
-                if pruned:
-                    log.info("pruned %s live events", pruned)
+                expired = expire_previous_days()
+                if pruned or expired:
+                    log.info("pruned %s live events, expired %s tickets of earlier days", pruned, expired)
             except Exception:  # one failed tick must not stop the worker
                 log.exception("worker tick failed")
             if once or stopping:

@@ -1,0 +1,307 @@
+"""Tenancy: every URL of the project, walked as every role (the design's rule).
+
+Each URL pattern (pages and the JSON API; ``admin/`` has its own tests,
+``i18n/`` is Django's language switch) is classified below as public or
+private, and ticket-acting ones are named. A new URL that nobody classified
+fails ``test_every_url_is_classified``. The walk then fills each pattern's
+path parameters with real values of a small mall, and for each persona:
+
+- nothing answers 5xx;
+- no response shows a ticket's public code (the citizen's key to the ticket)
+  to someone whose scope does not hold that ticket, unless the request carried it;
+- every ticket-acting endpoint pointed at another agency's ticket, counter or
+  service is refused and changes nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from django.contrib import messages
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+
+from satuatap.accounts.models import Role
+from satuatap.accounts.scoping import scope
+from satuatap.accounts.tokens import issue_token
+from satuatap.directory.models import Counter, Service
+from satuatap.queueing import tickets
+from satuatap.queueing.models import QueueSequence, Ticket, TicketEvent
+from satuatap.queueing.views.console import ACTIONS as CONSOLE_ACTIONS
+from satuatap.testing import make_world, seat
+
+SKIPPED = ("admin/", "i18n/")  # admin has its own tests; i18n is Django's set_language
+
+# Public: no sign-in needed, and why that is right.
+PUBLIC = {
+    "home": "the front door: the list of malls",
+    "login": "the staff sign-in form",
+    "logout": "signing out needs no permission (POST only)",
+    "device_sign_in": "the device sign-in form; the token typed in is the credential",
+    "mall_home": "a mall's public page: services, zones, opening hours",
+    "service_standard": "a service's published standard (PermenPANRB 15/2014 requires it public)",
+    "display_all": "display boards are public: everyone in the hall sees the same numbers",
+    "display": "a zone's display board (public, see display_all)",
+    "display_all_snapshot": "the whole-mall board's data (public, see display_all)",
+    "display_snapshot": "a zone board's data (public, see display_all)",
+    "chime": "the boards' ding-dong sound",
+    "speech": "a call spoken as audio, for boards (public, see display_all)",
+    "ticket_status": "the citizen's ticket page: the public code is unguessable and is the permission",
+    "ticket_snapshot": "the ticket page's data (the code is the permission)",
+    "ticket_cancel": "the citizen cancels their own ticket (the code is the permission)",
+    "api:list_malls": "directory API, public by contract",
+    "api:list_agencies": "directory API, public by contract",
+    "api:list_services": "directory API, public by contract",
+    "api:list_zones": "directory API, public by contract",
+    "api:list_counters": "directory API, public by contract",
+    "api:ticket_status": "a ticket by its unguessable public code, public by contract",
+    "api:display": "display board data, public by contract",
+    "api:openapi-json": "the API's documentation",
+    "api:openapi-view": "the API's documentation",
+    "api:api-root": "answers a JSON 404: not an endpoint",
+    "api:unknown-path": "answers a JSON 404 for any path under /api/v1/ that is not an endpoint",
+}
+# Private: a role and a tenancy decide.
+PRIVATE = {
+    "kiosk": "a kiosk device (or the manager) of the mall",
+    "kiosk_agency": "a kiosk device (or the manager) of the mall",
+    "kiosk_issue": "a kiosk device (or the manager) of the mall",
+    "kiosk_ticket": "a kiosk device (or the manager) of the mall",
+    "console": "officers",
+    "console_panel": "officers",
+    "console_snapshot": "officers",
+    "console_sign_in": "officers, at a counter of their agency",
+    "console_sign_out": "officers",
+    "console_action": "officers, on the ticket at their own counter",
+    "floor": "the manager, and supervisors for their agency",
+    "floor_snapshot": "the manager, and supervisors for their agency",
+    "api:list_staff": "supervisors (their agency), the manager",
+    "api:sign_in": "an officer of the counter's agency",
+    "api:sign_out": "the officer signed in there",
+    "api:issue": "kiosks, and staff for their agency's services",
+    "api:call_next": "the officer at that counter",
+    "api:recall": "the officer holding the ticket",
+    "api:start": "the officer holding the ticket",
+    "api:finish": "the officer holding the ticket",
+    "api:no_show": "the officer holding the ticket",
+    "api:transfer": "the officer holding the ticket",
+}
+# Endpoints that change tickets or counters, and what in the request names their target.
+TICKET_TARGET = {"api:recall", "api:start", "api:finish", "api:no_show", "api:transfer", "console_action"}
+COUNTER_TARGET = {"api:call_next", "api:sign_in", "api:sign_out", "console_sign_in"}
+SERVICE_TARGET = {"api:issue", "kiosk_issue"}
+POST_ONLY = {
+    "logout",
+    "ticket_cancel",
+    "kiosk_issue",
+    "console_sign_in",
+    "console_sign_out",
+    "console_action",
+    *{name for name in PRIVATE if name.startswith("api:") and name != "api:list_staff"},
+}
+NUL, HUGE = "a\x00b", 10**20
+PERSONAS = ["anonymous", "manager", "sup_dukcapil", "sup_imigrasi", "officer1", "officer3", "kiosk", "display_a"]
+
+
+def url_patterns(patterns=None, prefix="", namespace=""):
+    """(qualified name, route) of every URL pattern, walking includes and the ninja API."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if route.startswith(SKIPPED):
+            continue
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from url_patterns(pattern.url_patterns, route, inner)
+        else:
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), route
+
+
+def test_every_url_is_classified():
+    names = [name for name, _ in url_patterns()]
+    unclassified = set(names) - PUBLIC.keys() - PRIVATE.keys()
+    assert not unclassified, f"classify these URLs as PUBLIC or PRIVATE in this test: {sorted(unclassified)}"
+    assert not (PUBLIC.keys() | PRIVATE.keys()) - set(names), "stale entries in the classification"
+    assert not PUBLIC.keys() & PRIVATE.keys()
+
+
+def build_world():
+    """Tickets in every agency: issued, called, and (DUKCAPIL) one already served."""
+    world = make_world()
+    officers = {n: seat(world, n) for n in (1, 3, 4)}
+    for code in ["DUKCAPIL-KTP", "DUKCAPIL-KTP", "DUKCAPIL-KK", "IMIGRASI-PASPOR", "IMIGRASI-PASPOR"]:
+        tickets.issue_ticket(world.services[code])
+    for code in ["POLRESTA-SKCK", "POLRESTA-SKCK"]:
+        tickets.issue_ticket(world.services[code])
+    tickets.finish(tickets.call_next(world.counters[1], officers[1]), officers[1])
+    for n in (1, 3, 4):
+        assert tickets.call_next(world.counters[n], officers[n]) is not None
+    return world
+
+
+def sign_in_as(world, persona: str) -> Client:
+    """A client signed in as the persona: a session for pages, and a bearer token for the API."""
+    if persona == "anonymous":
+        return Client(raise_request_exception=False)  # a 500 is recorded, and the walk goes on
+    user = world.users[persona]
+    _, raw = issue_token(user, zone=world.zones["A"] if user.role == Role.DISPLAY else None)
+    client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    if user.role in (Role.KIOSK, Role.DISPLAY):
+        assert client.post(reverse("device_sign_in"), {"token": raw}).status_code == 302
+    else:
+        client.force_login(user)
+    return client
+
+
+def parameter_values(world) -> dict[str, list]:
+    """Real values of the world for each path parameter, plus ones that do not exist or cannot:
+    a number out of any integer column's range, and a NUL (which PostgreSQL refuses outright)."""
+    ticket_rows = list(Ticket.objects.order_by("pk").values_list("pk", "public_code"))
+    return {
+        "mall": [world.mall.slug, "tidak-ada"],
+        "zone": [*world.zones, "Z", NUL],
+        "agency_code": [*world.agencies, "TIDAK-ADA", NUL],
+        "code": [*world.services, "TIDAK-ADA", NUL],
+        "number": [*world.counters, 99, HUGE],
+        "id": [pk for pk, _ in ticket_rows] + [999_999, HUGE],
+        "public_code": [code for _, code in ticket_rows] + ["tidak-ada-sama-sekali", NUL],
+        "event_id": [*TicketEvent.objects.order_by("pk").values_list("pk", flat=True), 999_999, HUGE],
+        "action": [*CONSOLE_ACTIONS, "meledak"],
+    }
+
+
+def bodies(name: str, kwargs: dict, values: dict) -> list[dict | None]:
+    """Valid-looking bodies for endpoints that take one."""
+    if name in SERVICE_TARGET:
+        return [{"service": code} for code in values["code"]]
+    if name == "api:transfer":
+        return [{"service": "DUKCAPIL-KK"}]
+    if name == "console_action" and kwargs["action"] != "call-next":  # call-next reads no ticket field
+        return [{}] + [{"ticket": pk, "service": "DUKCAPIL-KK"} for pk in values["id"]]
+    return [{}] if name in POST_ONLY else [None]
+
+
+def path_of(name: str, kwargs: dict) -> str:
+    if name == "api:unknown-path":
+        return "/api/v1/tidak-ada/sama-sekali"
+    return reverse(name, kwargs=kwargs)
+
+
+def owners() -> dict[str, dict]:
+    """Which agency owns each ticket (by id), counter (by number) and service (by code)."""
+    return {
+        "ticket": dict(Ticket.objects.values_list("pk", "service__agency_id")),
+        "counter": dict(Counter.objects.values_list("number", "agency_id")),
+        "service": dict(Service.objects.values_list("code", "agency_id")),
+    }
+
+
+def foreign_target(name: str, kwargs: dict, body: dict | None, agency_id: int | None, owner_of: dict) -> bool:
+    """Whether an acting request points at another agency's ticket, counter or service."""
+    if agency_id is None:
+        return False
+    body = body or {}
+    if name in TICKET_TARGET:
+        owner = owner_of["ticket"].get(kwargs.get("id") or body.get("ticket"))
+    elif name in COUNTER_TARGET:
+        owner = owner_of["counter"].get(kwargs["number"])
+    elif name in SERVICE_TARGET:
+        owner = owner_of["service"].get(body["service"])
+    else:
+        return False
+    return owner is not None and owner != agency_id
+
+
+def requests_to_walk(world, persona: str):
+    """Every (name, path, method, body, foreign) to send; foreign actions first, while officers still hold tickets."""
+    values = parameter_values(world)
+    user = world.users.get(persona)
+    agency_id = user.agency_id if user is not None and user.is_agency_bound else None
+    owner_of = owners()
+    planned = []
+    for name, route in url_patterns():
+        params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+        for combo in itertools.product(*(values[p] for p in params)):
+            kwargs = dict(zip(params, combo, strict=True))
+            for body in bodies(name, kwargs, values):
+                foreign = foreign_target(name, kwargs, body, agency_id, owner_of)
+                phase = 0 if foreign else {"ticket_cancel": 2, "logout": 3}.get(name, 1)
+                method = "post" if name in POST_ONLY else "get"
+                planned.append((phase, name, path_of(name, kwargs), method, body, foreign))
+    planned.sort(key=lambda item: item[0])
+    return [item[1:] for item in planned]
+
+
+def world_state():
+    return (
+        list(Ticket.objects.order_by("pk").values()),
+        TicketEvent.objects.count(),
+        list(Counter.objects.order_by("pk").values_list("pk", "officer_id", "priority_streak")),
+        list(QueueSequence.objects.order_by("pk").values_list("service_id", "day", "last_number")),
+    )
+
+
+def refused(name: str, response) -> bool:
+    """403/404; an HTML page may instead send to sign-in, or back to the console with an error message."""
+    if response.status_code in (403, 404):
+        return True
+    if name.startswith("api:") or response.status_code != 302:
+        return False
+    location = response["Location"]
+    if location.startswith((reverse("login"), reverse("device_sign_in"))):
+        return True
+    if location == reverse("console"):
+        storage = messages.get_messages(response.wsgi_request)
+        return storage.added_new and list(storage)[-1].level == messages.ERROR
+    return False
+
+
+def send(client, method: str, name: str, path: str, body):
+    if body is None:
+        return getattr(client, method)(path)
+    if name.startswith("api:"):
+        return client.post(path, body, content_type="application/json")
+    return client.post(path, body)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_url_as_every_persona(persona, db, settings):
+    settings.PUBLIC_RATE_LIMIT = 1_000_000  # the walk is one client sending many requests
+    world = build_world()
+    client = sign_in_as(world, persona)
+    user = world.users.get(persona)
+    visible = set(scope(user, Ticket.objects.all()).values_list("public_code", flat=True)) if user else set()
+    hidden = set(Ticket.objects.values_list("public_code", flat=True)) - visible
+    failures = []
+    for name, path, method, body, foreign in requests_to_walk(world, persona):
+        before = world_state() if foreign else None
+        response = send(client, method, name, path, body)
+        where = f"{method.upper()} {path} {body or ''} as {persona} -> {response.status_code}"
+        if response.status_code >= 500 and not (name == "speech" and response.status_code == 503):
+            failures.append(f"server error: {where}")
+        if response.status_code == 405:
+            failures.append(f"wrong method in POST_ONLY: {where}")
+        content = getattr(response, "content", b"").decode(errors="replace")
+        leaked = [code for code in hidden if code in content and code not in path]
+        if leaked:
+            failures.append(f"shows another's ticket code {leaked}: {where}")
+        if foreign:
+            if not refused(name, response):
+                failures.append(f"not refused: {where}")
+            if world_state() != before:
+                failures.append(f"changed another agency's data: {where}")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_nul_character_in_a_page_request_is_refused_before_any_query(client, db, django_assert_num_queries):
+    # Found by the walk: PostgreSQL cannot compare text holding NUL, so these were 500s there.
+    for method, path, data in [
+        ("get", "/t/a%00b/", None),
+        ("get", "/m/pekanbaru/display/A/snapshot.json?x=%00", None),
+        ("post", "/m/pekanbaru/kiosk/issue/", {"service": "a\x00b"}),
+    ]:
+        with django_assert_num_queries(0):
+            response = getattr(client, method)(path, data)
+        assert response.status_code == 400
+        assert "karakter yang tidak sah" in response.content.decode()
