@@ -136,22 +136,33 @@ def _missing(mall_slug: str, code: str, message: str) -> ApiError:
     return not_found(code, message)
 
 
+def _issuable_service(user, mall_slug: str, code: str) -> Service | None:
+    """The service with its mall (and the mall's hours, for open_state) and agency, in two queries."""
+    services = Service.objects.active().filter(mall__slug=mall_slug, mall__archived_at__isnull=True, code=code)
+    if user.role != Role.KIOSK:
+        services = scope(user, services)
+    return services.select_related("mall", "agency").prefetch_related("mall__hours").first()
+
+
+def _check_group(mall: Mall, group: str) -> None:
+    if group and group not in (mall.priority_groups or []):
+        raise invalid("priority_group", _("Kelompok prioritas tidak dikenal."))
+
+
 @router.post("/malls/{mall}/tickets", response={201: TicketOut, **REFUSALS}, summary="Ambil nomor antrean")
 def issue(request, mall: str, payload: IssueIn):
     """A kiosk of the mall issues for any service; agency staff for their agency's services."""
     user = require_role(request, *ISSUING_ROLES)
-    mall = get_mall(mall, with_hours=True)
-    require_own_mall(user, mall)
     group = payload.priority_group or ""
-    if group and group not in (mall.priority_groups or []):
-        raise invalid("priority_group", _("Kelompok prioritas tidak dikenal."))
-    services = Service.objects.active().filter(mall=mall, code=payload.service)
-    if user.role != Role.KIOSK:
-        services = scope(user, services)
-    service = services.select_related("agency").first()
-    if service is None:
+    service = _issuable_service(user, mall, payload.service)
+    if service is None:  # say why, in the order of the checks: mall, own mall, priority group, service
+        mall = get_mall(mall)
+        require_own_mall(user, mall)
+        _check_group(mall, group)
         raise not_found("service_not_found", _("Layanan tidak ditemukan."))
-    service.mall = mall  # opening hours already prefetched
+    mall = service.mall
+    require_own_mall(user, mall)
+    _check_group(mall, group)
     source = SOURCE_OF_ROLE.get(user.role, TicketSource.OFFICER)
     ticket = tickets.issue_ticket(service, priority_group=group, source=source, actor=user)
     return Status(201, ticket_out(ticket, mall))
