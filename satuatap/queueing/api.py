@@ -51,6 +51,11 @@ class TransferIn(Schema):
     service: str = Field(min_length=1, max_length=40, description="Kode layanan tujuan")
 
 
+class CallTicketIn(Schema):
+    number: str = Field(min_length=1, max_length=12, description="Nomor antrean yang dipanggil, mis. A007")
+    reason: str = Field(min_length=1, max_length=150, description="Alasan memanggil di luar urutan (dicatat)")
+
+
 class TicketOut(Schema):
     id: int
     public_code: str
@@ -203,6 +208,19 @@ def call_next(request, mall: str, number: int):
     ticket = tickets.call_next(counter, user)
     if ticket is None:
         return Status(204, None)
+    return ticket_out(ticket, counter.mall, counter)
+
+
+@router.post(
+    "/malls/{mall}/counters/{number}/call",
+    response={200: TicketOut, **REFUSALS},
+    summary="Panggil nomor tertentu di luar urutan (dengan alasan)",
+)
+def call_ticket(request, mall: str, number: int, payload: CallTicketIn):
+    """Call one waiting ticket out of order; the reason is recorded on the call. 404 when that number
+    is not waiting in this counter's queues, 422 without a reason."""
+    user, counter = _my_counter(request, mall, number)
+    ticket = tickets.call_ticket(counter, user, payload.number, reason=payload.reason)
     return ticket_out(ticket, counter.mall, counter)
 
 

@@ -126,29 +126,62 @@ def _queue_order(prefer_priority: bool):
     return (rank if prefer_priority else is_priority), "queued_at", "id"
 
 
+def _ready_to_call(counter: Counter, officer, now: dt.datetime, *, check_busy: bool = True):
+    """Lock the counter and check it may call now; return it with its waiting queue of today.
+
+    The counter row is locked first (its priority streak is read-modify-write).
+    """
+    counter = Counter.objects.select_for_update().select_related("mall", "agency").get(pk=counter.pk)
+    _signed_in_counter(counter, officer)
+    mall = counter.mall
+    state = open_state(mall, now, counter=counter)
+    if not state.serving:
+        raise QueueError("closed", state.reason)
+    if check_busy:
+        _refuse_if_busy(counter)
+    day = service_day(mall, now)
+    # A subquery, not a list: one round trip fewer; the same services either way.
+    service_ids = counter.services.filter(archived_at__isnull=True).values("id")
+    waiting = Ticket.objects.filter(mall=mall, day=day, status=TicketStatus.WAITING, service_id__in=service_ids)
+    return counter, waiting
+
+
+def _refuse_if_busy(counter: Counter) -> None:
+    if Ticket.objects.filter(counter=counter, status__in=AT_COUNTER_STATUSES).exists():
+        raise QueueError("counter_busy", _("Selesaikan atau tandai tidak hadir tiket yang sedang dipanggil dulu."))
+
+
+def _claim(counter: Counter, officer, ticket: Ticket, reason: str, now: dt.datetime) -> Ticket:
+    """Move a locked waiting ticket to the counter, keep the streak, record and announce."""
+    changed = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).update(
+        status=TicketStatus.CALLED, counter=counter, officer=officer, called_at=now
+    )
+    if changed != 1:  # cannot happen under the locks taken; refuse rather than double-call
+        raise QueueError("conflict", _("Tiket sudah dipanggil loket lain. Coba lagi."))
+    # A plain UPDATE: the streak is bookkeeping, not master data worth a history row.
+    streak = counter.priority_streak + 1 if ticket.priority_group else 0
+    if streak != counter.priority_streak:  # usually 0 -> 0: nothing to write
+        counter.priority_streak = streak
+        Counter.objects.filter(pk=counter.pk).update(priority_streak=streak)
+    # The row is locked and the UPDATE above set exactly these: no need to read it back.
+    ticket.status, ticket.counter, ticket.officer, ticket.called_at = TicketStatus.CALLED, counter, officer, now
+    event = _record(ticket, Action.CALLED, now, actor=officer, counter=counter, reason=reason)
+    _announce(ticket, event)
+    return ticket
+
+
 def call_next(counter: Counter, officer, *, now: dt.datetime | None = None) -> Ticket | None:
     """Call the next eligible ticket to this counter; None when nobody waits.
 
-    One transaction picks and locks: the counter row is locked first (its
-    priority streak is read-modify-write), then the ticket with SKIP LOCKED on
-    PostgreSQL so two counters never wait on or take the same ticket. On
-    SQLite the transaction is IMMEDIATE, which serialises writers.
+    One transaction picks and locks: the counter row first, then the ticket
+    with SKIP LOCKED on PostgreSQL so two counters never wait on or take the
+    same ticket. On SQLite the transaction is IMMEDIATE, which serialises writers.
     """
     now = _now(now)
     with transaction.atomic():
-        counter = Counter.objects.select_for_update().select_related("mall", "agency").get(pk=counter.pk)
-        _signed_in_counter(counter, officer)
-        mall = counter.mall
-        state = open_state(mall, now, counter=counter)
-        if not state.serving:
-            raise QueueError("closed", state.reason)
-        if Ticket.objects.filter(counter=counter, status__in=AT_COUNTER_STATUSES).exists():
-            raise QueueError("counter_busy", _("Selesaikan atau tandai tidak hadir tiket yang sedang dipanggil dulu."))
-        day = service_day(mall, now)
-        # A subquery, not a list: one round trip fewer; the same services either way.
-        service_ids = counter.services.filter(archived_at__isnull=True).values("id")
-        waiting = Ticket.objects.filter(mall=mall, day=day, status=TicketStatus.WAITING, service_id__in=service_ids)
-        streak_full = counter.priority_streak >= mall.max_priority_streak
+        counter, waiting = _ready_to_call(counter, officer, now)
+        max_streak = counter.mall.max_priority_streak
+        streak_full = counter.priority_streak >= max_streak
         ticket = (
             waiting.select_for_update(skip_locked=True, of=("self",))
             .select_related("service__agency")  # the announcement and the answer need them
@@ -157,22 +190,37 @@ def call_next(counter: Counter, officer, *, now: dt.datetime | None = None) -> T
         )
         if ticket is None:
             return None
-        reason = _call_reason(ticket, waiting, mall.max_priority_streak)
-        changed = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).update(
-            status=TicketStatus.CALLED, counter=counter, officer=officer, called_at=now
+        return _claim(counter, officer, ticket, _call_reason(ticket, waiting, max_streak), now)
+
+
+def call_ticket(counter: Counter, officer, number: str, *, reason: str, now: dt.datetime | None = None) -> Ticket:
+    """Call one particular waiting ticket out of order (a citizen who stepped out and came back).
+
+    Queue jumping is how extortion starts: the reason is required and recorded
+    on the call, where supervisors and reports see it.
+    """
+    now = _now(now)
+    reason = " ".join((reason or "").split())[:150]
+    if not reason:
+        raise QueueError("reason_required", _("Tuliskan alasan memanggil nomor di luar urutan."), status=422)
+    number = (number or "").strip().upper()
+    with transaction.atomic():
+        # The number is looked up first: another agency's number is "not here" (404) whatever the counter's state.
+        counter, waiting = _ready_to_call(counter, officer, now, check_busy=False)
+        ticket = (
+            waiting.filter(number=number)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("service__agency")
+            .first()
         )
-        if changed != 1:  # cannot happen under the locks above; refuse rather than double-call
-            raise QueueError("conflict", _("Tiket sudah dipanggil loket lain. Coba lagi."))
-        # A plain UPDATE: the streak is bookkeeping, not master data worth a history row.
-        streak = counter.priority_streak + 1 if ticket.priority_group else 0
-        if streak != counter.priority_streak:  # usually 0 -> 0: nothing to write
-            counter.priority_streak = streak
-            Counter.objects.filter(pk=counter.pk).update(priority_streak=streak)
-        # The row is locked and the UPDATE above set exactly these: no need to read it back.
-        ticket.status, ticket.counter, ticket.officer, ticket.called_at = TicketStatus.CALLED, counter, officer, now
-        event = _record(ticket, Action.CALLED, now, actor=officer, counter=counter, reason=reason)
-        _announce(ticket, event)
-    return ticket
+        if ticket is None:
+            raise QueueError(
+                "not_waiting",
+                _("Nomor %(number)s tidak sedang menunggu di antrean loket ini.") % {"number": number or "—"},
+                status=404,
+            )
+        _refuse_if_busy(counter)
+        return _claim(counter, officer, ticket, f"officer:{reason}", now)
 
 
 def _call_reason(ticket: Ticket, waiting, max_streak: int) -> str:

@@ -82,6 +82,7 @@ PRIVATE = {
     "api:sign_out": "the officer signed in there",
     "api:issue": "kiosks, and staff for their agency's services",
     "api:call_next": "the officer at that counter",
+    "api:call_ticket": "the officer at that counter, for a number waiting in its queues",
     "api:recall": "the officer holding the ticket",
     "api:start": "the officer holding the ticket",
     "api:finish": "the officer holding the ticket",
@@ -90,7 +91,7 @@ PRIVATE = {
 }
 # Endpoints that change tickets or counters, and what in the request names their target.
 TICKET_TARGET = {"api:recall", "api:start", "api:finish", "api:no_show", "api:transfer", "console_action"}
-COUNTER_TARGET = {"api:call_next", "api:sign_in", "api:sign_out", "console_sign_in"}
+COUNTER_TARGET = {"api:call_next", "api:call_ticket", "api:sign_in", "api:sign_out", "console_sign_in"}
 SERVICE_TARGET = {"api:issue", "kiosk_issue"}
 POST_ONLY = {
     "logout",
@@ -177,6 +178,9 @@ def bodies(name: str, kwargs: dict, values: dict) -> list[dict | None]:
         return [{"service": code} for code in values["code"]]
     if name == "api:transfer":
         return [{"service": "DUKCAPIL-KK"}]
+    if name == "api:call_ticket" or (name == "console_action" and kwargs["action"] == "call-ticket"):
+        # Every number of the day, each another agency's for someone: the owner test is the queue, not the id.
+        return [{"number": number, "reason": "uji"} for number in Ticket.objects.values_list("number", flat=True)]
     if name == "console_action" and kwargs["action"] != "call-next":  # call-next reads no ticket field
         return [{}] + [{"ticket": pk, "service": "DUKCAPIL-KK"} for pk in values["id"]]
     return [{}] if name in POST_ONLY else [None]
@@ -194,6 +198,7 @@ def owners() -> dict[str, dict]:
         "ticket": dict(Ticket.objects.values_list("pk", "service__agency_id")),
         "counter": dict(Counter.objects.values_list("number", "agency_id")),
         "service": dict(Service.objects.values_list("code", "agency_id")),
+        "number": dict(Ticket.objects.values_list("number", "service__agency_id")),
     }
 
 
@@ -202,7 +207,9 @@ def foreign_target(name: str, kwargs: dict, body: dict | None, agency_id: int | 
     if agency_id is None:
         return False
     body = body or {}
-    if name in TICKET_TARGET:
+    if "number" in body:  # calling a number: its queue's agency owns it
+        owner = owner_of["number"].get(body["number"])
+    elif name in TICKET_TARGET:
         owner = owner_of["ticket"].get(kwargs.get("id") or body.get("ticket"))
     elif name in COUNTER_TARGET:
         owner = owner_of["counter"].get(kwargs["number"])

@@ -213,3 +213,24 @@ def test_calling_stays_lean(client, world, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         response = post(client, f"{API}/counters/1/call-next", headers)
     assert response.status_code == 200
+
+
+def test_officer_calls_a_specific_number_out_of_order_with_a_reason(client, world):
+    seat(world, 1)
+    tickets.issue_ticket(world.services["DUKCAPIL-KTP"])
+    wanted = tickets.issue_ticket(world.services["DUKCAPIL-KTP"])
+    headers = as_(world, "officer1")
+    assert_error(post(client, f"{API}/counters/1/call", headers, {"number": "A002"}), 422)
+    assert_error(post(client, f"{API}/counters/1/call", headers, {"number": "A009", "reason": "x"}), 404, "not_waiting")
+    response = post(client, f"{API}/counters/1/call", headers, {"number": "A002", "reason": "kembali dari parkir"})
+    assert response.status_code == 200, response.content
+    assert response.json()["id"] == wanted.pk
+    assert TicketEvent.objects.get(ticket=wanted, action="called").reason == "officer:kembali dari parkir"
+
+
+def test_officer_cannot_call_a_specific_number_at_another_agencys_counter(client, world):
+    seat(world, 3)
+    ticket = tickets.issue_ticket(world.services["IMIGRASI-PASPOR"])
+    response = post(client, f"{API}/counters/3/call", as_(world, "officer1"), {"number": ticket.number, "reason": "x"})
+    assert_error(response, 404)
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.WAITING

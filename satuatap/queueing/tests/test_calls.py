@@ -126,3 +126,28 @@ def test_an_officer_cannot_leave_a_counter_that_holds_a_ticket(world):
     assert err.value.code == "counter_busy"
     tickets.finish(ticket, officer)
     assert tickets.sign_out(world.counters[1], officer).officer_id is None
+
+
+def test_an_officer_may_call_a_ticket_out_of_order_only_with_a_recorded_reason(world):
+    officer = seat(world, 1)
+    ktp = world.services["DUKCAPIL-KTP"]
+    first, second = tickets.issue_ticket(ktp), tickets.issue_ticket(ktp)
+    with pytest.raises(QueueError) as err:
+        tickets.call_ticket(world.counters[1], officer, second.number, reason="  ")
+    assert err.value.code == "reason_required"
+    called = tickets.call_ticket(world.counters[1], officer, "a002", reason="warga kembali dari fotokopi")
+    assert called.pk == second.pk and called.status == TicketStatus.CALLED
+    event = TicketEvent.objects.get(ticket=second, action="called")
+    assert event.reason == "officer:warga kembali dari fotokopi"
+    tickets.finish(called, officer)
+    assert tickets.call_next(world.counters[1], officer).pk == first.pk
+
+
+def test_calling_a_number_that_is_not_waiting_in_the_counters_queues_is_refused(world):
+    officer = seat(world, 1)
+    paspor = tickets.issue_ticket(world.services["IMIGRASI-PASPOR"])  # another agency's queue
+    with pytest.raises(QueueError) as err:
+        tickets.call_ticket(world.counters[1], officer, paspor.number, reason="coba")
+    assert err.value.code == "not_waiting"
+    paspor.refresh_from_db()
+    assert paspor.status == TicketStatus.WAITING and not TicketEvent.objects.filter(action="called").exists()

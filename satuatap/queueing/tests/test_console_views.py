@@ -247,3 +247,22 @@ def test_sign_out_frees_the_counter(officer1, world):
     assert "Anda keluar dari loket 1." in message(html)
     assert 'data-counter="1"' in html
     assert officer1.get(reverse("console_snapshot")).json() == {"counter": None}
+
+
+def test_console_calls_a_specific_number_with_a_reason(world, client):
+    from satuatap.queueing.models import TicketEvent
+    from satuatap.testing import seat as seat_officer
+
+    officer = seat_officer(world, 1)
+    ktp = world.services["DUKCAPIL-KTP"]
+    tickets.issue_ticket(ktp)
+    wanted = tickets.issue_ticket(ktp)
+    client.force_login(officer)
+    url = reverse("console_action", args=["call-ticket"])
+    response = client.post(url, {"number": wanted.number, "reason": ""}, follow=True)
+    assert "alasan" in response.content.decode().lower()
+    assert not TicketEvent.objects.filter(action="called").exists()
+    client.post(url, {"number": wanted.number, "reason": "warga kembali"})
+    assert TicketEvent.objects.get(action="called").ticket_id == wanted.pk
+    page = client.get(reverse("console")).content.decode()
+    assert 'id="btn-call-ticket"' in page and wanted.number in page

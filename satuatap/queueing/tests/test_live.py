@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from channels.layers import get_channel_layer
+from django.db import connections
 from django.test import override_settings
 from django.utils import timezone
 
@@ -96,6 +97,8 @@ def test_the_embedded_relay_forwards_new_rows_to_the_in_memory_layer(settings):
             return await asyncio.wait_for(layer.receive(channel), timeout=5)
         finally:
             relay._task.cancel()
+            # The relay's worker thread keeps a connection (CONN_MAX_AGE); close it so the test database can be dropped.
+            await database_sync_to_async(connections.close_all)()
 
     from channels.db import database_sync_to_async
 

@@ -27,7 +27,7 @@ from satuatap.queueing.errors import QueueError
 from satuatap.queueing.models import Ticket, TicketStatus
 from satuatap.queueing.views.kiosk import priority_label
 
-ACTIONS = ("call-next", "recall", "start", "finish", "no-show", "transfer")
+ACTIONS = ("call-next", "call-ticket", "recall", "start", "finish", "no-show", "transfer")
 
 
 def officer_required(view):
@@ -180,6 +180,14 @@ def _do(request, action: str, counter: Counter) -> str:
         if ticket is None:
             return _("Tidak ada antrean yang menunggu.")
         return _("Nomor %(number)s dipanggil ke loket %(counter)s.") % {
+            "number": ticket.number,
+            "counter": counter.number,
+        }
+    if action == "call-ticket":
+        ticket = tickets.call_ticket(
+            counter, officer, request.POST.get("number", ""), reason=request.POST.get("reason", "")
+        )
+        return _("Nomor %(number)s dipanggil ke loket %(counter)s di luar urutan.") % {
             "number": ticket.number,
             "counter": counter.number,
         }
