@@ -127,3 +127,27 @@ def seat(world: World, number: int) -> User:
     officer = world.users[f"officer{number}"]
     world.counters[number] = sign_in(world.counters[number], officer)
     return officer
+
+
+def bearer(user: User, zone: Zone | None = None) -> dict[str, str]:
+    """Headers carrying a fresh API token for the user (a display's bound to the zone)."""
+    from satuatap.accounts.tokens import issue_token
+
+    _, raw = issue_token(user, zone=zone)
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def bearer_as(world: World, username: str) -> dict[str, str]:
+    """API headers for a persona; the display persona's token is bound to zone A."""
+    user = world.users[username]
+    return bearer(user, world.zones["A"] if user.role == Role.DISPLAY else None)
+
+
+def assert_api_error(response, status: int, code: str | None = None) -> dict:
+    """The contract's error body: the status, a message and a machine code."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["detail"] and body["code"]
+    if code:
+        assert body["code"] == code
+    return body

@@ -1,41 +1,14 @@
 """The staff API: who works where, and officers signing in and out of counters."""
 
 import pytest
-from django.core.cache import cache
 
 from satuatap.accounts.models import Role, User
-from satuatap.accounts.tokens import issue_token
 from satuatap.directory.models import Counter
-from satuatap.testing import seat
+from satuatap.testing import assert_api_error as assert_error
+from satuatap.testing import bearer, seat
+from satuatap.testing import bearer_as as as_
 
 API = "/api/v1/malls/pekanbaru"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def bearer(user, zone=None):
-    _, raw = issue_token(user, zone=zone)
-    return {"Authorization": f"Bearer {raw}"}
-
-
-def as_(world, username):
-    user = world.users[username]
-    zone = world.zones["A"] if user.role == Role.DISPLAY else None
-    return bearer(user, zone)
-
-
-def assert_error(response, status, code=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["detail"] and body["code"]
-    if code:
-        assert body["code"] == code
-    return body
 
 
 def test_supervisor_lists_their_agencys_staff_and_where_they_sit(client, world):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from satuatap import ratelimit
 from satuatap.accounts.tokens import issue_token, revoke_token
 from satuatap.directory.models import Closure
+from satuatap.testing import bearer
 
 API = "/api/v1"
 
@@ -18,11 +19,6 @@ def _fresh_cache():
     cache.clear()  # rate-limit counters and token lookups start from zero
     yield
     cache.clear()
-
-
-def bearer(user, zone=None):
-    _, raw = issue_token(user, zone=zone)
-    return {"Authorization": f"Bearer {raw}"}
 
 
 def assert_error(response, status, code=None):

@@ -1,34 +1,15 @@
 """Calling and serving tickets through the API: the officer at the counter, and nobody else."""
 
 import pytest
-from django.core.cache import cache
 
-from satuatap.accounts.models import Role
-from satuatap.accounts.tokens import issue_token
 from satuatap.queueing import tickets
 from satuatap.queueing.models import Ticket, TicketEvent, TicketStatus
+from satuatap.testing import assert_api_error as assert_error
+from satuatap.testing import bearer_as as as_
 from satuatap.testing import seat
 
 API = "/api/v1/malls/pekanbaru"
 ACTIONS = ["recall", "start", "finish", "no-show", "transfer"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def bearer(user, zone=None):
-    _, raw = issue_token(user, zone=zone)
-    return {"Authorization": f"Bearer {raw}"}
-
-
-def as_(world, username):
-    user = world.users[username]
-    zone = world.zones["A"] if user.role == Role.DISPLAY else None
-    return bearer(user, zone)
 
 
 def post(client, url, headers, data=None):
@@ -38,15 +19,6 @@ def post(client, url, headers, data=None):
 def act(client, ticket, action, headers, service="IMIGRASI-PASPOR"):
     data = {"service": service} if action == "transfer" else None
     return post(client, f"{API}/tickets/{ticket.pk}/{action}", headers, data)
-
-
-def assert_error(response, status, code=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["detail"] and body["code"]
-    if code:
-        assert body["code"] == code
-    return body
 
 
 @pytest.fixture

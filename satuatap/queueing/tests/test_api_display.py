@@ -3,36 +3,14 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 
 from satuatap import ratelimit
 from satuatap.accounts.models import Role, User
-from satuatap.accounts.tokens import issue_token
 from satuatap.queueing import tickets
-from satuatap.testing import seat
+from satuatap.testing import assert_api_error as assert_error
+from satuatap.testing import bearer, seat
 
 API = "/api/v1/malls/pekanbaru"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def bearer(user, zone=None):
-    _, raw = issue_token(user, zone=zone)
-    return {"Authorization": f"Bearer {raw}"}
-
-
-def assert_error(response, status, code=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["detail"] and body["code"]
-    if code:
-        assert body["code"] == code
-    return body
 
 
 @pytest.fixture

@@ -3,14 +3,15 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 
 from satuatap.accounts.models import Role, User
 from satuatap.accounts.tokens import issue_token, revoke_token
 from satuatap.directory.models import Mall
 from satuatap.queueing import tickets
 from satuatap.queueing.models import Ticket, TicketSource
-from satuatap.testing import seat
+from satuatap.testing import assert_api_error as assert_error
+from satuatap.testing import bearer, seat
+from satuatap.testing import bearer_as as as_
 
 API = "/api/v1/malls/pekanbaru"
 TICKET_FIELDS = {
@@ -28,35 +29,8 @@ TICKET_FIELDS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def bearer(user, zone=None):
-    _, raw = issue_token(user, zone=zone)
-    return {"Authorization": f"Bearer {raw}"}
-
-
-def as_(world, username):
-    user = world.users[username]
-    zone = world.zones["A"] if user.role == Role.DISPLAY else None
-    return bearer(user, zone)
-
-
 def post(client, url, data, headers):
     return client.post(url, data, content_type="application/json", headers=headers)
-
-
-def assert_error(response, status, code=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["detail"] and body["code"]
-    if code:
-        assert body["code"] == code
-    return body
 
 
 def test_kiosk_issues_a_ticket_for_any_service(client, world):
