@@ -126,11 +126,15 @@ class DatabaseFactory:
         self.created.append(name)
         return Database(var_dir, _with_db_name(self.base_url, name))
 
-    def build_template(self, run) -> None:
+    def build_template(self, run, extra_seed: str = "") -> None:
         self.template = self._new("template")
         run([PYTHON, "manage.py", "migrate", "--noinput"], self.template.env, "migrate")
         out = run([PYTHON, "-c", SEED], self.template.env, "seed")
         self.tokens = json.loads(out.strip().splitlines()[-1])
+        if extra_seed:
+            # A script's own data on top of the world; a JSON object on its last line joins the tokens.
+            out = run([PYTHON, "-c", extra_seed], self.template.env, "extra seed")
+            self.tokens.update(json.loads(out.strip().splitlines()[-1]))
 
     def copy(self) -> Database:
         assert self.template is not None
@@ -206,6 +210,7 @@ class Stack:
     live_port: int = field(default_factory=free_port)
     web: Process | None = None
     live: Process | None = None
+    web_workers: int = 2
 
     @property
     def base_url(self) -> str:
@@ -238,7 +243,7 @@ class Stack:
                 "-b",
                 f"127.0.0.1:{self.web_port}",
                 "-w",
-                "2",
+                str(self.web_workers),
                 "--graceful-timeout",
                 "2",
                 "--access-logfile",
@@ -332,10 +337,14 @@ class Stack:
 class Harness:
     """Session-wide: the template database, and a factory of stacks (one per test module)."""
 
-    def __init__(self):
+    def __init__(self, extra_seed: str = "", web_workers: int = 2):
+        """``extra_seed``: Python run (``-c``) after the world's seed, on the template database,
+        with Django set up by the script itself; ``web_workers``: gunicorn workers per stack."""
         self.workdir = Path(tempfile.mkdtemp(prefix="satuatap-e2e-"))
         self.databases = DatabaseFactory(self.workdir, os.environ.get("DATABASE_URL", ""))
         self.stacks: list[Stack] = []
+        self.extra_seed = extra_seed
+        self.web_workers = web_workers
 
     def _run(self, args: list[str], db_env: dict[str, str], what: str) -> str:
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -347,7 +356,7 @@ class Harness:
 
     def __enter__(self) -> Harness:
         try:
-            self.databases.build_template(self._run)
+            self.databases.build_template(self._run, self.extra_seed)
         except BaseException:
             self.close()
             raise
@@ -355,7 +364,7 @@ class Harness:
 
     def new_stack(self) -> Stack:
         db = self.databases.copy()
-        stack = Stack(db=db, tokens=self.databases.tokens, logdir=db.var_dir)
+        stack = Stack(db=db, tokens=self.databases.tokens, logdir=db.var_dir, web_workers=self.web_workers)
         self.stacks.append(stack)
         try:
             stack.start()

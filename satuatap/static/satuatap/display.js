@@ -153,6 +153,8 @@ export function startBoard(root) {
   function renderWaiting(services) {
     const list = byId("waiting-list");
     if (!list || !services) return;
+    // Busiest queues first: a zone like Disdukcapil has more services than the panel has rows.
+    services = [...services].sort((a, b) => b.waiting - a.waiting || a.name.localeCompare(b.name));
     const codes = services.map((s) => s.code).join(",");
     if (list.dataset.codes !== codes) {
       list.dataset.codes = codes;
