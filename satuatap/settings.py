@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "satuatap.queueing",
     "satuatap.audit",
     "satuatap.reports",
+    "satuatap.feedback",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,7 @@ STORAGES = {
 
 # Public read endpoints: requests per minute per client address.
 PUBLIC_RATE_LIMIT = env_int("PUBLIC_RATE_LIMIT", 600)
+SKM_LINK_HOURS = env_int("SKM_LINK_HOURS", 72)  # how long after service the survey link works
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "mpp-demo-2026")

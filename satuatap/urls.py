@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("satuatap.queueing.urls")),
     path("", include("satuatap.directory.urls")),
     path("", include("satuatap.reports.urls")),
+    path("", include("satuatap.feedback.urls")),
 ]

@@ -20,6 +20,7 @@ _PATHS = {
     "queueing.ticket": ("mall", "service__agency"),
     "queueing.ticketevent": ("mall", "ticket__service__agency"),
     "accounts.user": ("mall", "agency"),
+    "feedback.surveyresponse": ("mall", "agency"),
 }
 
 

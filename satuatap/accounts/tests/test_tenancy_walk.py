@@ -57,6 +57,8 @@ PUBLIC = {
     "api:list_zones": "directory API, public by contract",
     "api:list_counters": "directory API, public by contract",
     "api:ticket_status": "a ticket by its unguessable public code, public by contract",
+    "skm_survey": "the SKM survey of a finished ticket (the code is the permission)",
+    "api:answer_survey": "the SKM answer of a finished ticket (the code is the permission), public by contract",
     "api:display": "display board data, public by contract",
     "api:openapi-json": "the API's documentation",
     "api:openapi-view": "the API's documentation",
@@ -78,6 +80,8 @@ PRIVATE = {
     "floor": "the manager, and supervisors for their agency",
     "floor_snapshot": "the manager, and supervisors for their agency",
     "api:list_staff": "supervisors (their agency), the manager",
+    "skm_report": "the manager, and supervisors for their agency",
+    "api:ikm_report": "supervisors (their agency), the manager",
     "api:sign_in": "an officer of the counter's agency",
     "api:sign_out": "the officer signed in there",
     "api:issue": "kiosks, and staff for their agency's services",
@@ -100,7 +104,8 @@ POST_ONLY = {
     "console_sign_in",
     "console_sign_out",
     "console_action",
-    *{name for name in PRIVATE if name.startswith("api:") and name != "api:list_staff"},
+    "api:answer_survey",
+    *{name for name in PRIVATE if name.startswith("api:") and name not in ("api:list_staff", "api:ikm_report")},
 }
 NUL, HUGE = "a\x00b", 10**20
 PERSONAS = ["anonymous", "manager", "sup_dukcapil", "sup_imigrasi", "officer1", "officer3", "kiosk", "display_a"]

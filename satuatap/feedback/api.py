@@ -1,0 +1,131 @@
+"""SKM in the API: the citizen's survey answer (public) and the IKM report (supervisor, manager)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from satuatap.accounts.models import Role
+from satuatap.accounts.scoping import scope
+from satuatap.apiauth import (
+    PUBLIC_REFUSALS,
+    ApiError,
+    Error,
+    ValidationErrorOut,
+    bearer,
+    get_mall,
+    invalid,
+    not_found,
+    optional_bearer,
+    public_throttle,
+    require_own_mall,
+    require_role,
+)
+from satuatap.directory.hours import local_now
+from satuatap.directory.models import Agency, Service
+from satuatap.feedback import ikm, periods, skm
+from satuatap.feedback.models import COMMENT_MAX
+from satuatap.queueing.models import Ticket
+
+router = Router(tags=["Survei kepuasan"], auth=bearer)
+
+
+class SurveyIn(Schema):
+    scores: list[int] = Field(description="Sembilan nilai 1-4, unsur 1 sampai 9")
+    comment: str = Field("", max_length=COMMENT_MAX, description="Saran dan masukan (boleh kosong)")
+
+
+class IkmQuery(Schema):
+    start: dt.date | None = Field(None, alias="from", description="Tanggal awal (YYYY-MM-DD); bawaan: bulan ini")
+    end: dt.date | None = Field(None, alias="to", description="Tanggal akhir (YYYY-MM-DD), termasuk")
+    agency: str | None = Field(None, max_length=40, description="Kode instansi")
+    service: str | None = Field(None, max_length=40, description="Kode layanan")
+
+
+class SurveyOut(Schema):
+    ticket: str
+    answered_at: dt.datetime
+
+
+class ElementOut(Schema):
+    unsur: int
+    name: str
+    nrr: str
+
+
+class IkmOut(Schema):
+    ikm: str | None
+    mutu: str | None
+    kinerja: str | None
+    respondents: int
+    visitors: int
+    sample_required: int
+    sample_reached: bool
+    start: dt.date
+    end: dt.date
+    elements: list[ElementOut]
+
+
+@router.post(
+    "/tickets/{public_code}/survey",
+    response={201: SurveyOut, 409: Error, 410: Error, 422: ValidationErrorOut, **PUBLIC_REFUSALS},
+    summary="Isi survei kepuasan",
+    auth=optional_bearer,
+    throttle=public_throttle,
+)
+def answer_survey(request, public_code: str, payload: SurveyIn):
+    ticket = Ticket.objects.select_related("service").filter(public_code=public_code).first()
+    if ticket is None:
+        raise not_found("ticket_not_found", _("Tiket tidak ditemukan."))
+    try:
+        response = skm.submit(ticket, payload.scores, comment=payload.comment)
+    except skm.SurveyError as err:
+        if err.status == 422:
+            field = "scores" if err.code == "bad_scores" else "comment"
+            raise invalid(field, err.message) from None
+        raise ApiError(err.status, err.code, err.message) from None
+    return Status(201, {"ticket": public_code, "answered_at": response.answered_at})
+
+
+@router.get(
+    "/malls/{mall}/reports/ikm",
+    response={200: IkmOut, 401: Error, 403: Error, 404: Error, 422: ValidationErrorOut},
+    summary="IKM per periode",
+)
+def ikm_report(request, mall: str, filters: Query[IkmQuery]):
+    """Supervisors see their agency only (another agency: 404); the manager the whole mall."""
+    start, end, agency, service = filters.start, filters.end, filters.agency, filters.service
+    user = require_role(request, Role.SUPERVISOR, Role.MANAGER)
+    mall_obj = get_mall(mall)
+    require_own_mall(user, mall_obj)
+    if start is None or end is None:
+        month = periods.bounds("month", local_now(mall_obj).date())
+        start, end = start or month[0], end or month[1]
+    if start > end:
+        raise invalid("from", _("Tanggal awal harus sebelum tanggal akhir."))
+    agency_obj = service_obj = None
+    if agency:
+        agency_obj = scope(user, Agency.objects.filter(mall=mall_obj, code=agency)).first()
+        if agency_obj is None:
+            raise not_found("agency_not_found", _("Instansi tidak ditemukan."))
+    elif user.role == Role.SUPERVISOR and not user.is_superuser:
+        agency_obj = user.agency
+    if service:
+        service_obj = scope(user, Service.objects.filter(mall=mall_obj, code=service)).first()
+        if service_obj is None:
+            raise not_found("service_not_found", _("Layanan tidak ditemukan."))
+    result = ikm.compute(mall_obj, *periods.as_datetimes(mall_obj, start, end), agency=agency_obj, service=service_obj)
+    return {
+        "ikm": None if result.ikm is None else str(result.ikm),
+        "mutu": result.mutu,
+        "kinerja": result.kinerja,
+        "respondents": result.respondents,
+        "visitors": result.visitors,
+        "sample_required": result.sample_required,
+        "sample_reached": result.sample_reached,
+        "start": start,
+        "end": end,
+        "elements": [{"unsur": e.number, "name": e.name, "nrr": str(e.nrr_display)} for e in result.elements],
+    }

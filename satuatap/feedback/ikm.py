@@ -1,0 +1,123 @@
+"""The read side of SKM: IKM of a mall, agency or service over a period, computed in the database.
+
+IKM = (sum of the nine NRR x 1/9) x 25, with the exact 1/9 (the regulation's
+printed 0.111 would cap the maximum at 99.9). Exact fractions all the way,
+rounded half-up to 2 decimals only at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.db.models import Count, Sum
+from django.utils.translation import gettext_lazy as _
+
+from satuatap.feedback.elements import ELEMENTS
+from satuatap.feedback.models import SCORE_FIELDS, SurveyResponse
+from satuatap.queueing.models import Ticket, TicketStatus
+
+WEIGHT = Fraction(1, 9)
+# (lowest IKM, mutu, kinerja), best first; compared with the IKM rounded to 2 decimals.
+IKM_BANDS = (
+    (Decimal("88.31"), "A", _("Sangat Baik")),
+    (Decimal("76.61"), "B", _("Baik")),
+    (Decimal("65.00"), "C", _("Kurang Baik")),
+)
+LOWEST_BAND = ("D", _("Tidak Baik"))
+# The same bands on an element's 1-4 NRR.
+NRR_BANDS = ((Fraction("3.5324"), "A"), (Fraction("3.0644"), "B"), (Fraction("2.60"), "C"))
+
+# Krejcie-Morgan
+CHI_SQUARE = Fraction("3.841")
+PROPORTION = Fraction(1, 2)
+MARGIN = Fraction("0.05")
+
+
+def to_decimal(value: Fraction, places: int) -> Decimal:
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def band(ikm: Decimal) -> tuple[str, str]:
+    """(mutu, kinerja) of an IKM already rounded to 2 decimals."""
+    for lowest, mutu, kinerja in IKM_BANDS:
+        if ikm >= lowest:
+            return mutu, str(kinerja)
+    return LOWEST_BAND[0], str(LOWEST_BAND[1])
+
+
+def element_mutu(nrr: Fraction) -> str:
+    for lowest, mutu in NRR_BANDS:
+        if nrr >= lowest:
+            return mutu
+    return "D"
+
+
+def sample_required(population: int) -> int:
+    """Krejcie-Morgan sample for ``population`` visitors, rounded up (100 -> 80, 1,000 -> 278)."""
+    if population <= 0:
+        return 0
+    spread = CHI_SQUARE * PROPORTION * (1 - PROPORTION)
+    return math.ceil(spread * population / (MARGIN**2 * (population - 1) + spread))
+
+
+@dataclass
+class ElementResult:
+    number: int
+    name: str
+    total: int
+    nrr: Fraction
+    mutu: str
+
+    @property
+    def nrr_display(self) -> Decimal:
+        return to_decimal(self.nrr, 4)
+
+
+@dataclass
+class IkmResult:
+    respondents: int
+    visitors: int
+    sample_required: int
+    elements: list[ElementResult]
+    ikm: Decimal | None
+    mutu: str | None
+    kinerja: str | None
+
+    @property
+    def sample_reached(self) -> bool:
+        return self.respondents >= self.sample_required and self.respondents > 0
+
+
+def _scoped(queryset, mall, agency, service, agency_path: str, service_field: str):
+    queryset = queryset.filter(mall=mall)
+    if agency is not None:
+        queryset = queryset.filter(**{agency_path: agency})
+    if service is not None:
+        queryset = queryset.filter(**{service_field: service})
+    return queryset
+
+
+def compute(mall, start: dt.datetime, end: dt.datetime, agency=None, service=None) -> IkmResult:
+    """IKM of answers given in [start, end); visitors N are the tickets finished in that scope and period."""
+    responses = _scoped(SurveyResponse.objects.all(), mall, agency, service, "agency", "service")
+    totals = responses.filter(answered_at__gte=start, answered_at__lt=end).aggregate(
+        respondents=Count("pk"), **{f: Sum(f) for f in SCORE_FIELDS}
+    )
+    tickets = _scoped(Ticket.objects.all(), mall, agency, service, "service__agency", "service")
+    visitors = tickets.filter(status=TicketStatus.DONE, finished_at__gte=start, finished_at__lt=end).count()
+    respondents = totals["respondents"]
+    elements = []
+    for element in ELEMENTS:
+        total = totals[element.field] or 0
+        nrr = Fraction(total, respondents) if respondents else Fraction(0)
+        elements.append(ElementResult(element.number, str(element.name), total, nrr, element_mutu(nrr)))
+    ikm = mutu = kinerja = None
+    if respondents:
+        ikm = to_decimal(sum((e.nrr for e in elements), Fraction(0)) * WEIGHT * 25, 2)
+        mutu, kinerja = band(ikm)
+    return IkmResult(respondents, visitors, sample_required(visitors), elements, ikm, mutu, kinerja)

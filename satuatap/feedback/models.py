@@ -1,0 +1,94 @@
+"""The SKM survey (PermenPANRB 14/2017): one response per finished ticket.
+
+The scores u1..u9 follow the regulation's nine elements (see ``elements.py``).
+Mall, agency and service are copied from the ticket so the IKM aggregates
+read one table. No name or NIK is ever stored with the answers.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+SCORE_FIELDS = tuple(f"u{i}" for i in range(1, 10))
+COMMENT_MAX = 1000
+
+
+class AgeBand(models.TextChoices):
+    UNDER_20 = "lt20", _("Di bawah 20 tahun")
+    AGE_20_29 = "20_29", _("20–29 tahun")
+    AGE_30_39 = "30_39", _("30–39 tahun")
+    AGE_40_49 = "40_49", _("40–49 tahun")
+    AGE_50_59 = "50_59", _("50–59 tahun")
+    AGE_60_UP = "60up", _("60 tahun ke atas")
+
+
+class Sex(models.TextChoices):
+    MALE = "L", _("Laki-laki")
+    FEMALE = "P", _("Perempuan")
+
+
+class Education(models.TextChoices):
+    SD = "sd", _("SD ke bawah")
+    SMP = "smp", _("SMP")
+    SMA = "sma", _("SMA/SMK")
+    DIPLOMA = "diploma", _("D1/D2/D3/D4")
+    S1 = "s1", _("S1")
+    S2_UP = "s2", _("S2 ke atas")
+
+
+class Occupation(models.TextChoices):
+    PNS = "pns", _("PNS")
+    TNI = "tni", _("TNI")
+    POLRI = "polri", _("POLRI")
+    PRIVATE = "swasta", _("Pegawai swasta")
+    ENTREPRENEUR = "wirausaha", _("Wirausaha")
+    STUDENT = "pelajar", _("Pelajar/Mahasiswa")
+    OTHER = "lainnya", _("Lainnya")
+
+
+def _score_field(number: int):
+    return models.PositiveSmallIntegerField(_("unsur %(n)s") % {"n": number})
+
+
+class SurveyResponse(models.Model):
+    ticket = models.OneToOneField(
+        "queueing.Ticket", on_delete=models.PROTECT, related_name="survey_response", verbose_name=_("tiket")
+    )
+    mall = models.ForeignKey("directory.Mall", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("directory.Agency", on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey("directory.Service", on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(_("dijawab pada"))
+    u1 = _score_field(1)
+    u2 = _score_field(2)
+    u3 = _score_field(3)
+    u4 = _score_field(4)
+    u5 = _score_field(5)
+    u6 = _score_field(6)
+    u7 = _score_field(7)
+    u8 = _score_field(8)
+    u9 = _score_field(9)
+    comment = models.TextField(_("saran dan masukan"), max_length=COMMENT_MAX, blank=True, default="")
+    age_band = models.CharField(_("umur"), max_length=8, choices=AgeBand.choices, blank=True, default="")
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True, default="")
+    education = models.CharField(_("pendidikan"), max_length=10, choices=Education.choices, blank=True, default="")
+    occupation = models.CharField(_("pekerjaan"), max_length=10, choices=Occupation.choices, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("jawaban survei kepuasan")
+        verbose_name_plural = _("jawaban survei kepuasan")
+        constraints = [
+            models.CheckConstraint(condition=Q(**{f"{f}__gte": 1, f"{f}__lte": 4}), name=f"skm_{f}_between_1_and_4")
+            for f in SCORE_FIELDS
+        ]
+        indexes = [
+            # IKM of a mall (and agency/service) over a period.
+            models.Index(fields=["mall", "answered_at"], name="skm_mall_period_idx"),
+            models.Index(fields=["agency", "answered_at"], name="skm_agency_period_idx"),
+        ]
+
+    def __str__(self):
+        return f"SKM {self.ticket_id}"
+
+    @property
+    def scores(self) -> list[int]:
+        return [getattr(self, f) for f in SCORE_FIELDS]

@@ -1,0 +1,86 @@
+import datetime as dt
+
+from django.utils import timezone
+
+from satuatap.feedback.models import SurveyResponse
+from satuatap.feedback.tests.conftest import answered
+from satuatap.queueing import tickets
+from satuatap.testing import assert_api_error, bearer_as
+
+GOOD = [4] * 9
+
+
+def post_survey(client, code, body):
+    return client.post(f"/api/v1/tickets/{code}/survey", body, content_type="application/json")
+
+
+def test_answer_survey_through_the_api(client, served):
+    response = post_survey(client, served.public_code, {"scores": GOOD, "comment": "Cepat"})
+    assert response.status_code == 201, response.content
+    assert response.json()["ticket"] == served.public_code
+    assert SurveyResponse.objects.get().comment == "Cepat"
+    assert_api_error(post_survey(client, served.public_code, {"scores": [1] * 9}), 409)
+    assert post_survey(client, served.public_code, {"scores": [1] * 9}).json()["code"] == "already_answered"
+    assert SurveyResponse.objects.get().scores == GOOD
+
+
+def test_bad_scores_answer_422_naming_the_field(client, served):
+    for body in ({"scores": [4] * 8}, {"scores": [5] * 9}, {"scores": ["a"] * 9}, {}):
+        response = post_survey(client, served.public_code, body)
+        assert_api_error(response, 422)
+        assert response.json()["errors"][0]["field"].startswith("scores")
+    assert not SurveyResponse.objects.exists()
+
+
+def test_unfinished_expired_and_unknown_tickets_are_refused(client, world, served, settings):
+    waiting = tickets.issue_ticket(world.services["DUKCAPIL-KK"])
+    assert post_survey(client, waiting.public_code, {"scores": GOOD}).json()["code"] == "not_finished"
+    assert_api_error(post_survey(client, waiting.public_code, {"scores": GOOD}), 409)
+    settings.SKM_LINK_HOURS = 0
+    served.finished_at = timezone.now() - dt.timedelta(seconds=5)
+    served.save()
+    response = post_survey(client, served.public_code, {"scores": GOOD})
+    assert_api_error(response, 410)
+    assert response.json()["code"] == "expired"
+    assert_api_error(post_survey(client, "tidak-ada", {"scores": GOOD}), 404)
+    assert not SurveyResponse.objects.exists()
+
+
+def ikm(client, world, persona, query=""):
+    return client.get(f"/api/v1/malls/{world.mall.slug}/reports/ikm{query}", headers=bearer_as(world, persona))
+
+
+def test_manager_gets_the_malls_ikm(client, world):
+    answered(world, [4] * 9)
+    answered(world, [2] * 9, code="IMIGRASI-PASPOR")
+    response = ikm(client, world, "manager")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["ikm"], body["mutu"], body["kinerja"], body["respondents"]) == ("75.00", "C", "Kurang Baik", 2)
+    assert body["sample_required"] == 2
+    assert body["elements"][0] == {"unsur": 1, "name": "Persyaratan", "nrr": "3.0000"}
+    one_agency = ikm(client, world, "manager", "?agency=IMIGRASI").json()
+    assert (one_agency["ikm"], one_agency["respondents"]) == ("50.00", 1)
+
+
+def test_supervisor_sees_only_their_agency(client, world):
+    answered(world, [4] * 9)
+    answered(world, [2] * 9, code="IMIGRASI-PASPOR")
+    own = ikm(client, world, "sup_dukcapil").json()
+    assert (own["ikm"], own["respondents"]) == ("100.00", 1)
+    assert ikm(client, world, "sup_dukcapil", "?agency=DUKCAPIL").json()["ikm"] == "100.00"
+    assert_api_error(ikm(client, world, "sup_dukcapil", "?agency=IMIGRASI"), 404)
+    assert_api_error(ikm(client, world, "sup_dukcapil", "?service=IMIGRASI-PASPOR"), 404)
+    assert_api_error(ikm(client, world, "officer1"), 403)
+    assert_api_error(client.get(f"/api/v1/malls/{world.mall.slug}/reports/ikm"), 401)
+
+
+def test_ikm_period_from_to(client, world):
+    answered(world, [4] * 9, at=timezone.now() - dt.timedelta(days=60))
+    today = timezone.localdate()
+    old = (today - dt.timedelta(days=70)).isoformat()
+    recent = (today - dt.timedelta(days=50)).isoformat()
+    assert ikm(client, world, "manager", f"?from={old}&to={recent}").json()["respondents"] == 1
+    assert ikm(client, world, "manager").json()["respondents"] == 0
+    assert_api_error(ikm(client, world, "manager", f"?from={recent}&to={old}"), 422)
+    assert_api_error(ikm(client, world, "manager", "?from=kemarin"), 422)

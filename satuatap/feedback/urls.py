@@ -1,0 +1,8 @@
+from django.urls import path
+
+from satuatap.feedback import views
+
+urlpatterns = [
+    path("t/<str:public_code>/survei/", views.survey, name="skm_survey"),
+    path("m/<slug:mall>/skm/", views.report, name="skm_report"),
+]
