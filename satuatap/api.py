@@ -158,12 +158,14 @@ def _register_routers() -> None:
     from satuatap.accounts.api import router as staff_router
     from satuatap.directory.api import router as directory_router
     from satuatap.feedback.api import router as feedback_router
+    from satuatap.feedback.complaint_api import router as complaint_router
     from satuatap.queueing.api import router as queue_router
 
     api.add_router("/", directory_router)
     api.add_router("/", staff_router)
     api.add_router("/", queue_router)
     api.add_router("/", feedback_router)
+    api.add_router("/", complaint_router)
 
 
 _register_routers()

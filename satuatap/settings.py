@@ -136,6 +136,9 @@ STORAGES = {
 # Public read endpoints: requests per minute per client address.
 PUBLIC_RATE_LIMIT = env_int("PUBLIC_RATE_LIMIT", 600)
 SKM_LINK_HOURS = env_int("SKM_LINK_HOURS", 72)  # how long after service the survey link works
+COMPLAINT_VERIFY_WORKING_DAYS = env_int("COMPLAINT_VERIFY_WORKING_DAYS", 3)  # received -> verified
+COMPLAINT_FOLLOW_UP_WORKING_DAYS = env_int("COMPLAINT_FOLLOW_UP_WORKING_DAYS", 5)  # forwarded -> answered
+COMPLAINT_REOPEN_DAYS = env_int("COMPLAINT_REOPEN_DAYS", 14)  # the complainant may reopen an answer
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "mpp-demo-2026")

@@ -21,6 +21,7 @@ _PATHS = {
     "queueing.ticketevent": ("mall", "ticket__service__agency"),
     "accounts.user": ("mall", "agency"),
     "feedback.surveyresponse": ("mall", "agency"),
+    "feedback.complaint": ("mall", "agency"),
 }
 
 

@@ -14,6 +14,16 @@ from dataclasses import dataclass
 
 MALL = {"slug": "pekanbaru", "name": "MPP Kota Pekanbaru", "city": "Pekanbaru", "timezone": "Asia/Jakarta"}
 
+# The mall's maklumat pelayanan in the standard form (PermenPANRB 15/2014), signed by the head of the DPMPTSP.
+MAKLUMAT = (
+    "Dengan ini, kami menyatakan sanggup menyelenggarakan pelayanan sesuai standar pelayanan yang telah "
+    "ditetapkan dan apabila tidak menepati janji ini, kami siap menerima sanksi sesuai peraturan "
+    "perundang-undangan yang berlaku.\n"
+    "Kami juga berjanji untuk terus melakukan perbaikan secara berkelanjutan dan menerima pengaduan, saran "
+    "dan masukan masyarakat demi pelayanan yang lebih baik."
+)
+MAKLUMAT_SIGNED_BY = "Kepala DPMPTSP Kota Pekanbaru"
+
 BUILDINGS = [
     ("mpp", "Gedung MPP", "Pekanbaru (alamat demo)"),
     ("dukcapil", "Gedung Disdukcapil", "Pekanbaru (alamat demo)"),

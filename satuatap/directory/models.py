@@ -47,6 +47,17 @@ class Mall(Archivable):
     )
     issue_cutoff_minutes = models.PositiveSmallIntegerField(_("batas ambil nomor (menit sebelum tutup)"), default=30)
     observes_national_holidays = models.BooleanField(_("libur pada hari libur nasional dan cuti bersama"), default=True)
+    maklumat = models.TextField(
+        _("maklumat pelayanan"),
+        blank=True,
+        help_text=_("Janji unit untuk melayani sesuai standar pelayanan; tampil di halaman publik dan poster loket."),
+    )
+    maklumat_signed_by = models.CharField(
+        _("penanda tangan maklumat"),
+        max_length=200,
+        blank=True,
+        help_text=_("Misalnya: Kepala DPMPTSP Kota Pekanbaru"),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -76,17 +76,16 @@ def mall_home(request, mall: str):
     )
 
 
-def service_standard(request, mall: str, code: str):
-    mall = _get_mall(mall)
+def standard_of(mall_slug: str, code: str) -> dict:
+    """A live service of a live agency, its six published components and the counters serving it (or 404)."""
+    mall = _get_mall(mall_slug)
     service = get_object_or_404(
         Service.objects.active().select_related("agency__zone__building"),
         mall=mall,
         code=code,
         agency__archived_at__isnull=True,
     )
-    state = open_state(mall, service=service)
     counters = Counter.objects.active().filter(services=service).select_related("building").order_by("number")
-    waiting = waiting_counts(mall, service_day(mall), [service]).get(service.code, 0)
     components = [
         (_("Persyaratan"), _lines(service.requirements), True),
         (_("Sistem, mekanisme dan prosedur"), _lines(service.procedure), True),
@@ -95,15 +94,12 @@ def service_standard(request, mall: str, code: str):
         (_("Produk pelayanan"), [service.product or _("Belum dicantumkan")], False),
         (_("Penanganan pengaduan, saran dan masukan"), _lines(service.complaint_channel.replace("; ", "\n")), True),
     ]
-    return render(
-        request,
-        "directory/service_standard.html",
-        {
-            "mall": mall,
-            "service": service,
-            "state": state,
-            "components": components,
-            "counters": counters,
-            "waiting": waiting,
-        },
-    )
+    return {"mall": mall, "service": service, "components": components, "counters": counters}
+
+
+def service_standard(request, mall: str, code: str):
+    context = standard_of(mall, code)
+    mall, service = context["mall"], context["service"]
+    context["state"] = open_state(mall, service=service)
+    context["waiting"] = waiting_counts(mall, service_day(mall), [service]).get(service.code, 0)
+    return render(request, "directory/service_standard.html", context)

@@ -92,3 +92,6 @@ class SurveyResponse(models.Model):
     @property
     def scores(self) -> list[int]:
         return [getattr(self, f) for f in SCORE_FIELDS]
+
+
+from satuatap.feedback.complaint_models import Complaint, ComplaintEvent, ComplaintStatus  # noqa: E402, F401

@@ -42,6 +42,8 @@ PUBLIC = {
     "device_sign_in": "the device sign-in form; the token typed in is the credential",
     "mall_home": "a mall's public page: services, zones, opening hours",
     "service_standard": "a service's published standard (PermenPANRB 15/2014 requires it public)",
+    "maklumat": "the mall's maklumat pelayanan, a published promise (PermenPANRB 15/2014)",
+    "service_poster": "the printable poster of a service's published standard (public, see service_standard)",
     "display_all": "display boards are public: everyone in the hall sees the same numbers",
     "display": "a zone's display board (public, see display_all)",
     "display_all_snapshot": "the whole-mall board's data (public, see display_all)",
@@ -59,6 +61,10 @@ PUBLIC = {
     "api:ticket_status": "a ticket by its unguessable public code, public by contract",
     "skm_survey": "the SKM survey of a finished ticket (the code is the permission)",
     "api:answer_survey": "the SKM answer of a finished ticket (the code is the permission), public by contract",
+    "complaint_form": "the public complaint form (anonymous allowed, rate limited)",
+    "complaint_track": "a complaint by its unguessable tracking code (the code is the permission)",
+    "api:file_complaint": "filing a complaint, public by contract (rate limited)",
+    "api:complaint_status": "a complaint by its unguessable tracking code, public by contract",
     "api:display": "display board data, public by contract",
     "api:openapi-json": "the API's documentation",
     "api:openapi-view": "the API's documentation",
@@ -81,6 +87,8 @@ PRIVATE = {
     "floor_snapshot": "the manager, and supervisors for their agency",
     "api:list_staff": "supervisors (their agency), the manager",
     "skm_report": "the manager, and supervisors for their agency",
+    "complaint_desk": "the manager (all), and supervisors for their agency's complaints",
+    "complaint_detail": "the manager (all), and supervisors for their agency's complaints",
     "api:ikm_report": "supervisors (their agency), the manager",
     "api:sign_in": "an officer of the counter's agency",
     "api:sign_out": "the officer signed in there",
@@ -105,6 +113,7 @@ POST_ONLY = {
     "console_sign_out",
     "console_action",
     "api:answer_survey",
+    "api:file_complaint",
     *{name for name in PRIVATE if name.startswith("api:") and name not in ("api:list_staff", "api:ikm_report")},
 }
 NUL, HUGE = "a\x00b", 10**20
@@ -174,6 +183,8 @@ def parameter_values(world) -> dict[str, list]:
         "public_code": [code for _, code in ticket_rows] + ["tidak-ada-sama-sekali", NUL],
         "event_id": [*TicketEvent.objects.order_by("pk").values_list("pk", flat=True), 999_999, HUGE],
         "action": [*CONSOLE_ACTIONS, "meledak"],
+        "tracking_code": ["ADU-TIDAK-ADA0", NUL],
+        "complaint_id": [999_999, HUGE],
     }
 
 

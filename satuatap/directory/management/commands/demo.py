@@ -74,12 +74,17 @@ class Command(BaseCommand):
             out(f"    {label}: {SIGN_IN_URL}{raw}")
 
 
+def maklumat() -> dict:
+    """The demo mall's maklumat pelayanan and who signs it."""
+    return {"maklumat": cat.MAKLUMAT, "maklumat_signed_by": cat.MAKLUMAT_SIGNED_BY}
+
+
 def build_mall(around_the_clock: bool = False) -> Mall:
     if around_the_clock:
-        mall = Mall.objects.create(**cat.MALL, issue_cutoff_minutes=0, observes_national_holidays=False)
+        mall = Mall.objects.create(**cat.MALL, **maklumat(), issue_cutoff_minutes=0, observes_national_holidays=False)
         hours = {day: (dt.time(0), dt.time(23, 59, 59), None, None) for day in range(7)}
     else:
-        mall = Mall.objects.create(**cat.MALL)
+        mall = Mall.objects.create(**cat.MALL, **maklumat())
         hours = cat.HOURS
     for weekday, (opens, closes, break_start, break_end) in hours.items():
         OpeningHours.objects.create(

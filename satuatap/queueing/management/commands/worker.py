@@ -11,6 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from satuatap.feedback.complaints import escalate_overdue
 from satuatap.queueing.housekeeping import expire_previous_days, prune_live_events
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             try:
                 pruned = prune_live_events()
                 expired = expire_previous_days()
+                escalate_overdue()  # complaints past their working-day deadline, to the mall manager
                 if pruned or expired:
                     log.info("pruned %s live events, expired %s tickets of earlier days", pruned, expired)
             except Exception:  # one failed tick must not stop the worker

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from satuatap.feedback import complaint_views as views
+
+urlpatterns = [
+    path("m/<slug:mall>/pengaduan/", views.complaint_form, name="complaint_form"),
+    path("m/<slug:mall>/pengaduan/meja/", views.complaint_desk, name="complaint_desk"),
+    path("m/<slug:mall>/pengaduan/meja/<int:complaint_id>/", views.complaint_detail, name="complaint_detail"),
+    path("pengaduan/<str:tracking_code>/", views.complaint_track, name="complaint_track"),
+]

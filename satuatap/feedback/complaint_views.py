@@ -1,0 +1,165 @@
+"""Complaint pages: the public form and tracking page, and the staff desk (manager, supervisors)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from satuatap import ratelimit
+from satuatap.accounts.models import Role
+from satuatap.accounts.scoping import can_manage_mall, scope
+from satuatap.directory.models import Agency, Mall
+from satuatap.feedback import complaints
+from satuatap.feedback.complaint_models import Complaint, ComplaintStatus
+from satuatap.feedback.views import report_mall
+from satuatap.queueing.views.public import _limited, _too_many
+
+S = ComplaintStatus
+
+
+def _filing_limited(request) -> bool:
+    return not complaints.filing_allowed(ratelimit.client_address(request))
+
+
+def complaint_form(request, mall: str):
+    if _limited(request):
+        return _too_many()
+    mall_obj = get_object_or_404(Mall.objects.active(), slug=mall)
+    agencies = Agency.objects.filter(mall=mall_obj).order_by("name")
+    form, error = {}, ""
+    if request.method == "POST":
+        form = request.POST
+        agency = None
+        if form.get("agency"):
+            agency = agencies.filter(code=form["agency"]).first()
+        if form.get("agency") and agency is None:
+            error = _("Instansi tidak dikenal di mal ini.")
+        elif _filing_limited(request):
+            error = _("Terlalu banyak pengaduan dari perangkat ini. Coba lagi nanti.")
+            return render(
+                request, "feedback/complaint_form.html", _form_context(mall_obj, agencies, form, error), status=429
+            )
+        else:
+            try:
+                complaint = complaints.file_complaint(
+                    mall_obj, form.get("subject"), form.get("body"), agency=agency, contact=form.get("contact", "")
+                )
+            except complaints.ComplaintError as err:
+                error = err.message
+            else:
+                return redirect("complaint_track", tracking_code=complaint.tracking_code)
+        return render(
+            request, "feedback/complaint_form.html", _form_context(mall_obj, agencies, form, error), status=422
+        )
+    return render(request, "feedback/complaint_form.html", _form_context(mall_obj, agencies, form, error))
+
+
+def _form_context(mall, agencies, form, error):
+    return {"mall": mall, "agencies": agencies, "form": form, "error": error}
+
+
+def complaint_track(request, tracking_code: str):
+    """The tracking code is the permission; POST reopens an answered complaint."""
+    if _limited(request):
+        return _too_many()
+    complaint = Complaint.objects.select_related("mall", "agency").filter(tracking_code=tracking_code).first()
+    if complaint is None:
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        try:
+            complaints.reopen(complaint, request.POST.get("reason"))
+        except complaints.ComplaintError as err:
+            error = err.message
+        else:
+            return redirect("complaint_track", tracking_code=complaint.tracking_code)
+    context = {
+        "complaint": complaint,
+        "mall": complaint.mall,
+        "history": complaint.events.all(),
+        "can_reopen": complaint.status == S.ANSWERED,
+        "error": error,
+    }
+    return render(request, "feedback/complaint_track.html", context, status=422 if error else 200)
+
+
+def _desk_mall(request, mall: str) -> Mall:
+    return report_mall(request.user, mall)  # manager or supervisor of this mall, else 404
+
+
+def mask(contact: str) -> str:
+    if len(contact) <= 4:
+        return "•" * len(contact)
+    return contact[:2] + "•" * (len(contact) - 4) + contact[-2:]
+
+
+@login_required
+def complaint_desk(request, mall: str):
+    mall_obj = _desk_mall(request, mall)
+    rows = scope(request.user, Complaint.objects.filter(mall=mall_obj)).select_related("agency", "mall")
+    status = request.GET.get("status", "")
+    if status in S.values:
+        rows = rows.filter(status=status)
+    items = [{"c": c, "overdue": complaints.is_overdue(c)} for c in rows[:200]]
+    return render(
+        request,
+        "feedback/complaint_desk.html",
+        {"mall": mall_obj, "items": items, "statuses": S.choices, "status": status},
+    )
+
+
+def _actions(user, complaint) -> set[str]:
+    if can_manage_mall(user, complaint.mall):
+        allowed = {S.RECEIVED: {"verify", "not_ours"}, S.VERIFIED: {"forward", "not_ours"}, S.ANSWERED: {"close"}}
+        return allowed.get(complaint.status, set())
+    if user.role == Role.SUPERVISOR and user.agency_id == complaint.agency_id:
+        return {S.FORWARDED: {"start", "answer"}, S.IN_PROGRESS: {"answer"}}.get(complaint.status, set())
+    return set()
+
+
+def _act(user, complaint, action, post, agencies):
+    if action == "verify":
+        return complaints.verify(complaint, user)
+    if action == "forward":
+        return complaints.forward(complaint, user, agencies.filter(code=post.get("agency", "")).first())
+    if action == "not_ours":
+        return complaints.not_our_authority(complaint, user, post.get("reason"), post.get("where_to_go"))
+    if action == "start":
+        return complaints.start(complaint, user)
+    if action == "answer":
+        return complaints.answer(complaint, user, post.get("answer"))
+    if action == "close":
+        return complaints.close(complaint, user)
+    raise complaints.ComplaintError("invalid", _("Tindakan tidak dikenal."))
+
+
+@login_required
+def complaint_detail(request, mall: str, complaint_id: int):
+    mall_obj = _desk_mall(request, mall)
+    complaint = get_object_or_404(scope(request.user, Complaint.objects.filter(mall=mall_obj)), pk=complaint_id)
+    agencies = Agency.objects.filter(mall=mall_obj).order_by("name")
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action not in _actions(request.user, complaint):
+                raise complaints.ComplaintError("forbidden", _("Tindakan ini tidak tersedia untuk Anda."), 403)
+            _act(request.user, complaint, action, request.POST, agencies)
+        except complaints.ComplaintError as err:
+            error = err.message
+        else:
+            return redirect("complaint_detail", mall=mall_obj.slug, complaint_id=complaint.pk)
+    manager = can_manage_mall(request.user, mall_obj)
+    context = {
+        "mall": mall_obj,
+        "complaint": complaint,
+        "contact": complaint.contact if manager else mask(complaint.contact),
+        "history": complaint.events.select_related("actor"),
+        "actions": _actions(request.user, complaint),
+        "agencies": agencies,
+        "overdue": complaints.is_overdue(complaint),
+        "error": error,
+    }
+    return render(request, "feedback/complaint_detail.html", context, status=422 if error else 200)

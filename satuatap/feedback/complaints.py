@@ -1,0 +1,249 @@
+"""The only module that changes complaints (pengaduan).
+
+The national flow: received -> verified -> forwarded to the agency (or
+"not our authority", with the reason and where to go) -> in progress ->
+answered -> closed; the complainant may reopen an answer, which puts the
+complaint back in progress with a fresh follow-up deadline. Deadlines are
+counted in the mall's working days (``directory.hours.is_working_day``);
+overdue complaints are escalated to the mall manager.
+
+Every step writes a ``ComplaintEvent``. There is no outbox yet: an event's
+``notify_contact`` records that the complainant (who left a contact) is to be
+told of the step; nothing is sent from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satuatap import ratelimit
+from satuatap.accounts.models import Role
+from satuatap.accounts.scoping import can_manage_mall
+from satuatap.directory.hours import is_working_day, service_day
+from satuatap.feedback.complaint_models import (
+    ANSWER_MAX,
+    BODY_MAX,
+    CONTACT_MAX,
+    SUBJECT_MAX,
+    Complaint,
+    ComplaintEvent,
+)
+from satuatap.feedback.complaint_models import ComplaintStatus as S
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud or typed from paper
+TEXT_MAX = 2000
+# New complaints per client address per hour (form and API together): enough for a family, few for a spammer.
+FILE_LIMIT = getattr(settings, "COMPLAINT_FILE_LIMIT_PER_HOUR", 5)
+
+
+class ComplaintError(Exception):
+    def __init__(self, code: str, message: str, status: int = 400, field: str = ""):
+        super().__init__(message)
+        self.code, self.message, self.status, self.field = code, message, status, field
+
+
+def add_working_days(mall, start: dt.date, n: int) -> dt.date:
+    """The n-th working day after ``start`` (``start`` itself never counts)."""
+    day = start
+    for _step in range(max(0, n)):
+        day += dt.timedelta(days=1)
+        for _guard in range(366):  # a mall closed for a whole year is a data error, not a loop
+            if is_working_day(mall, day):
+                break
+            day += dt.timedelta(days=1)
+    return day
+
+
+def filing_allowed(client_address: str) -> bool:
+    """Count one filing attempt of this address; False when over ``FILE_LIMIT`` this hour."""
+    return ratelimit.hit("complaint", client_address, limit=FILE_LIMIT, window=3600)
+
+
+def new_tracking_code() -> str:
+    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"ADU-{chars[:4]}-{chars[4:]}"
+
+
+def _clean(value, limit: int, label: str, required: bool = True, field: str = "") -> str:
+    text = str(value or "").replace("\x00", "").strip()
+    if required and not text:
+        raise ComplaintError("invalid", _("%(label)s wajib diisi.") % {"label": label}, field=field)
+    if len(text) > limit:
+        message = _("%(label)s terlalu panjang (paling banyak %(n)s karakter).") % {"label": label, "n": limit}
+        raise ComplaintError("invalid", message, field=field)
+    return text
+
+
+def _event(complaint, from_status, to_status, actor=None, note="", at=None):
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        from_status=from_status,
+        to_status=to_status,
+        at=at or timezone.now(),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        note=note,
+        notify_contact=bool(complaint.contact),
+    )
+
+
+def _move(complaint, expected: tuple, to_status, actor=None, note="", **fields) -> Complaint:
+    """Compare-and-set: the row changes only if it is still in one of ``expected``."""
+    if complaint.status not in expected:
+        raise ComplaintError("wrong_status", _("Pengaduan ini tidak dapat diproses pada status sekarang."), 409)
+    with transaction.atomic():
+        now = timezone.now()
+        changed = Complaint.objects.filter(pk=complaint.pk, status__in=expected).update(
+            status=to_status, updated_at=now, **fields
+        )
+        if not changed:
+            raise ComplaintError("conflict", _("Pengaduan ini baru saja diubah orang lain. Muat ulang halaman."), 409)
+        from_status = complaint.status
+        complaint.refresh_from_db()
+        _event(complaint, from_status, to_status, actor, note, now)
+    return complaint
+
+
+def _require_manager(actor, complaint):
+    if not can_manage_mall(actor, complaint.mall):
+        raise ComplaintError("forbidden", _("Hanya pengelola mal yang dapat melakukan ini."), 403)
+
+
+def _require_agency_supervisor(actor, complaint):
+    ok = (
+        getattr(actor, "is_authenticated", False)
+        and actor.role == Role.SUPERVISOR
+        and actor.mall_id == complaint.mall_id
+        and complaint.agency_id is not None
+        and actor.agency_id == complaint.agency_id
+    )
+    if not ok:
+        raise ComplaintError("forbidden", _("Hanya supervisor instansi yang dituju yang dapat melakukan ini."), 403)
+
+
+def _today(mall) -> dt.date:
+    return service_day(mall)
+
+
+def file_complaint(mall, subject, body, agency=None, contact="") -> Complaint:
+    subject = _clean(subject, SUBJECT_MAX, _("Perihal"), field="subject")
+    body = _clean(body, BODY_MAX, _("Isi pengaduan"), field="body")
+    contact = _clean(contact, CONTACT_MAX, _("Kontak"), required=False, field="contact")
+    if agency is not None and agency.mall_id != mall.pk:
+        raise ComplaintError("invalid", _("Instansi tidak dikenal di mal ini."), field="agency")
+    verify_due = add_working_days(mall, _today(mall), settings.COMPLAINT_VERIFY_WORKING_DAYS)
+    with transaction.atomic():
+        for _attempt in range(5):
+            code = new_tracking_code()
+            if not Complaint.objects.filter(tracking_code=code).exists():
+                break
+        complaint = Complaint.objects.create(
+            mall=mall,
+            agency=agency,
+            subject=subject,
+            body=body,
+            contact=contact,
+            tracking_code=code,
+            status=S.RECEIVED,
+            verify_due=verify_due,
+        )
+        _event(complaint, "", S.RECEIVED)
+    return complaint
+
+
+def verify(complaint, actor) -> Complaint:
+    _require_manager(actor, complaint)
+    return _move(complaint, (S.RECEIVED,), S.VERIFIED, actor)
+
+
+def forward(complaint, actor, agency) -> Complaint:
+    _require_manager(actor, complaint)
+    if agency is None or agency.mall_id != complaint.mall_id:
+        raise ComplaintError("invalid", _("Pilih instansi tujuan di mal ini."))
+    due = add_working_days(complaint.mall, _today(complaint.mall), settings.COMPLAINT_FOLLOW_UP_WORKING_DAYS)
+    return _move(
+        complaint, (S.VERIFIED,), S.FORWARDED, actor, agency.name, agency=agency, follow_up_due=due, escalated_at=None
+    )
+
+
+def not_our_authority(complaint, actor, reason, where_to_go) -> Complaint:
+    _require_manager(actor, complaint)
+    reason = _clean(reason, TEXT_MAX, _("Alasan"))
+    where_to_go = _clean(where_to_go, TEXT_MAX, _("Tempat pengaduan yang tepat"))
+    return _move(
+        complaint,
+        (S.RECEIVED, S.VERIFIED),
+        S.NOT_OUR_AUTHORITY,
+        actor,
+        reason,
+        not_our_authority_reason=reason,
+        where_to_go=where_to_go,
+    )
+
+
+def start(complaint, actor) -> Complaint:
+    _require_agency_supervisor(actor, complaint)
+    return _move(complaint, (S.FORWARDED,), S.IN_PROGRESS, actor)
+
+
+def answer(complaint, actor, text) -> Complaint:
+    _require_agency_supervisor(actor, complaint)
+    text = _clean(text, ANSWER_MAX, _("Jawaban"))
+    return _move(complaint, (S.FORWARDED, S.IN_PROGRESS), S.ANSWERED, actor, answer=text, answered_at=timezone.now())
+
+
+def close(complaint, actor=None) -> Complaint:
+    """The manager closes an answered complaint (``actor=None``: closed by the system)."""
+    if actor is not None:
+        _require_manager(actor, complaint)
+    return _move(complaint, (S.ANSWERED,), S.CLOSED, actor)
+
+
+def reopen(complaint, reason) -> Complaint:
+    """The complainant (holder of the tracking code) is not satisfied with the answer."""
+    reason = _clean(reason, TEXT_MAX, _("Alasan"))
+    if complaint.status != S.ANSWERED or complaint.answered_at is None:
+        raise ComplaintError("wrong_status", _("Hanya pengaduan yang sudah dijawab yang dapat dibuka kembali."), 409)
+    if timezone.now() - complaint.answered_at > dt.timedelta(days=settings.COMPLAINT_REOPEN_DAYS):
+        raise ComplaintError("too_late", _("Batas waktu untuk membuka kembali pengaduan ini sudah lewat."), 409)
+    due = add_working_days(complaint.mall, _today(complaint.mall), settings.COMPLAINT_FOLLOW_UP_WORKING_DAYS)
+    return _move(complaint, (S.ANSWERED,), S.IN_PROGRESS, None, reason, follow_up_due=due, escalated_at=None)
+
+
+def is_overdue(complaint, now=None) -> bool:
+    due = complaint.due
+    return due is not None and service_day(complaint.mall, now) > due
+
+
+def escalate_overdue(now=None) -> int:
+    """Mark complaints past their deadline as escalated to the mall manager; idempotent."""
+    now = now or timezone.now()
+    # A cheap bound in the database (no mall is more than a day from UTC); the exact test per mall below.
+    bound = now.astimezone(dt.UTC).date() + dt.timedelta(days=1)
+    late = Q(status__in=(S.RECEIVED, S.VERIFIED), verify_due__lt=bound) | Q(
+        status__in=(S.FORWARDED, S.IN_PROGRESS), follow_up_due__lt=bound
+    )
+    candidates = Complaint.objects.filter(late, escalated_at__isnull=True).select_related("mall")
+    count = 0
+    for complaint in candidates:
+        if not is_overdue(complaint, now):
+            continue
+        with transaction.atomic():
+            if Complaint.objects.filter(pk=complaint.pk, escalated_at__isnull=True, status=complaint.status).update(
+                escalated_at=now
+            ):
+                ComplaintEvent.objects.create(
+                    complaint=complaint,
+                    from_status=complaint.status,
+                    to_status=complaint.status,
+                    at=now,
+                    note=_("Melewati batas waktu; dieskalasi ke pengelola mal."),
+                )
+                count += 1
+    return count
