@@ -19,6 +19,8 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 
 def client_address(request) -> str:
@@ -68,3 +70,16 @@ def hit(scope: str, ident: str, *, limit: int, window: int = 60, now: float | No
 def retry_after(window: int = 60, now: float | None = None) -> int:
     """Seconds until the current window ends (for the Retry-After header)."""
     return _window(window, now)[1]
+
+
+def public_page_limited(request, scope: str) -> bool:
+    """Count one request to a public page; True when the client is over ``PUBLIC_RATE_LIMIT`` this minute."""
+    return not hit(scope, client_address(request), limit=settings.PUBLIC_RATE_LIMIT)
+
+
+def too_many_response() -> JsonResponse:
+    """The 429 a public page answers, in the API's error shape, with Retry-After."""
+    response = JsonResponse({"detail": _("Terlalu banyak permintaan. Coba lagi sebentar."), "code": "rate_limited"})
+    response.status_code = 429
+    response["Retry-After"] = str(retry_after())
+    return response

@@ -14,7 +14,6 @@ from satuatap.directory.models import Agency, Mall
 from satuatap.feedback import complaints
 from satuatap.feedback.complaint_models import Complaint, ComplaintStatus
 from satuatap.feedback.views import report_mall
-from satuatap.queueing.views.public import _limited, _too_many
 
 S = ComplaintStatus
 
@@ -24,8 +23,8 @@ def _filing_limited(request) -> bool:
 
 
 def complaint_form(request, mall: str):
-    if _limited(request):
-        return _too_many()
+    if ratelimit.public_page_limited(request, "ticket"):
+        return ratelimit.too_many_response()
     mall_obj = get_object_or_404(Mall.objects.active(), slug=mall)
     agencies = Agency.objects.filter(mall=mall_obj).order_by("name")
     form, error = {}, ""
@@ -62,8 +61,8 @@ def _form_context(mall, agencies, form, error):
 
 def complaint_track(request, tracking_code: str):
     """The tracking code is the permission; POST reopens an answered complaint."""
-    if _limited(request):
-        return _too_many()
+    if ratelimit.public_page_limited(request, "ticket"):
+        return ratelimit.too_many_response()
     complaint = Complaint.objects.select_related("mall", "agency").filter(tracking_code=tracking_code).first()
     if complaint is None:
         raise Http404

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from satuatap import ratelimit
 from satuatap.accounts.models import Role
 from satuatap.accounts.scoping import scope
 from satuatap.directory.hours import local_now
@@ -18,7 +19,6 @@ from satuatap.feedback import ikm, periods, skm
 from satuatap.feedback.elements import ELEMENTS
 from satuatap.feedback.models import AgeBand, Education, Occupation, Sex, SurveyResponse
 from satuatap.queueing.models import Ticket
-from satuatap.queueing.views.public import _limited, _too_many
 
 PROFILE_FIELDS = (
     ("age_band", gettext_lazy("Umur"), AgeBand),
@@ -59,8 +59,8 @@ def _posted_scores(post) -> dict[str, int]:
 
 
 def survey(request, public_code: str):
-    if _limited(request):
-        return _too_many()
+    if ratelimit.public_page_limited(request, "ticket"):
+        return ratelimit.too_many_response()
     ticket = Ticket.objects.select_related("mall", "service__agency").filter(public_code=public_code).first()
     if ticket is None:
         raise Http404

@@ -9,7 +9,6 @@ speak, so the browser only shows, queues and plays.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -71,17 +70,6 @@ def _board(request, mall_slug: str, zone_code: str | None) -> tuple[Mall, Zone |
     return mall, zone
 
 
-def _limited(request) -> bool:
-    return not ratelimit.hit("display", ratelimit.client_address(request), limit=settings.PUBLIC_RATE_LIMIT)
-
-
-def _too_many() -> JsonResponse:
-    response = JsonResponse({"detail": _("Terlalu banyak permintaan. Coba lagi sebentar."), "code": "rate_limited"})
-    response.status_code = 429
-    response["Retry-After"] = str(ratelimit.retry_after())
-    return response
-
-
 def board_rows(called: list[dict]) -> list[dict]:
     """The list of last calls: one row per ticket and counter (a recall does not add a row), latest first."""
     seen, rows = set(), []
@@ -128,8 +116,8 @@ def display_page(request, mall, zone=None):
 
 @never_cache
 def display_snapshot_json(request, mall, zone=None):
-    if _limited(request):
-        return _too_many()
+    if ratelimit.public_page_limited(request, "display"):
+        return ratelimit.too_many_response()
     try:
         mall_obj, zone_obj = _board(request, mall, zone)
     except Refused as refused:
@@ -146,8 +134,8 @@ def chime_wav(request, mall):
 
 def speech_wav(request, mall, event_id):
     """The call's sentence as audio, for boards whose browser has no Indonesian voice."""
-    if _limited(request):
-        return _too_many()
+    if ratelimit.public_page_limited(request, "display"):
+        return ratelimit.too_many_response()
     mall_obj = _mall(mall)
     event = (
         TicketEvent.objects.filter(

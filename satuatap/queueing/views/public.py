@@ -6,7 +6,6 @@ is the permission to see (and cancel) that one ticket.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -22,18 +21,6 @@ from satuatap.queueing.models import Ticket, TicketStatus
 
 def _ticket(public_code: str) -> Ticket | None:
     return Ticket.objects.select_related("mall", "service__agency", "counter").filter(public_code=public_code).first()
-
-
-def _limited(request) -> bool:
-    """Public pages are rate limited per client, like the public API."""
-    return not ratelimit.hit("ticket", ratelimit.client_address(request), limit=settings.PUBLIC_RATE_LIMIT)
-
-
-def _too_many() -> JsonResponse:
-    response = JsonResponse({"detail": _("Terlalu banyak permintaan. Coba lagi sebentar."), "code": "rate_limited"})
-    response.status_code = 429
-    response["Retry-After"] = str(ratelimit.retry_after())
-    return response
 
 
 def ticket_texts(snapshot: dict) -> dict:
@@ -59,8 +46,8 @@ def _not_found(request):
 
 
 def ticket_status(request, public_code):
-    if _limited(request):
-        return _too_many()
+    if ratelimit.public_page_limited(request, "ticket"):
+        return ratelimit.too_many_response()
     ticket = _ticket(public_code)
     if ticket is None:
         return _not_found(request)
@@ -79,8 +66,8 @@ def ticket_status(request, public_code):
 
 
 def ticket_snapshot_json(request, public_code):
-    if _limited(request):
-        return _too_many()
+    if ratelimit.public_page_limited(request, "ticket"):
+        return ratelimit.too_many_response()
     ticket = _ticket(public_code)
     if ticket is None:
         return JsonResponse({"detail": _("Tiket tidak ditemukan."), "code": "not_found"}, status=404)
@@ -92,8 +79,8 @@ def ticket_snapshot_json(request, public_code):
 
 @require_POST
 def ticket_cancel(request, public_code):
-    if _limited(request):
-        return _too_many()
+    if ratelimit.public_page_limited(request, "ticket"):
+        return ratelimit.too_many_response()
     ticket = _ticket(public_code)
     if ticket is None:
         return _not_found(request)
