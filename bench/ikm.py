@@ -22,50 +22,19 @@ import datetime as dt
 import io
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
+
+from throwaway_db import prepare_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "satuatap_bench_ikm"
 BATCH = 20_000
 YEAR = 2025
 TZ = ZoneInfo("Asia/Jakarta")
-
-
-def prepare_database() -> tuple[str, object]:
-    """Point the settings at a throwaway database (before django.setup()); return a cleanup."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        tmp = tempfile.mkdtemp(prefix="satuatap-bench-ikm-")
-        os.environ["SATUATAP_VAR"] = tmp  # settings put the SQLite file under SATUATAP_VAR
-        return f"SQLite file {tmp}/satuatap.sqlite3", lambda: shutil.rmtree(tmp, ignore_errors=True)
-    import psycopg
-
-    parts = urlsplit(url)
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    bench_url = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-
-    def admin(sql: str) -> None:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql)
-
-    admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-    admin(f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = bench_url
-
-    def drop() -> None:
-        from django.db import connections
-
-        connections.close_all()
-        admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-
-    return f"PostgreSQL database {BENCH_DB} (created, dropped at the end)", drop
 
 
 def fill(mall, total: int, seed: int = 2025) -> None:
@@ -145,7 +114,7 @@ def main() -> int:
 
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "satuatap.settings")
-    where, cleanup = prepare_database()
+    where, cleanup = prepare_database(BENCH_DB)
     try:
         import django
 

@@ -1,0 +1,41 @@
+"""A throwaway database for a bench script: a temp SQLite file, or a PostgreSQL database created and dropped."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from urllib.parse import urlsplit, urlunsplit
+
+
+def prepare_database(name: str) -> tuple[str, object]:
+    """Point the settings at a throwaway database (call before django.setup()); return its description and a cleanup.
+
+    Without ``DATABASE_URL``: a SQLite file in a temporary folder (``SATUATAP_VAR``). With a PostgreSQL
+    ``DATABASE_URL``: database ``name`` on that server, dropped first if left over, dropped again by the cleanup.
+    """
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        tmp = tempfile.mkdtemp(prefix=f"{name.replace('_', '-')}-")
+        os.environ["SATUATAP_VAR"] = tmp  # settings put the SQLite file under SATUATAP_VAR
+        return f"SQLite file {tmp}/satuatap.sqlite3", lambda: shutil.rmtree(tmp, ignore_errors=True)
+    import psycopg
+
+    parts = urlsplit(url)
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+
+    def admin(sql: str) -> None:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(sql)
+
+    admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin(f"CREATE DATABASE {name}")
+    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+
+    def drop() -> None:
+        from django.db import connections
+
+        connections.close_all()
+        admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    return f"PostgreSQL database {name} (created, dropped at the end)", drop
