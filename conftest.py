@@ -21,6 +21,12 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    # Complaint attachments are written under PRIVATE_MEDIA_ROOT: a test writes into its own tmp dir, never var/.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
 @pytest.fixture
 def world(db):
     return make_world()

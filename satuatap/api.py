@@ -103,6 +103,19 @@ def _queue_error(request, exc: QueueError):
     return api.error(request, exc.status, exc.code, exc.message)
 
 
+from satuatap.booking.bookings import BookingError  # noqa: E402 (kept next to its handler)
+
+
+@api.exception_handler(BookingError)
+def _booking_error(request, exc: BookingError):
+    """Keep the booking's own machine code (``invalid_nik``, ``slot_full``…); a 422 also names the field."""
+    if exc.status == 422:
+        from satuatap.booking.api import field_of
+
+        return api.error(request, 422, exc.code, exc.message, [{"field": field_of(exc.code), "message": exc.message}])
+    return api.error(request, exc.status, exc.code, exc.message)
+
+
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return api.error(request, 404, "not_found", _("Tidak ditemukan."))
@@ -156,6 +169,7 @@ def _validation_error(request, exc: ValidationError):
 
 def _register_routers() -> None:
     from satuatap.accounts.api import router as staff_router
+    from satuatap.booking.api import router as booking_router
     from satuatap.directory.api import router as directory_router
     from satuatap.feedback.api import router as feedback_router
     from satuatap.feedback.complaint_api import router as complaint_router
@@ -166,6 +180,7 @@ def _register_routers() -> None:
     api.add_router("/", queue_router)
     api.add_router("/", feedback_router)
     api.add_router("/", complaint_router)
+    api.add_router("/", booking_router)
 
 
 _register_routers()

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "satuatap.audit",
     "satuatap.reports",
     "satuatap.feedback",
+    "satuatap.booking",
+    "satuatap.notify",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +138,7 @@ STORAGES = {
 # Public read endpoints: requests per minute per client address.
 PUBLIC_RATE_LIMIT = env_int("PUBLIC_RATE_LIMIT", 600)
 SKM_LINK_HOURS = env_int("SKM_LINK_HOURS", 72)  # how long after service the survey link works
+SKM_TABLET_MINUTES = env_int("SKM_TABLET_MINUTES", 15)  # how long the counter tablet offers the survey
 COMPLAINT_VERIFY_WORKING_DAYS = env_int("COMPLAINT_VERIFY_WORKING_DAYS", 3)  # received -> verified
 COMPLAINT_FOLLOW_UP_WORKING_DAYS = env_int("COMPLAINT_FOLLOW_UP_WORKING_DAYS", 5)  # forwarded -> answered
 COMPLAINT_REOPEN_DAYS = env_int("COMPLAINT_REOPEN_DAYS", 14)  # the complainant may reopen an answer
@@ -150,3 +153,39 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 WHITENOISE_USE_FINDERS = True  # tests and demo work before collectstatic
+
+# Personal data (NIK, phone numbers; UU 27/2022): a keyed hash for lookups and an
+# encrypted value for the rare screen that must show it. Production sets both keys;
+# the fallbacks derived from SECRET_KEY are for the demo and tests only.
+PERSONAL_DATA_HASH_KEY = env_str("PERSONAL_DATA_HASH_KEY", "")
+PERSONAL_DATA_ENCRYPTION_KEY = env_str("PERSONAL_DATA_ENCRYPTION_KEY", "")
+
+# Notifications (satuatap/notify). Sandbox mode (the default: demo and tests) never sends to a real
+# number or address: every message goes to the console/file channel and its row says so. Production
+# sets NOTIFY_SANDBOX=false explicitly, NOTIFY_SMS_CHANNEL=webhook and the gateway URL and token.
+NOTIFY_SANDBOX = env_bool("NOTIFY_SANDBOX", True)
+NOTIFY_SMS_CHANNEL = env_str("NOTIFY_SMS_CHANNEL", "console")  # "console" | "webhook"
+if NOTIFY_SMS_CHANNEL not in ("console", "webhook"):
+    from satuatap.env import BadSetting
+
+    raise BadSetting(f"NOTIFY_SMS_CHANNEL must be console or webhook, got {NOTIFY_SMS_CHANNEL!r}")
+NOTIFY_GATEWAY_URL = env_str("NOTIFY_GATEWAY_URL", "")
+NOTIFY_GATEWAY_TOKEN = env_str("NOTIFY_GATEWAY_TOKEN", "")
+NOTIFY_GATEWAY_TIMEOUT = env_int("NOTIFY_GATEWAY_TIMEOUT", 10)  # seconds
+NOTIFY_FILE = env_str("NOTIFY_FILE", str(VAR_DIR / "notify-outbox.jsonl"))  # the console/file channel's JSON lines
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "http://127.0.0.1:8000")  # links in messages start with this
+_EMAIL_DEFAULT = "console" if NOTIFY_SANDBOX else "smtp"  # the sandbox prints mail, never sends it
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", f"django.core.mail.backends.{_EMAIL_DEFAULT}.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "satuatap <noreply@localhost>")
+
+# Private files (complaint attachments): outside STATIC_ROOT and never served by the web server; only views that
+# check the reader's scope send them (as downloads).
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+COMPLAINT_ATTACHMENT_MAX_BYTES = env_int("COMPLAINT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)

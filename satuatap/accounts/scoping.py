@@ -22,6 +22,9 @@ _PATHS = {
     "accounts.user": ("mall", "agency"),
     "feedback.surveyresponse": ("mall", "agency"),
     "feedback.complaint": ("mall", "agency"),
+    "feedback.complaintattachment": ("complaint__mall", "complaint__agency"),
+    "booking.booking": ("mall", "service__agency"),
+    "feedback.followupitem": ("mall", "agency"),
 }
 
 

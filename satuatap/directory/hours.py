@@ -37,6 +37,18 @@ def mall_tz(mall: Mall) -> ZoneInfo:
     return ZoneInfo(mall.timezone)
 
 
+# A time field cannot hold 24:00, so a day that closes at 23:59:59 is read as running to midnight;
+# otherwise a mall open around the clock would stop issuing for the last second of every day.
+_LAST_SECOND = dt.time(23, 59, 59)
+
+
+def closing_time(day: dt.date, hours) -> dt.datetime:
+    """The naive local moment service ends on ``day``, midnight for a day that closes at 23:59:59."""
+    if hours.closes >= _LAST_SECOND:
+        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0))
+    return dt.datetime.combine(day, hours.closes)
+
+
 def local_now(mall: Mall, at: dt.datetime | None = None) -> dt.datetime:
     return (at or timezone.now()).astimezone(mall_tz(mall))
 
@@ -125,14 +137,16 @@ def open_state(
         return closed(_("Tutup pada hari ini."))
     if clock < hours.opens:
         return closed(_("Belum buka. Layanan buka pukul %(time)s.") % {"time": _fmt(hours.opens)})
-    if clock >= hours.closes:
+    closing = closing_time(day, hours)
+    if now.replace(tzinfo=None) >= closing:
         return closed(_("Layanan hari ini sudah tutup."))
     if hours.break_start and hours.break_end and hours.break_start <= clock < hours.break_end:
         return closed(
             _("Istirahat %(start)s–%(end)s.") % {"start": _fmt(hours.break_start), "end": _fmt(hours.break_end)}
         )
-    cutoff = (dt.datetime.combine(day, hours.closes) - dt.timedelta(minutes=mall.issue_cutoff_minutes)).time()
-    if clock >= cutoff:
+    cutoff_at = closing - dt.timedelta(minutes=mall.issue_cutoff_minutes)
+    cutoff = cutoff_at.time()
+    if now.replace(tzinfo=None) >= cutoff_at:
         return OpenState(
             serving=True,
             issuing=False,

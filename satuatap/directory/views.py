@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from satuatap.booking import policies
 from satuatap.directory.hours import describe_hours, open_state, service_day
 from satuatap.directory.models import Agency, Closure, Counter, Mall, OpeningHours, Service, Zone
 from satuatap.queueing.snapshots import waiting_counts
@@ -72,7 +73,14 @@ def mall_home(request, mall: str):
     return render(
         request,
         "directory/mall_home.html",
-        {"mall": mall, "state": state, "zones": zones, "week": _week(mall)},
+        {
+            "mall": mall,
+            "state": state,
+            "zones": zones,
+            "week": _week(mall),
+            # "Pesan kunjungan" only when something can be booked (one query; see booking.policies).
+            "offers_booking": policies.offers_booking(mall),
+        },
     )
 
 

@@ -55,6 +55,10 @@ class ComplaintOut(Schema):
     "/malls/{mall}/complaints",
     response={201: FiledOut, 422: ValidationErrorOut, **PUBLIC_REFUSALS},
     summary="Sampaikan pengaduan",
+    description=(
+        "Badan permintaan berupa JSON. Lampiran (foto JPEG/PNG atau PDF) hanya dapat dikirim lewat formulir web "
+        "pengaduan (`/m/{mall}/pengaduan/`), tidak lewat API ini."
+    ),
     throttle=public_throttle,
 )
 def file_complaint(request, mall: str, payload: ComplaintIn):

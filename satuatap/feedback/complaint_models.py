@@ -3,6 +3,8 @@
 Only ``satuatap.feedback.complaints`` changes these rows.
 """
 
+from pathlib import PurePosixPath
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -70,3 +72,49 @@ class ComplaintEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+class AttachmentType(models.TextChoices):
+    """The file types a complaint may carry, recognised by their first bytes (never by name or browser)."""
+
+    JPEG = "image/jpeg", "JPEG"
+    PNG = "image/png", "PNG"
+    PDF = "application/pdf", "PDF"
+
+
+ATTACHMENT_EXTENSIONS = {AttachmentType.JPEG: "jpg", AttachmentType.PNG: "png", AttachmentType.PDF: "pdf"}
+ATTACHMENT_NAME_MAX = 200
+
+
+class ComplaintAttachment(models.Model):
+    """A file the complainant sent with the complaint, kept under ``settings.PRIVATE_MEDIA_ROOT``.
+
+    ``path`` is relative to that root and built by the service only (``complaints/<tracking code>/<sha256>.<ext>``);
+    the name the citizen's device gave is kept for display only, never used as a path.
+    """
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    original_name = models.CharField(_("nama berkas"), max_length=ATTACHMENT_NAME_MAX)
+    content_type = models.CharField(_("jenis berkas"), max_length=40, choices=AttachmentType.choices)
+    size = models.PositiveIntegerField(_("ukuran (bita)"))
+    sha256 = models.CharField(max_length=64)
+    path = models.CharField(max_length=255, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("lampiran pengaduan")
+        verbose_name_plural = _("lampiran pengaduan")
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        return ATTACHMENT_EXTENSIONS[self.content_type]
+
+    @property
+    def download_name(self) -> str:
+        """The original name with the extension of the type really found (a PNG named x.html downloads as .png)."""
+        stem = PurePosixPath(self.original_name).stem or "lampiran"
+        return f"{stem}.{self.extension}"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,7 @@ from satuatap.accounts.models import Role
 from satuatap.accounts.scoping import can_manage_mall, scope
 from satuatap.directory.models import Agency, Mall
 from satuatap.feedback import complaints
-from satuatap.feedback.complaint_models import Complaint, ComplaintStatus
+from satuatap.feedback.complaint_models import Complaint, ComplaintAttachment, ComplaintStatus
 from satuatap.feedback.views import report_mall
 
 S = ComplaintStatus
@@ -30,6 +31,7 @@ def complaint_form(request, mall: str):
     form, error = {}, ""
     if request.method == "POST":
         form = request.POST
+        files = request.FILES.getlist("attachment")
         agency = None
         if form.get("agency"):
             agency = agencies.filter(code=form["agency"]).first()
@@ -43,12 +45,19 @@ def complaint_form(request, mall: str):
         else:
             try:
                 complaint = complaints.file_complaint(
-                    mall_obj, form.get("subject"), form.get("body"), agency=agency, contact=form.get("contact", "")
+                    mall_obj,
+                    form.get("subject"),
+                    form.get("body"),
+                    agency=agency,
+                    contact=form.get("contact", ""),
+                    attachment=files,
                 )
             except complaints.ComplaintError as err:
                 error = err.message
             else:
                 return redirect("complaint_track", tracking_code=complaint.tracking_code)
+        if files:  # a browser cannot refill a file input: say so, the text is kept
+            error = f"{error} {_('Isian Anda tetap ada, tetapi lampiran perlu dipilih ulang.')}"
         return render(
             request, "feedback/complaint_form.html", _form_context(mall_obj, agencies, form, error), status=422
         )
@@ -56,7 +65,13 @@ def complaint_form(request, mall: str):
 
 
 def _form_context(mall, agencies, form, error):
-    return {"mall": mall, "agencies": agencies, "form": form, "error": error}
+    return {
+        "mall": mall,
+        "agencies": agencies,
+        "form": form,
+        "error": error,
+        "attachment_max_bytes": settings.COMPLAINT_ATTACHMENT_MAX_BYTES,
+    }
 
 
 def complaint_track(request, tracking_code: str):
@@ -78,6 +93,7 @@ def complaint_track(request, tracking_code: str):
         "complaint": complaint,
         "mall": complaint.mall,
         "history": complaint.events.all(),
+        "attachments": complaint.attachments.all(),  # name and size only: never served to the public
         "can_reopen": complaint.status == S.ANSWERED,
         "error": error,
     }
@@ -97,7 +113,11 @@ def mask(contact: str) -> str:
 @login_required
 def complaint_desk(request, mall: str):
     mall_obj = _desk_mall(request, mall)
-    rows = scope(request.user, Complaint.objects.filter(mall=mall_obj)).select_related("agency", "mall")
+    rows = (
+        scope(request.user, Complaint.objects.filter(mall=mall_obj))
+        .select_related("agency", "mall")
+        .prefetch_related("attachments")
+    )
     status = request.GET.get("status", "")
     if status in S.values:
         rows = rows.filter(status=status)
@@ -156,9 +176,31 @@ def complaint_detail(request, mall: str, complaint_id: int):
         "complaint": complaint,
         "contact": complaint.contact if manager else mask(complaint.contact),
         "history": complaint.events.select_related("actor"),
+        "attachments": complaint.attachments.all(),
         "actions": _actions(request.user, complaint),
         "agencies": agencies,
         "overdue": complaints.is_overdue(complaint),
         "error": error,
     }
     return render(request, "feedback/complaint_detail.html", context, status=422 if error else 200)
+
+
+@login_required
+def complaint_attachment(request, mall: str, complaint_id: int, attachment_id: int):
+    """A complaint's attachment, for the staff who may see the complaint; always a download, never shown inline."""
+    mall_obj = _desk_mall(request, mall)
+    # The complaint first, by its pk (an id out of the column's range is a plain 404), then its attachment;
+    # both through scoping.
+    complaint = get_object_or_404(scope(request.user, Complaint.objects.filter(mall=mall_obj)), pk=complaint_id)
+    rows = ComplaintAttachment.objects.filter(complaint=complaint)
+    attachment = get_object_or_404(scope(request.user, rows), pk=attachment_id)
+    try:
+        handle = complaints.attachment_path(attachment).open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.download_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -10,16 +10,31 @@ overdue complaints are escalated to the mall manager.
 Every step writes a ``ComplaintEvent``. There is no outbox yet: an event's
 ``notify_contact`` records that the complainant (who left a contact) is to be
 told of the step; nothing is sent from here.
+
+A complaint may carry one attachment (JPEG, PNG or PDF, recognised by its first
+bytes), stored under ``settings.PRIVATE_MEDIA_ROOT`` as
+``complaints/<tracking code>/<sha256>.<ext>``: the name the citizen's device
+sent is kept for display only. See ``file_complaint`` for how the file and the
+rows are kept together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+import re
 import secrets
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,10 +44,14 @@ from satuatap.accounts.scoping import can_manage_mall
 from satuatap.directory.hours import is_working_day, service_day
 from satuatap.feedback.complaint_models import (
     ANSWER_MAX,
+    ATTACHMENT_EXTENSIONS,
+    ATTACHMENT_NAME_MAX,
     BODY_MAX,
     CONTACT_MAX,
     SUBJECT_MAX,
+    AttachmentType,
     Complaint,
+    ComplaintAttachment,
     ComplaintEvent,
 )
 from satuatap.feedback.complaint_models import ComplaintStatus as S
@@ -131,30 +150,215 @@ def _today(mall) -> dt.date:
     return service_day(mall)
 
 
-def file_complaint(mall, subject, body, agency=None, contact="") -> Complaint:
+# The first bytes of each accepted type. Anything else (an .exe, an HTML page named .jpg, a zip) is refused.
+MAGIC = (
+    (b"\xff\xd8\xff", AttachmentType.JPEG),
+    (b"\x89PNG\r\n\x1a\n", AttachmentType.PNG),
+    (b"%PDF-", AttachmentType.PDF),
+)
+_SNIFF_BYTES = max(len(magic) for magic, _type in MAGIC)
+
+
+def private_root() -> Path:
+    return Path(settings.PRIVATE_MEDIA_ROOT)
+
+
+def attachment_path(attachment: ComplaintAttachment) -> Path:
+    """The stored file of an attachment; a path that would leave the private root is treated as missing."""
+    root = private_root().resolve()
+    path = (root / attachment.path).resolve()
+    if not path.is_relative_to(root):
+        raise FileNotFoundError(attachment.path)
+    return path
+
+
+def sniff(head: bytes) -> str | None:
+    """The accepted type these first bytes belong to, or None."""
+    for magic, kind in MAGIC:
+        if head.startswith(magic):
+            return kind
+    return None
+
+
+def display_name(name) -> str:
+    """The citizen's file name, for display only: no folders, no control characters, bounded."""
+    text = unicodedata.normalize("NFC", str(name or ""))
+    text = re.split(r"[\\/]", text)[-1]  # "../../etc/passwd.png" and "C:\\x\\y.pdf" keep their last part
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip().lstrip(".").strip()
+    if len(text) > ATTACHMENT_NAME_MAX:
+        stem, dot, ext = text.rpartition(".")
+        text = f"{stem[: ATTACHMENT_NAME_MAX - len(ext) - 1]}.{ext}" if dot and len(ext) <= 10 else text
+        text = text[:ATTACHMENT_NAME_MAX]
+    return text or "lampiran"
+
+
+@dataclass
+class _Staged:
+    """An attachment checked and written to a temporary file, not yet tied to a complaint."""
+
+    temp: Path
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _single_upload(attachment):
+    if attachment is None:
+        return None
+    if isinstance(attachment, list | tuple):
+        if len(attachment) > 1:
+            raise ComplaintError("invalid", _("Lampiran paling banyak satu berkas."), field="attachment")
+        return attachment[0] if attachment else None
+    return attachment
+
+
+def _chunks(upload):
+    if hasattr(upload, "chunks"):
+        yield from upload.chunks()
+        return
+    while chunk := upload.read(64 * 1024):
+        yield chunk
+
+
+def _stage(upload) -> _Staged:
+    """Check the upload (size, type by its first bytes) while copying it to a temporary file.
+
+    The copy lives in ``<root>/tmp`` (the same file system as the final place, so the later rename is atomic);
+    it is removed here on any refusal.
+    """
+    limit = settings.COMPLAINT_ATTACHMENT_MAX_BYTES
+    too_large = ComplaintError(
+        "too_large",
+        _("Lampiran terlalu besar: paling besar %(size)s.") % {"size": filesizeformat(limit)},
+        field="attachment",
+    )
+    if (getattr(upload, "size", None) or 0) > limit:  # the declared size; the bytes are counted below too
+        raise too_large
+    tmp_dir = private_root() / "tmp"
+    tmp_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=tmp_dir, suffix=".part")  # mode 0600
+    temp = Path(name)
+    digest, size, head = hashlib.sha256(), 0, b""
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in _chunks(upload):
+                size += len(chunk)
+                if size > limit:
+                    raise too_large
+                if len(head) < _SNIFF_BYTES:
+                    head = (head + chunk)[:_SNIFF_BYTES]
+                    if len(head) >= _SNIFF_BYTES and sniff(head) is None:
+                        break  # refused below, without copying the rest
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if size == 0:
+            raise ComplaintError("invalid", _("Lampiran kosong."), field="attachment")
+        kind = sniff(head)
+        if kind is None:
+            raise ComplaintError(
+                "bad_type",
+                _("Jenis lampiran tidak diterima: hanya foto JPEG/PNG atau dokumen PDF."),
+                field="attachment",
+            )
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return _Staged(temp, display_name(getattr(upload, "name", "")), kind, size, digest.hexdigest())
+
+
+def file_complaint(mall, subject, body, agency=None, contact="", attachment=None) -> Complaint:
+    """File a complaint; ``attachment`` is an optional uploaded file (or a list of at most one).
+
+    Nothing is saved unless everything is: the text and the attachment are checked first (the attachment while
+    it is copied to a temporary file under the private root); then, in one transaction, the complaint, its
+    first event and the attachment row are written and, as the last step before the commit, the temporary file
+    is renamed into place (``os.replace``: atomic on one file system). If anything in the transaction or the
+    commit itself fails, the placed file is removed again, and the temporary file is removed in every case.
+    A committed row therefore always has its file. What remains possible is a file without a row: a crash
+    between the rename and the commit, or a caller's outer transaction rolling back after this function
+    returned (then this function's own block is only a savepoint); ``remove_orphan_attachments`` sweeps those.
+    Each complaint has its own folder (by its unique, never reused tracking code), so removing a file never
+    touches another complaint's attachment even when two citizens send the same bytes.
+    """
     subject = _clean(subject, SUBJECT_MAX, _("Perihal"), field="subject")
     body = _clean(body, BODY_MAX, _("Isi pengaduan"), field="body")
     contact = _clean(contact, CONTACT_MAX, _("Kontak"), required=False, field="contact")
     if agency is not None and agency.mall_id != mall.pk:
         raise ComplaintError("invalid", _("Instansi tidak dikenal di mal ini."), field="agency")
+    upload = _single_upload(attachment)
     verify_due = add_working_days(mall, _today(mall), settings.COMPLAINT_VERIFY_WORKING_DAYS)
-    with transaction.atomic():
-        for _attempt in range(5):
-            code = new_tracking_code()
-            if not Complaint.objects.filter(tracking_code=code).exists():
-                break
-        complaint = Complaint.objects.create(
-            mall=mall,
-            agency=agency,
-            subject=subject,
-            body=body,
-            contact=contact,
-            tracking_code=code,
-            status=S.RECEIVED,
-            verify_due=verify_due,
-        )
-        _event(complaint, "", S.RECEIVED)
+    staged = _stage(upload) if upload is not None else None
+    placed = None
+    try:
+        with transaction.atomic():
+            for _attempt in range(5):
+                code = new_tracking_code()
+                if not Complaint.objects.filter(tracking_code=code).exists():
+                    break
+            complaint = Complaint.objects.create(
+                mall=mall,
+                agency=agency,
+                subject=subject,
+                body=body,
+                contact=contact,
+                tracking_code=code,
+                status=S.RECEIVED,
+                verify_due=verify_due,
+            )
+            _event(complaint, "", S.RECEIVED)
+            if staged is not None:
+                relative = f"complaints/{code}/{staged.sha256}.{ATTACHMENT_EXTENSIONS[staged.content_type]}"
+                ComplaintAttachment.objects.create(
+                    complaint=complaint,
+                    original_name=staged.name,
+                    content_type=staged.content_type,
+                    size=staged.size,
+                    sha256=staged.sha256,
+                    path=relative,
+                )
+                placed = private_root() / relative
+                placed.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                os.replace(staged.temp, placed)
+    except BaseException:
+        if placed is not None:
+            placed.unlink(missing_ok=True)
+            _remove_empty_dir(placed.parent)
+        raise
+    finally:
+        if staged is not None:
+            staged.temp.unlink(missing_ok=True)
     return complaint
+
+
+def _remove_empty_dir(path: Path) -> None:
+    try:
+        path.rmdir()
+    except OSError:
+        pass  # not empty, or already gone
+
+
+def remove_orphan_attachments(older_than: dt.timedelta = dt.timedelta(hours=1)) -> int:
+    """Delete stored files no attachment row names (see ``file_complaint``) and stale temporary files.
+
+    Only files older than ``older_than`` go, so a filing in progress keeps its files. Returns how many.
+    """
+    root = private_root()
+    cutoff = time.time() - older_than.total_seconds()
+    known = set(ComplaintAttachment.objects.values_list("path", flat=True))
+    removed = 0
+    candidates = [*root.glob("tmp/*.part"), *root.glob("complaints/*/*")]
+    for path in candidates:
+        relative = path.relative_to(root).as_posix()
+        if relative in known or not path.is_file() or path.stat().st_mtime > cutoff:
+            continue
+        path.unlink(missing_ok=True)
+        removed += 1
+        if relative.startswith("complaints/"):
+            _remove_empty_dir(path.parent)
+    return removed
 
 
 def verify(complaint, actor) -> Complaint:

@@ -77,6 +77,15 @@ class ElementResult:
     def nrr_display(self) -> Decimal:
         return to_decimal(self.nrr, 4)
 
+    @property
+    def weighted(self) -> Fraction:
+        """NRR tertimbang: the NRR times the exact 1/9 weight."""
+        return self.nrr * WEIGHT
+
+    @property
+    def weighted_display(self) -> Decimal:
+        return to_decimal(self.weighted, 4)
+
 
 @dataclass
 class IkmResult:
@@ -91,6 +100,11 @@ class IkmResult:
     @property
     def sample_reached(self) -> bool:
         return self.respondents >= self.sample_required and self.respondents > 0
+
+    @property
+    def weighted_total_display(self) -> Decimal:
+        """The sum of the NRR tertimbang (IKM before the x 25), exact, rounded to 4 decimals."""
+        return to_decimal(sum((e.weighted for e in self.elements), Fraction(0)), 4)
 
 
 def _scoped(queryset, mall, agency, service, agency_path: str, service_field: str):
@@ -121,3 +135,18 @@ def compute(mall, start: dt.datetime, end: dt.datetime, agency=None, service=Non
         ikm = to_decimal(sum((e.nrr for e in elements), Fraction(0)) * WEIGHT * 25, 2)
         mutu, kinerja = band(ikm)
     return IkmResult(respondents, visitors, sample_required(visitors), elements, ikm, mutu, kinerja)
+
+
+PROFILE_FIELDS = ("age_band", "sex", "education", "occupation")
+
+
+def profile(mall, start: dt.datetime, end: dt.datetime, agency=None, service=None) -> dict[str, dict[str, int]]:
+    """Respondents per answer of each profile question ("" = not given), one grouped count per question."""
+    responses = _scoped(SurveyResponse.objects.all(), mall, agency, service, "agency", "service").filter(
+        answered_at__gte=start, answered_at__lt=end
+    )
+    counts = {}
+    for field in PROFILE_FIELDS:
+        rows = responses.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n")
+        counts[field] = dict(rows)
+    return counts

@@ -46,6 +46,15 @@ class Occupation(models.TextChoices):
     OTHER = "lainnya", _("Lainnya")
 
 
+# The respondent profile questions: (field, label, choices).
+PROFILE_QUESTIONS = (
+    ("age_band", _("Umur"), AgeBand),
+    ("sex", _("Jenis kelamin"), Sex),
+    ("education", _("Pendidikan"), Education),
+    ("occupation", _("Pekerjaan"), Occupation),
+)
+
+
 def _score_field(number: int):
     return models.PositiveSmallIntegerField(_("unsur %(n)s") % {"n": number})
 
@@ -94,4 +103,70 @@ class SurveyResponse(models.Model):
         return [getattr(self, f) for f in SCORE_FIELDS]
 
 
-from satuatap.feedback.complaint_models import Complaint, ComplaintEvent, ComplaintStatus  # noqa: E402, F401
+ACTION_MAX = 1000
+OWNER_MAX = 200
+DONE_NOTE_MAX = 1000
+
+
+class FollowUpItem(models.Model):
+    """A planned improvement for one SKM element of a period (rencana tindak lanjut).
+
+    The scope (mall, or an agency, or one service) and the period are copied
+    from the report the item came from; ``nrr`` is the element's NRR then.
+    Changed only through ``feedback.follow_up``.
+    """
+
+    mall = models.ForeignKey("directory.Mall", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "directory.Agency",
+        verbose_name=_("instansi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    service = models.ForeignKey(
+        "directory.Service",
+        verbose_name=_("layanan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    period_kind = models.CharField(_("jenis periode"), max_length=10)
+    period_start = models.DateField(_("awal periode"))
+    period_end = models.DateField(_("akhir periode"))
+    element = models.PositiveSmallIntegerField(_("unsur"))
+    nrr = models.DecimalField(_("NRR saat dibuat"), max_digits=5, decimal_places=4, null=True, blank=True)
+    action = models.TextField(_("rencana tindak lanjut"), max_length=ACTION_MAX, blank=True, default="")
+    owner = models.CharField(_("penanggung jawab"), max_length=OWNER_MAX, blank=True, default="")
+    due = models.DateField(_("batas waktu"))
+    done_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    done_note = models.TextField(_("catatan penyelesaian"), max_length=DONE_NOTE_MAX, blank=True, default="")
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("dibuat pada"))
+
+    class Meta:
+        verbose_name = _("tindak lanjut SKM")
+        verbose_name_plural = _("tindak lanjut SKM")
+        ordering = ["period_start", "element", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(element__gte=1, element__lte=9), name="followup_element_1_to_9"),
+            models.CheckConstraint(condition=Q(period_start__lte=models.F("period_end")), name="followup_period_order"),
+        ]
+        indexes = [models.Index(fields=["mall", "period_start", "period_end"], name="followup_mall_period_idx")]
+
+    def __str__(self):
+        return f"U{self.element} {self.period_start}–{self.period_end}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+from satuatap.feedback.complaint_models import (  # noqa: E402, F401
+    Complaint,
+    ComplaintAttachment,
+    ComplaintEvent,
+    ComplaintStatus,
+)

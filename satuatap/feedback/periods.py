@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
@@ -34,3 +35,14 @@ def as_datetimes(mall, first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.d
     start = dt.datetime.combine(first, dt.time(0), tzinfo=tz)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
     return start, end
+
+
+class Period(NamedTuple):
+    """A reporting period: its kind (a key of ``KINDS``) and its first and last local days."""
+
+    kind: str
+    first: dt.date
+    last: dt.date
+
+    def datetimes(self, mall) -> tuple[dt.datetime, dt.datetime]:
+        return as_datetimes(mall, self.first, self.last)

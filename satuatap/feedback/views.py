@@ -1,34 +1,35 @@
-"""SKM pages: the citizen's survey (public, the ticket code is the permission) and the IKM report."""
+"""SKM pages: the citizen's survey (public, the ticket code is the permission) and the IKM report,
+with its PDF/spreadsheet downloads and the follow-up plan (``follow_up``) of the period shown."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from satuatap import ratelimit
 from satuatap.accounts.models import Role
 from satuatap.accounts.scoping import scope
 from satuatap.directory.hours import local_now
-from satuatap.directory.models import Agency, Mall, Service
-from satuatap.feedback import ikm, periods, skm
+from satuatap.directory.models import Agency, Counter, Mall, Service
+from satuatap.feedback import follow_up, ikm, periods, report_export, skm
 from satuatap.feedback.elements import ELEMENTS
-from satuatap.feedback.models import AgeBand, Education, Occupation, Sex, SurveyResponse
+from satuatap.feedback.models import PROFILE_QUESTIONS, FollowUpItem, SurveyResponse
 from satuatap.queueing.models import Ticket
 
-PROFILE_FIELDS = (
-    ("age_band", gettext_lazy("Umur"), AgeBand),
-    ("sex", gettext_lazy("Jenis kelamin"), Sex),
-    ("education", gettext_lazy("Pendidikan"), Education),
-    ("occupation", gettext_lazy("Pekerjaan"), Occupation),
-)
+PROFILE_FIELDS = PROFILE_QUESTIONS
 
 
-def _survey_context(ticket, chosen=None, form=None, error=""):
+def _survey_context(ticket, chosen=None, form=None, error="", storage_key=None):
     chosen = chosen or {}
     form = form or {}
     questions = [
@@ -46,6 +47,8 @@ def _survey_context(ticket, chosen=None, form=None, error=""):
         "profile": profile,
         "comment": form.get("comment", ""),
         "error": error,
+        # Where the answers wait in localStorage across a lost connection (the tablet uses its own key).
+        "storage_key": storage_key or f"skm:{ticket.public_code}",
     }
 
 
@@ -122,37 +125,188 @@ def chosen_period(mall, params) -> tuple[str, dt.date, dt.date, str]:
     return ("month", *periods.bounds("month", today), error)
 
 
-@login_required
-def report(request, mall: str):
+def report_scope(request, mall: str) -> ReportScope:
+    """The mall, period and unit of the report page (and its downloads and follow-up forms), from the query."""
     mall_obj = report_mall(request.user, mall)
-    kind, first, last, error = chosen_period(mall_obj, request.GET)
+    params = request.GET
+    kind, first, last, error = chosen_period(mall_obj, params)
     agencies = scope(request.user, Agency.objects.filter(mall=mall_obj)).order_by("name")
-    services = scope(request.user, Service.objects.filter(mall=mall_obj)).order_by("name")
+    services = scope(request.user, Service.objects.filter(mall=mall_obj)).select_related("agency").order_by("name")
     agency = service = None
-    if request.GET.get("agency"):
-        agency = agencies.filter(code=request.GET["agency"]).first()
+    if params.get("agency"):
+        agency = agencies.filter(code=params["agency"]).first()
         if agency is None:
             raise Http404
     elif request.user.role == Role.SUPERVISOR and not request.user.is_superuser:
         agency = request.user.agency
-    if request.GET.get("service"):
-        service = services.filter(code=request.GET["service"]).first()
+    if params.get("service"):
+        service = services.filter(code=params["service"]).first()
         if service is None:
             raise Http404
-    start, end = periods.as_datetimes(mall_obj, first, last)
-    result = ikm.compute(mall_obj, start, end, agency=agency, service=service)
+    return ReportScope(mall_obj, periods.Period(kind, first, last), agency, service, error, agencies, services)
+
+
+@dataclass
+class ReportScope:
+    mall: Mall
+    period: periods.Period
+    agency: Agency | None
+    service: Service | None
+    error: str
+    agencies: object
+    services: object
+
+    def items(self, user):
+        found = follow_up.items_for(
+            scope(user, FollowUpItem.objects.all()), self.mall, self.period, self.agency, self.service
+        )
+        return found.select_related("agency", "service", "created_by")
+
+    @property
+    def unit_agency(self):
+        """The agency a new item belongs to (the service's, the chosen one, or none for the whole mall)."""
+        return self.service.agency if self.service is not None else self.agency
+
+
+def _query(request) -> str:
+    """The report page's own query string, kept across the forms and downloads (only its known keys)."""
+    keep = QueryDict(mutable=True)
+    for key in ("period", "date", "from", "to", "agency", "service"):
+        if request.GET.get(key):
+            keep[key] = request.GET[key]
+    return keep.urlencode()
+
+
+@login_required
+def report(request, mall: str):
+    rs = report_scope(request, mall)
+    start, end = rs.period.datetimes(rs.mall)
+    result = ikm.compute(rs.mall, start, end, agency=rs.agency, service=rs.service)
+    items = list(rs.items(request.user))
+    can_edit = follow_up.may_manage(request.user, rs.mall, rs.unit_agency)
+    rows = [
+        {
+            "item": item,
+            "name": ELEMENTS[item.element - 1].name,
+            "editable": follow_up.may_manage(request.user, rs.mall, item.agency_id),
+            "overdue": item.done_at is None and item.due < local_now(rs.mall).date(),
+        }
+        for item in items
+    ]
+    query = _query(request)
     context = {
-        "mall": mall_obj,
+        "mall": rs.mall,
         "result": result,
         "kinds": periods.KINDS.items(),
-        "kind": kind,
-        "first": first,
-        "last": last,
-        "error": error,
-        "agencies": agencies,
-        "services": services,
-        "agency": agency,
-        "service": service,
+        "kind": rs.period.kind,
+        "first": rs.period.first,
+        "last": rs.period.last,
+        "error": rs.error,
+        "agencies": rs.agencies,
+        "services": rs.services,
+        "agency": rs.agency,
+        "service": rs.service,
         "date": request.GET.get("date", ""),
+        "follow_ups": rows,
+        "follow_up_summary": follow_up.summarize(items, rs.mall),
+        "can_propose": can_edit and result.respondents > 0,
+        "can_add": can_edit,
+        "elements": ELEMENTS,
+        "default_due": rs.period.last + dt.timedelta(days=follow_up.DEFAULT_DUE_DAYS),
+        "query": query,
+        "tablet_counters": scope(request.user, Counter.objects.active().filter(mall=rs.mall))
+        .select_related("agency")
+        .order_by("number"),
     }
     return render(request, "feedback/report.html", context)
+
+
+def _export(request, mall: str, extension: str):
+    rs = report_scope(request, mall)
+    data = report_export.build(rs.mall, rs.period, rs.items(request.user), agency=rs.agency, service=rs.service)
+    if extension == "pdf":
+        body, content_type = report_export.pdf(data), report_export.PDF_CONTENT_TYPE
+    else:
+        body, content_type = report_export.xlsx(data), report_export.XLSX_CONTENT_TYPE
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{data.filename(extension)}"'
+    return response
+
+
+@login_required
+def report_pdf(request, mall: str):
+    return _export(request, mall, "pdf")
+
+
+@login_required
+def report_xlsx(request, mall: str):
+    return _export(request, mall, "xlsx")
+
+
+def _back(rs: ReportScope, query: str):
+    url = reverse("skm_report", kwargs={"mall": rs.mall.slug})
+    return redirect(f"{url}?{query}#tindak-lanjut" if query else f"{url}#tindak-lanjut")
+
+
+@require_POST
+@login_required
+def follow_up_new(request, mall: str):
+    """Propose items for the lowest elements, or add one by hand, for the report's period and unit."""
+    rs = report_scope(request, mall)
+    try:
+        if request.POST.get("propose"):
+            created = follow_up.propose(
+                rs.mall, rs.period, actor=request.user, agency=rs.unit_agency, service=rs.service
+            )
+            if created:
+                messages.success(
+                    request,
+                    ngettext("%(n)s tindak lanjut diusulkan.", "%(n)s tindak lanjut diusulkan.", len(created))
+                    % {"n": len(created)},
+                )
+            else:
+                messages.info(request, _("Unsur terendah periode ini sudah punya tindak lanjut."))
+        else:
+            follow_up.add(
+                rs.mall,
+                rs.period,
+                actor=request.user,
+                agency=rs.unit_agency,
+                service=rs.service,
+                element=request.POST.get("element"),
+                action=request.POST.get("action"),
+                owner=request.POST.get("owner"),
+                due=request.POST.get("due"),
+            )
+            messages.success(request, _("Tindak lanjut ditambahkan."))
+    except follow_up.FollowUpError as err:
+        if err.status == 403:
+            raise PermissionDenied(err.message) from None
+        messages.error(request, err.message)
+    return _back(rs, _query(request))
+
+
+@require_POST
+@login_required
+def follow_up_change(request, mall: str, item_id: int):
+    """Edit an item (what, who, by when) or mark it done with a note."""
+    rs = report_scope(request, mall)
+    item = get_object_or_404(scope(request.user, FollowUpItem.objects.filter(mall=rs.mall)), pk=item_id)
+    try:
+        if request.POST.get("done"):
+            follow_up.mark_done(item, request.POST.get("done_note"), request.user)
+            messages.success(request, _("Tindak lanjut ditandai selesai."))
+        else:
+            follow_up.update(
+                item,
+                actor=request.user,
+                action=request.POST.get("action"),
+                owner=request.POST.get("owner"),
+                due=request.POST.get("due"),
+            )
+            messages.success(request, _("Tindak lanjut diperbarui."))
+    except follow_up.FollowUpError as err:
+        if err.status == 403:
+            raise PermissionDenied(err.message) from None
+        messages.error(request, err.message)
+    return _back(rs, _query(request))

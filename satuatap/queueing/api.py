@@ -131,7 +131,7 @@ def ticket_out(ticket: Ticket, mall: Mall, counter: Counter | None = None) -> di
         "called_at": _local(ticket.called_at, mall),
         "counter": counter_number,
         "position": ahead,
-        "estimated_wait_minutes": snapshots.estimated_wait_minutes(ticket, ahead),
+        "estimated_wait_minutes": snapshots.estimated_wait_minutes(ticket),
     }
 
 

@@ -72,6 +72,8 @@ class Ticket(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     recall_count = models.PositiveSmallIntegerField(default=0)
+    # The wait (minutes until the first call) shown when the number was issued; see queueing.estimates.
+    predicted_wait_minutes = models.PositiveIntegerField(_("perkiraan tunggu (menit)"), null=True, blank=True)
 
     objects = TicketQuerySet.as_manager()
 

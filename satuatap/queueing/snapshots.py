@@ -3,36 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
-import statistics
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from satuatap.directory.hours import open_state, service_day
 from satuatap.directory.models import Counter, Mall, Service, Zone
+from satuatap.queueing import estimates
 from satuatap.queueing.models import Ticket, TicketEvent, TicketStatus
 from satuatap.queueing.speech import utterance
-
-DEFAULT_SERVICE_MINUTES = 6.0
-RECENT_SAMPLE = 20
-
-
-def recent_service_minutes(service: Service, day: dt.date) -> float:
-    """Median minutes from call to finish of the service's last finished tickets today."""
-    rows = (
-        Ticket.objects.filter(service=service, day=day, status=TicketStatus.DONE, called_at__isnull=False)
-        .order_by("-finished_at")
-        .values_list("called_at", "finished_at")[:RECENT_SAMPLE]
-    )
-    minutes = [(end - start).total_seconds() / 60 for start, end in rows if end and start]
-    return statistics.median(minutes) if minutes else DEFAULT_SERVICE_MINUTES
 
 
 def position(ticket: Ticket) -> int:
     """How many waiting tickets of the same queue will be called before this one (FIFO with priority first)."""
     if ticket.status != TicketStatus.WAITING:
         return 0
+    fresh = getattr(ticket, "issue_estimate", None)
+    if fresh is not None:  # just issued: issue_ticket counted it already
+        return fresh.position
     same_queue = Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day, status=TicketStatus.WAITING)
     earlier = Q(queued_at__lt=ticket.queued_at) | Q(queued_at=ticket.queued_at, id__lt=ticket.pk)
     if ticket.priority_group:
@@ -40,17 +28,17 @@ def position(ticket: Ticket) -> int:
     return same_queue.filter(Q(earlier) | ~Q(priority_group="")).count()
 
 
-def estimated_wait_minutes(ticket: Ticket, ahead: int | None = None) -> int:
-    """Position x recent median service time / counters that serve this queue and are staffed."""
+def estimated_wait_minutes(ticket: Ticket, now: dt.datetime | None = None) -> int:
+    """Minutes until the ticket is called (formula: ``satuatap.queueing.estimates``).
+
+    It counts the tickets ahead over every queue the ticket's counters serve, not just its own.
+    """
     if ticket.status != TicketStatus.WAITING:
         return 0
-    ahead = position(ticket) if ahead is None else ahead
-    counters = Counter.objects.filter(services=ticket.service_id, archived_at__isnull=True).aggregate(
-        staffed=Count("pk", filter=Q(officer__isnull=False)), total=Count("pk")
-    )
-    staffed = counters["staffed"] or counters["total"] or 1
-    per_ticket = recent_service_minutes(ticket.service, ticket.day)
-    return math.ceil((ahead + 1) * per_ticket / staffed)
+    fresh = getattr(ticket, "issue_estimate", None)
+    if fresh is not None:  # just issued: the estimate stamped on it is the live one
+        return fresh.minutes
+    return estimates.estimate_ticket(ticket, now=now).minutes
 
 
 def ticket_snapshot(ticket: Ticket) -> dict:
@@ -67,7 +55,7 @@ def ticket_snapshot(ticket: Ticket) -> dict:
         "priority_group": ticket.priority_group or None,
         "issued_at": ticket.issued_at.isoformat(),
         "position": ahead,
-        "estimated_wait_minutes": estimated_wait_minutes(ticket, ahead),
+        "estimated_wait_minutes": estimated_wait_minutes(ticket),
         "counter": ticket.counter.number if ticket.counter_id else None,
         "counters": list(ticket.service.counters.filter(archived_at__isnull=True).values_list("number", flat=True)),
     }

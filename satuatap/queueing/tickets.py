@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from satuatap.directory.hours import open_state, service_day
 from satuatap.directory.models import Counter, Service
-from satuatap.queueing import live
+from satuatap.queueing import estimates, live
 from satuatap.queueing.errors import NotAllowed, QueueError
 from satuatap.queueing.models import (
     AT_COUNTER_STATUSES,
@@ -74,6 +74,16 @@ def _record(ticket: Ticket, action: str, at: dt.datetime, *, actor=None, counter
     )
 
 
+def _reserved_for_bookings(service: Service, day: dt.date, source: str) -> int:
+    """Walk-ins stop short of the quota by the bookings still to check in; a check-in uses its own place."""
+    if source == TicketSource.BOOKING:
+        return 0
+    # Imported here: booking builds on queueing (check-in issues a ticket), not the other way round.
+    from satuatap.booking.slots import reserved_places
+
+    return reserved_places(service, day)
+
+
 def issue_ticket(
     service: Service,
     *,
@@ -81,7 +91,9 @@ def issue_ticket(
     source: str = TicketSource.KIOSK,
     actor=None,
     now: dt.datetime | None = None,
+    queued_at: dt.datetime | None = None,
 ) -> Ticket:
+    """Issue the next number; ``queued_at`` (a booked check-in's slot start) is the FIFO key when given."""
     now = _now(now)
     mall = service.mall
     priority_group = priority_group or ""
@@ -93,10 +105,13 @@ def issue_ticket(
     day = service_day(mall, now)
     with transaction.atomic():
         seq = _next_sequence(service, day)
-        if service.daily_quota is not None and seq > service.daily_quota:
+        if service.daily_quota is not None and seq + _reserved_for_bookings(service, day, source) > service.daily_quota:
             # Raising rolls the sequence back too: no number is lost.
             raise QueueError("quota_reached", _("Kuota harian layanan ini sudah habis."))
+        # The wait shown on the new ticket, stamped so the report can compare it with the first call.
+        estimate = estimates.estimate_new(service, priority_group=priority_group, queued_at=queued_at, now=now)
         ticket = Ticket.objects.create(
+            predicted_wait_minutes=estimate.minutes,
             mall=mall,
             issued_service=service,
             service=service,
@@ -107,10 +122,11 @@ def issue_ticket(
             priority_group=priority_group,
             source=source,
             issued_at=now,
-            queued_at=now,
+            queued_at=queued_at or now,
         )
         event = _record(ticket, Action.ISSUED, now, actor=actor)
         _announce(ticket, event)
+    ticket.issue_estimate = estimate  # snapshots reuse it for this instance instead of asking again
     return ticket
 
 

@@ -1,6 +1,8 @@
 """A complaint through every state in a browser: citizen, mall manager, agency supervisor, and back."""
 
+import base64
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -9,6 +11,8 @@ from tests.browser.conftest import MALL
 from tests.browser.test_screens_screenshots import shot
 
 pytestmark = pytest.mark.browser
+# A 1x1 PNG: the complaint's optional attachment.
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGM4IScHAAK2AQU0pnWqAAAAAElFTkSuQmCC")
 
 
 def act(page, action: str) -> None:
@@ -20,14 +24,24 @@ def test_a_complaint_goes_through_every_state(screens):
     citizen.fill("#c-subject", "Antrean paspor lama")
     citizen.fill("#c-body", "Saya menunggu tiga jam. <script>alert(1)</script>")
     citizen.fill("#c-contact", "warga@example.org")
+    citizen.set_input_files("#c-attachment", {"name": "bukti-antrean.png", "mimeType": "image/png", "buffer": PNG})
     citizen.click("#complaint-form button[type=submit]")
     expect(citizen.locator("#complaint-status")).to_have_text("Diterima")
+    # The tracking page says the attachment arrived, and offers no way to open it.
+    expect(citizen.locator(".complaint-attachment")).to_contain_text("bukti-antrean.png")
+    expect(citizen.locator("a.attachment-link")).to_have_count(0)
     code = citizen.locator("#tracking-code").inner_text()
     assert re.fullmatch(r"ADU-[A-Z0-9]{4}-[A-Z0-9]{4}", code), code
     expect(citizen.locator("body")).to_contain_text("<script>alert(1)</script>")  # shown as text, never run
     shot(citizen, "complaint-track")
 
     manager = screens.officer("manager", viewport=(1280, 800), next_path=f"/m/{MALL}/pengaduan/meja/")
+    row = manager.locator("tr", has_text=code)
+    expect(row.locator("a.attachment-link")).to_contain_text("bukti-antrean.png")
+    with manager.expect_download() as download:
+        row.locator("a.attachment-link").click()
+    assert download.value.suggested_filename == "bukti-antrean.png"
+    assert Path(download.value.path()).read_bytes() == PNG
     manager.click(f"text={code}")
     act(manager, "verify")
     expect(manager.locator("#complaint-status")).to_have_text("Diverifikasi")

@@ -15,18 +15,26 @@ path parameters with real values of a small mall, and for each persona:
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib import messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from satuatap.accounts.models import Role
 from satuatap.accounts.scoping import scope
 from satuatap.accounts.tokens import issue_token
+from satuatap.booking import bookings
+from satuatap.booking.models import Booking
+from satuatap.directory.hours import service_day
 from satuatap.directory.models import Counter, Service
+from satuatap.feedback import complaints
+from satuatap.feedback.models import Complaint, ComplaintAttachment
 from satuatap.queueing import tickets
 from satuatap.queueing.models import QueueSequence, Ticket, TicketEvent
 from satuatap.queueing.views.console import ACTIONS as CONSOLE_ACTIONS
@@ -66,6 +74,18 @@ PUBLIC = {
     "api:file_complaint": "filing a complaint, public by contract (rate limited)",
     "api:complaint_status": "a complaint by its unguessable tracking code, public by contract",
     "api:display": "display board data, public by contract",
+    "booking_start": "public booking, step 1: the agencies taking online bookings",
+    "booking_services": "public booking, step 2: an agency's bookable services and their requirements",
+    "booking_days": "public booking, step 3: the days of the window (closed ones with the reason)",
+    "booking_slots": "public booking, step 4: a day's slots and places left",
+    "booking_form": "public booking, step 5: the form (rate limited, idempotent)",
+    "booking_confirmation": "a booking's confirmation by its unguessable code (masked data only)",
+    "booking_detail": "a booking's page by its unguessable code (masked data only)",
+    "booking_cancel": "cancel a booking: the code and the booker's NIK are the permission (rate limited)",
+    "booking_reschedule": "reschedule a booking: the code and the booker's NIK are the permission (rate limited)",
+    "api:list_slots": "a service's slots of a day, public by contract",
+    "api:create_booking": "booking a slot, public by contract (rate limited)",
+    "api:cancel_booking": "cancelling a booking with the booker's NIK, public by contract (rate limited)",
     "api:openapi-json": "the API's documentation",
     "api:openapi-view": "the API's documentation",
     "api:api-root": "answers a JSON 404: not an endpoint",
@@ -77,6 +97,10 @@ PRIVATE = {
     "kiosk_agency": "a kiosk device (or the manager) of the mall",
     "kiosk_issue": "a kiosk device (or the manager) of the mall",
     "kiosk_ticket": "a kiosk device (or the manager) of the mall",
+    "kiosk_check_in": "a kiosk device (or the manager) of the mall: a booking becomes a ticket",
+    "booking_manage": "the manager switches online booking; supervisors read their agency's part",
+    "booking_reveal": "a booking's full NIK/name/phone, with a reason, audited: manager; supervisor for own agency",
+    "api:check_in_booking": "the mall's kiosk: a booking becomes a ticket",
     "console": "officers",
     "console_panel": "officers",
     "console_snapshot": "officers",
@@ -85,11 +109,20 @@ PRIVATE = {
     "console_action": "officers, on the ticket at their own counter",
     "floor": "the manager, and supervisors for their agency",
     "floor_snapshot": "the manager, and supervisors for their agency",
+    "estimate_accuracy": "the manager, and supervisors for their agency (wait estimate report)",
     "api:list_staff": "supervisors (their agency), the manager",
     "skm_report": "the manager, and supervisors for their agency",
+    "skm_report_pdf": "the SKM report as PDF: the manager, and supervisors for their agency (as skm_report)",
+    "skm_report_xlsx": "the SKM report as a spreadsheet: the manager, and supervisors for their agency",
+    "skm_follow_up_new": "SKM follow-up items: the manager (any unit), a supervisor for their agency",
+    "skm_follow_up_change": "an SKM follow-up item: the manager, or the supervisor of the item's agency",
+    "skm_tablet": "a counter's survey tablet: a kiosk device of the mall, or staff whose scope holds the counter",
+    "skm_tablet_state": "the counter tablet's state (as skm_tablet)",
     "complaint_desk": "the manager (all), and supervisors for their agency's complaints",
     "complaint_detail": "the manager (all), and supervisors for their agency's complaints",
+    "complaint_attachment": "a complaint's attachment (download): as complaint_detail, through scoping",
     "api:ikm_report": "supervisors (their agency), the manager",
+    "notify_outbox": "the mall manager only (citizens' masked contacts in the outbox)",
     "api:sign_in": "an officer of the counter's agency",
     "api:sign_out": "the officer signed in there",
     "api:issue": "kiosks, and staff for their agency's services",
@@ -103,8 +136,20 @@ PRIVATE = {
 }
 # Endpoints that change tickets or counters, and what in the request names their target.
 TICKET_TARGET = {"api:recall", "api:start", "api:finish", "api:no_show", "api:transfer", "console_action"}
-COUNTER_TARGET = {"api:call_next", "api:call_ticket", "api:sign_in", "api:sign_out", "console_sign_in"}
+COUNTER_TARGET = {
+    "api:call_next",
+    "api:call_ticket",
+    "api:sign_in",
+    "api:sign_out",
+    "console_sign_in",
+    # Not acting on GET, but another agency's counter tablet must be refused too (it offers that counter's survey).
+    "skm_tablet",
+    "skm_tablet_state",
+}
 SERVICE_TARGET = {"api:issue", "kiosk_issue"}
+# Pages of one complaint (by complaint_id): another agency's staff must be refused (the complaint's own agency decides).
+COMPLAINT_TARGET = {"complaint_detail", "complaint_attachment"}
+BOOKING_TARGET = {"booking_reveal"}  # reveals personal data: another agency's booking must be refused
 POST_ONLY = {
     "logout",
     "ticket_cancel",
@@ -114,6 +159,13 @@ POST_ONLY = {
     "console_action",
     "api:answer_survey",
     "api:file_complaint",
+    "booking_cancel",
+    "booking_reschedule",
+    "booking_reveal",
+    "api:create_booking",
+    "api:cancel_booking",
+    "skm_follow_up_new",
+    "skm_follow_up_change",
     *{name for name in PRIVATE if name.startswith("api:") and name not in ("api:list_staff", "api:ikm_report")},
 }
 NUL, HUGE = "a\x00b", 10**20
@@ -152,6 +204,16 @@ def build_world():
     tickets.finish(tickets.call_next(world.counters[1], officers[1]), officers[1])
     for n in (1, 3, 4):
         assert tickets.call_next(world.counters[n], officers[n]) is not None
+    # A booking of tomorrow, so the booking pages and endpoints are walked with a real code too.
+    ktp = world.services["DUKCAPIL-KTP"]
+    Service.objects.filter(pk=ktp.pk).update(bookable=True)
+    ktp.refresh_from_db()
+    tomorrow = service_day(world.mall) + dt.timedelta(days=1)
+    start = dt.datetime.combine(tomorrow, dt.time(10), tzinfo=ZoneInfo(world.mall.timezone))
+    bookings.book(ktp, start, nik="1471011203900001", name="Warga Uji", phone="081234567890")
+    # A complaint for IMIGRASI with an attachment, so the desk pages and the download are walked with real ids.
+    pdf = SimpleUploadedFile("bukti.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    complaints.file_complaint(world.mall, "Uji", "Isi", agency=world.agencies["IMIGRASI"], attachment=pdf)
     return world
 
 
@@ -184,7 +246,11 @@ def parameter_values(world) -> dict[str, list]:
         "event_id": [*TicketEvent.objects.order_by("pk").values_list("pk", flat=True), 999_999, HUGE],
         "action": [*CONSOLE_ACTIONS, "meledak"],
         "tracking_code": ["ADU-TIDAK-ADA0", NUL],
-        "complaint_id": [999_999, HUGE],
+        "complaint_id": [*Complaint.objects.values_list("pk", flat=True), 999_999, HUGE],
+        "attachment_id": [*ComplaintAttachment.objects.values_list("pk", flat=True), 999_999, HUGE],
+        "booking_code": [*Booking.objects.values_list("code", flat=True), "TIDAKADA", NUL],
+        "day": [service_day(world.mall).isoformat(), "2026-02-30", NUL],
+        "item_id": [999_999, HUGE],
     }
 
 
@@ -199,6 +265,8 @@ def bodies(name: str, kwargs: dict, values: dict) -> list[dict | None]:
         return [{"number": number, "reason": "uji"} for number in Ticket.objects.values_list("number", flat=True)]
     if name == "console_action" and kwargs["action"] != "call-next":  # call-next reads no ticket field
         return [{}] + [{"ticket": pk, "service": "DUKCAPIL-KK"} for pk in values["id"]]
+    if name in BOOKING_TARGET:  # without a reason (refused), and with one (revealed when in scope)
+        return [{}, {"reason": "uji"}]
     return [{}] if name in POST_ONLY else [None]
 
 
@@ -215,6 +283,8 @@ def owners() -> dict[str, dict]:
         "counter": dict(Counter.objects.values_list("number", "agency_id")),
         "service": dict(Service.objects.values_list("code", "agency_id")),
         "number": dict(Ticket.objects.values_list("number", "service__agency_id")),
+        "booking": dict(Booking.objects.values_list("code", "service__agency_id")),
+        "complaint": dict(Complaint.objects.values_list("pk", "agency_id")),
     }
 
 
@@ -231,6 +301,10 @@ def foreign_target(name: str, kwargs: dict, body: dict | None, agency_id: int | 
         owner = owner_of["counter"].get(kwargs["number"])
     elif name in SERVICE_TARGET:
         owner = owner_of["service"].get(body["service"])
+    elif name in BOOKING_TARGET:
+        owner = owner_of["booking"].get(kwargs["booking_code"])
+    elif name in COMPLAINT_TARGET:
+        owner = owner_of["complaint"].get(kwargs["complaint_id"])
     else:
         return False
     return owner is not None and owner != agency_id

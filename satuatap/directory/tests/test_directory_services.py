@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from satuatap.audit.models import AuditEntry
 from satuatap.directory import services
-from satuatap.directory.hours import open_state
+from satuatap.directory.hours import open_state, service_day
 from satuatap.directory.models import Agency, Building, Closure, Counter, Mall, Service, Zone
 
 
@@ -68,7 +68,9 @@ def test_a_pause_without_end_date_lifts_itself_on_the_next_opening_day(world):
 def test_a_closure_with_an_end_date_lasts_until_that_day(world):
     now = timezone.now()
     counter = world.counters[1]
-    services.close(world.mall, "Perbaikan loket", counter=counter, until_date=(now + dt.timedelta(days=2)).date())
+    # The end date is the mall's local date: near local midnight it differs from the UTC date.
+    until = service_day(world.mall, now + dt.timedelta(days=2))
+    services.close(world.mall, "Perbaikan loket", counter=counter, until_date=until)
     assert not open_state(world.mall, now + dt.timedelta(days=2), counter=counter).serving
     assert open_state(world.mall, now + dt.timedelta(days=3), counter=counter).serving
     assert open_state(world.mall, now + dt.timedelta(days=2), counter=world.counters[2]).serving

@@ -82,6 +82,20 @@ def test_closed_after_closing_time(office):
     assert not open_state(office.mall, at(FRIDAY, 16)).serving
 
 
+def test_a_day_that_closes_at_23_59_59_runs_to_midnight(db):
+    # The always-open demo mall: its last second still issues numbers, and so does the next day's first.
+    mall = make_world(slug="nonstop").mall
+    last_second = dt.datetime.combine(MONDAY, dt.time(23, 59, 59, 500000), tzinfo=WIB)
+    assert open_state(mall, last_second).issuing
+    assert open_state(mall, at(MONDAY + dt.timedelta(days=1), 0)).issuing
+    # A real cutoff still counts back from midnight.
+    mall.issue_cutoff_minutes = 30
+    mall.save()
+    state = open_state(mall, at(MONDAY, 23, 30))
+    assert (state.serving, state.issuing) == (True, False)
+    assert "23:30" in state.reason
+
+
 def test_closed_on_the_weekend(office):
     for day in (SATURDAY, SATURDAY + dt.timedelta(days=1)):
         state = open_state(office.mall, at(day, 10))

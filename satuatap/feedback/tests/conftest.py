@@ -4,6 +4,7 @@ import itertools
 import pytest
 from django.utils import timezone
 
+from satuatap.directory.hours import service_day
 from satuatap.feedback.models import SCORE_FIELDS, SurveyResponse
 from satuatap.queueing import tickets
 from satuatap.queueing.models import Ticket, TicketStatus
@@ -21,7 +22,7 @@ def finished_ticket(world, code="DUKCAPIL-KTP", finished_at=None) -> Ticket:
         mall=world.mall,
         issued_service=service,
         service=service,
-        day=finished_at.date(),
+        day=service_day(world.mall, finished_at),
         seq=n,
         number=f"{service.prefix}{n:03d}",
         public_code=f"uji{n:08d}",

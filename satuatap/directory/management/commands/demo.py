@@ -31,6 +31,7 @@ def manager_permissions():
     return Permission.objects.filter(
         Q(content_type__app_label="directory")
         | Q(content_type__app_label="accounts", content_type__model__in=["apitoken", "user"])
+        | Q(content_type__app_label="booking")  # booking rules, sessions; bookings themselves are read-only
         | Q(content_type__app_label__in=["queueing", "audit"], codename__startswith="view_")
     )
 

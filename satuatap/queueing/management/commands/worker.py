@@ -1,8 +1,7 @@
-"""The background worker: periodic housekeeping that never runs inside a request.
+"""The background worker: the work that never runs inside a request.
 
-Today it prunes relayed live hints and cancels tickets left waiting from an
-earlier day; later issues add the notification outbox and the booking no-show
-sweep here, each as one idempotent step per tick.
+Each tick runs every step once; a step is idempotent and a failing step is logged
+without keeping the others from running. Slow housekeeping runs once an hour.
 """
 
 import logging
@@ -11,18 +10,44 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from satuatap.feedback.complaints import escalate_overdue
+from satuatap.booking.bookings import sweep_no_shows
+from satuatap.feedback.complaints import escalate_overdue, remove_orphan_attachments
+from satuatap.notify.reminders import tick as notify_tick
 from satuatap.queueing.housekeeping import expire_previous_days, prune_live_events
 
 log = logging.getLogger(__name__)
 
+# (name, function) in the order they run each tick.
+EVERY_TICK = [
+    ("prune relayed live hints", prune_live_events),
+    ("expire tickets of earlier days", expire_previous_days),
+    ("escalate overdue complaints", escalate_overdue),  # past their working-day deadline, to the mall manager
+    ("sweep booking no-shows", sweep_no_shows),  # not checked in by their slot's end (+ late margin)
+    # Reminders, turn near, survey links, complaint notices; then delivery of the outbox.
+    ("notifications", notify_tick),
+]
+HOURLY = [
+    ("remove orphaned complaint attachments", remove_orphan_attachments),
+]
+
+
+def run_steps(steps) -> None:
+    for name, step in steps:
+        try:
+            done = step()
+        except Exception:  # one failed step must not stop the others or the worker
+            log.exception("worker step failed: %s", name)
+        else:
+            if done:
+                log.info("%s: %s", name, done)
+
 
 class Command(BaseCommand):
-    help = "Run background work (housekeeping, later notifications) until stopped."
+    help = "Run background work (sweeps, reminders, the notification outbox, housekeeping) until stopped."
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=5.0, help="seconds between ticks")
-        parser.add_argument("--once", action="store_true", help="run one tick and exit")
+        parser.add_argument("--once", action="store_true", help="run one tick (and the hourly work) and exit")
 
     def handle(self, *args, interval: float, once: bool, **options):
         stopping = False
@@ -33,15 +58,12 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        last_hourly = None
         while True:
-            try:
-                pruned = prune_live_events()
-                expired = expire_previous_days()
-                escalate_overdue()  # complaints past their working-day deadline, to the mall manager
-                if pruned or expired:
-                    log.info("pruned %s live events, expired %s tickets of earlier days", pruned, expired)
-            except Exception:  # one failed tick must not stop the worker
-                log.exception("worker tick failed")
+            run_steps(EVERY_TICK)
+            if last_hourly is None or time.monotonic() - last_hourly >= 3600:
+                run_steps(HOURLY)
+                last_hourly = time.monotonic()
             if once or stopping:
                 break
             time.sleep(interval)

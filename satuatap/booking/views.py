@@ -1,0 +1,384 @@
+"""Public booking pages, phone first: agency → service → date → slot → form → confirmation.
+
+Thin on purpose: every rule (window, closed days, capacity, NIK and phone checks,
+anti-hoarding limits, cancel and reschedule) lives in ``booking.slots`` and
+``booking.bookings``; a refusal's message (``BookingError``) is shown as it is.
+The booking code is the permission to see the booking's page (masked data only);
+changing it also needs the NIK.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from satuatap import ratelimit
+from satuatap.booking import bookings, policies, slots
+from satuatap.booking.bookings import BookingError
+from satuatap.booking.forms import BookingForm, NikForm, new_idempotency_key
+from satuatap.booking.models import Booking, BookingStatus, Ordering
+from satuatap.directory.hours import local_now, mall_tz
+from satuatap.directory.models import Agency, Mall, Service
+from satuatap.directory.views import _lines
+from satuatap.queueing.views.kiosk import qr_svg
+
+# Booking submits (new, cancel, reschedule) per client address per hour, on top of the
+# per-minute limit of every public page: enough for a family, too few for a tout's script.
+SUBMITS_PER_HOUR = 20
+# Where a refusal of bookings.* belongs on the form.
+FIELD_OF_CODE = {"invalid_nik": "nik", "wrong_nik": "nik", "invalid_phone": "phone", "invalid_name": "name"}
+
+
+def ordering_text(policy) -> str:
+    """The mall's ordering rule in words (the public pages must state it)."""
+    if policy.ordering == Ordering.SLOT_PRIORITY:
+        return _(
+            "Jika Anda check-in di anjungan dalam jendela waktu slot Anda, nomor Anda masuk antrean pada jam awal "
+            "slot: didahulukan dari pengunjung langsung yang mengambil nomor sesudah jam itu."
+        )
+    return _(
+        "Pemesanan menyimpan tempat Anda pada slot itu. Nomor antrean diberikan saat check-in di anjungan, "
+        "dan Anda masuk antrean sejak saat check-in, bersama pengunjung langsung."
+    )
+
+
+# --- lookups ------------------------------------------------------------------------------------
+
+
+def _limited(request) -> bool:
+    return ratelimit.public_page_limited(request, "booking")
+
+
+def _submit_limited(request) -> bool:
+    return not ratelimit.hit("booking-submit", ratelimit.client_address(request), limit=SUBMITS_PER_HOUR, window=3600)
+
+
+def _mall(slug: str) -> Mall:
+    return get_object_or_404(Mall.objects.active().prefetch_related("hours"), slug=slug)
+
+
+def bookable_services(mall: Mall):
+    """Services a citizen may book online (the service's own flag; the switches are answered by slots)."""
+    return (
+        Service.objects.active()
+        .filter(mall=mall, bookable=True, agency__archived_at__isnull=True)
+        .select_related("agency")
+        .order_by("name")
+    )
+
+
+def _service(mall: Mall, code: str) -> Service:
+    return get_object_or_404(bookable_services(mall).select_related("agency__zone"), code=code)
+
+
+def _day(raw: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise Http404 from None
+
+
+def _booking(mall: Mall, code: str) -> Booking:
+    try:
+        return bookings.find(mall, code)
+    except BookingError:
+        raise Http404 from None
+
+
+def _slot_at(service: Service, day: dt.date, hhmm: str):
+    """The slot of that day starting at local ``HH:MM``, or None."""
+    try:
+        at = dt.time.fromisoformat(hhmm)
+    except (TypeError, ValueError):
+        return None
+    start = dt.datetime.combine(day, at, tzinfo=mall_tz(service.mall))
+    for slot in slots.slots_for(service, day):
+        if slot.start == start:
+            return slot
+    return None
+
+
+def _slot_rows(mall: Mall, items) -> list[dict]:
+    rows = []
+    for slot in items:
+        local = local_now(mall, slot.start)
+        rows.append(
+            {
+                "slot": slot,
+                "hhmm": local.strftime("%H:%M"),
+                "label": f"{local:%H:%M}–{local_now(mall, slot.end):%H:%M}",
+            }
+        )
+    return rows
+
+
+def _service_context(mall: Mall, service: Service) -> dict:
+    policy = policies.policy_for(mall)
+    return {
+        "mall": mall,
+        "service": service,
+        "requirements": _lines(service.requirements),
+        "policy": policy,
+        "ordering": ordering_text(policy),
+        "tz_label": mall.get_timezone_display(),
+    }
+
+
+# --- the steps ----------------------------------------------------------------------------------
+
+
+def booking_start(request, mall: str):
+    """Step 1: the agencies that take online bookings."""
+    if _limited(request):
+        return ratelimit.too_many_response()
+    mall = _mall(mall)
+    policy = policies.policy_for(mall)
+    counts: dict[int, int] = {}
+    for agency_id in bookable_services(mall).values_list("agency_id", flat=True):
+        counts[agency_id] = counts.get(agency_id, 0) + 1
+    agencies = list(Agency.objects.active().filter(mall=mall, pk__in=counts).select_related("zone").order_by("name"))
+    for agency in agencies:
+        agency.bookable_count = counts[agency.pk]
+    return render(
+        request,
+        "booking/start.html",
+        {"mall": mall, "agencies": agencies, "policy": policy, "ordering": ordering_text(policy)},
+    )
+
+
+def booking_services(request, mall: str, agency_code: str):
+    """Step 2: the agency's bookable services, each with its requirements before booking."""
+    if _limited(request):
+        return ratelimit.too_many_response()
+    mall = _mall(mall)
+    agency = get_object_or_404(Agency.objects.active(), mall=mall, code=agency_code)
+    services = list(bookable_services(mall).filter(agency=agency))
+    if not services:
+        raise Http404
+    for service in services:
+        service.requirement_lines = _lines(service.requirements)
+        service.booking_reason = policies.booking_state(service)[1]
+    return render(request, "booking/services.html", {"mall": mall, "agency": agency, "services": services})
+
+
+def booking_days(request, mall: str, code: str):
+    """Step 3: the days of the window; closed ones say why (holiday, closure, booking off)."""
+    if _limited(request):
+        return ratelimit.too_many_response()
+    mall = _mall(mall)
+    service = _service(mall, code)
+    days = [
+        {"day": day, "iso": day.isoformat(), "reason": reason} for day, reason in slots.days_open_for_booking(service)
+    ]
+    context = _service_context(mall, service)
+    context["days"] = days
+    context["any_open"] = any(not d["reason"] for d in days)
+    return render(request, "booking/days.html", context)
+
+
+def booking_slots(request, mall: str, code: str, day: str):
+    """Step 4: the slots of one day with the places left; full ones cannot be chosen."""
+    if _limited(request):
+        return ratelimit.too_many_response()
+    mall = _mall(mall)
+    service = _service(mall, code)
+    day = _day(day)
+    items = slots.slots_for(service, day)
+    reason = items.reason or ("" if items else _("Tidak ada slot pada tanggal ini."))
+    context = _service_context(mall, service)
+    context.update(day=day, slots=_slot_rows(mall, items), reason=reason)
+    return render(request, "booking/slots.html", context)
+
+
+def booking_form(request, mall: str, code: str, day: str):
+    """Step 5: NIK, name, phone and consent; the submit books (idempotent on the form's key)."""
+    if _limited(request):
+        return ratelimit.too_many_response()
+    mall = _mall(mall)
+    service = _service(mall, code)
+    day = _day(day)
+    hhmm = (request.POST if request.method == "POST" else request.GET).get("jam", "")
+    slot = _slot_at(service, day, hhmm)
+    context = _service_context(mall, service)
+    context.update(day=day, hhmm=hhmm, error="", slot=slot)
+    if slot is not None:
+        context["slot_row"] = _slot_rows(mall, [slot])[0]
+    if request.method != "POST":
+        if slot is None or not slot.bookable:  # gone, full or too close: the slots page says which
+            return redirect("booking_slots", mall.slug, service.code, day.isoformat())
+        context["form"] = BookingForm(initial={"idempotency_key": new_idempotency_key()})
+        return render(request, "booking/form.html", context)
+
+    form = BookingForm(request.POST)
+    context["form"] = form
+    if _submit_limited(request):
+        context["error"] = _("Terlalu banyak pemesanan dari perangkat ini. Coba lagi nanti.")
+        return render(request, "booking/form.html", context, status=429)
+    if slot is None:
+        context["error"] = _("Slot ini tidak ada (lagi). Silakan pilih slot lain.")
+        return render(request, "booking/form.html", context, status=422)
+    if not form.is_valid():
+        context["error"] = _("Periksa isian yang ditandai.")
+        return render(request, "booking/form.html", context, status=422)
+    data = form.cleaned_data
+    try:
+        booking = bookings.book(
+            service,
+            slot.start,
+            nik=data["nik"],
+            name=data["name"],
+            phone=data["phone"],
+            idempotency_key=data["idempotency_key"],
+        )
+    except BookingError as err:
+        if err.code == "idempotency_conflict":  # this form's key made another booking: a fresh key for the retry
+            data = request.POST.copy()
+            data["idempotency_key"] = new_idempotency_key()
+            form = context["form"] = BookingForm(data)
+            form.is_valid()
+        field = FIELD_OF_CODE.get(err.code)
+        if field:
+            form.add_error(field, err.message)  # shown at the field; the banner only points to it
+        context["error"] = _("Periksa isian yang ditandai.") if field else err.message
+        return render(request, "booking/form.html", context, status=err.status if err.status in (403, 409) else 422)
+    return redirect("booking_confirmation", mall.slug, booking.code)
+
+
+def window_text(mall: Mall, booking: Booking) -> str:
+    """The check-in window in local time, e.g. "09:30–10:45" (with the date when it is not the slot's day)."""
+    day = local_now(mall, booking.start).date()
+
+    def label(at: dt.datetime) -> str:
+        local = local_now(mall, at)
+        return f"{local:%H:%M}" if local.date() == day else f"{date_format(local.date(), 'j F')} {local:%H:%M}"
+
+    opens, closes = bookings.check_in_window(booking)
+    return f"{label(opens)}–{label(closes)}"
+
+
+def _booking_context(request, mall: Mall, booking: Booking) -> dict:
+    policy = policies.policy_for(mall)
+    opens, closes = bookings.check_in_window(booking)
+    return {
+        "mall": mall,
+        "booking": booking,
+        "service": booking.service,
+        "policy": policy,
+        "ordering": ordering_text(policy),
+        "window_opens": local_now(mall, opens),
+        "window_closes": local_now(mall, closes),
+        "window_text": window_text(mall, booking),
+        "start": local_now(mall, booking.start),
+        "end": local_now(mall, booking.end),
+        "tz_label": mall.get_timezone_display(),
+        "is_active": booking.status == BookingStatus.ACTIVE,
+        "page_url": request.build_absolute_uri(reverse("booking_detail", args=[mall.slug, booking.code])),
+    }
+
+
+def booking_confirmation(request, mall: str, booking_code: str):
+    """Step 6: the code, its QR (the kiosk scans it), and the way to the booking's page."""
+    if _limited(request):
+        return ratelimit.too_many_response()
+    mall = _mall(mall)
+    booking = _booking(mall, booking_code)
+    context = _booking_context(request, mall, booking)
+    context["qr_svg"] = qr_svg(booking.code)
+    return render(request, "booking/confirmation.html", context)
+
+
+def _detail(request, mall: Mall, booking: Booking, *, status: int = 200, **extra):
+    context = _booking_context(request, mall, booking)
+    context.setdefault("cancel_form", NikForm(prefix="batal"))
+    context.setdefault("move_form", NikForm(prefix="ubah"))
+    context.update(cancel_error="", move_error="", move_days=[], move_slots=[], move_day=None, move_hhmm="")
+    context.update(extra)
+    if context["is_active"]:
+        context["move_days"] = [
+            {"iso": day.isoformat(), "day": day}
+            for day, reason in slots.days_open_for_booking(booking.service)
+            if not reason
+        ]
+        if context["move_day"] is not None:
+            context["move_slots"] = _slot_rows(mall, slots.slots_for(booking.service, context["move_day"]))
+    return render(request, "booking/detail.html", context, status=status)
+
+
+def booking_detail(request, mall: str, booking_code: str):
+    """The booking's page: status, slot, masked data, check-in window; cancel and reschedule."""
+    if _limited(request):
+        return ratelimit.too_many_response()
+    mall = _mall(mall)
+    booking = _booking(mall, booking_code)
+    move_day = None
+    raw = request.GET.get("tanggal", "")
+    if raw:
+        try:
+            move_day = dt.date.fromisoformat(raw)
+        except ValueError:
+            move_day = None
+    return _detail(request, mall, booking, move_day=move_day)
+
+
+@require_POST
+def booking_cancel(request, mall: str, booking_code: str):
+    if _limited(request):
+        return ratelimit.too_many_response()
+    mall = _mall(mall)
+    booking = _booking(mall, booking_code)
+    form = NikForm(request.POST, prefix="batal")
+    if _submit_limited(request):
+        error = _("Terlalu banyak permintaan dari perangkat ini. Coba lagi nanti.")
+        return _detail(request, mall, booking, status=429, cancel_form=form, cancel_error=error)
+    if not form.is_valid():
+        return _detail(request, mall, booking, status=422, cancel_form=form, cancel_error=_("NIK wajib diisi."))
+    try:
+        bookings.cancel(booking, nik=form.cleaned_data["nik"], reason=_("Dibatalkan oleh pemesan"))
+    except BookingError as err:
+        return _detail(request, mall, booking, status=_status(err), cancel_form=form, cancel_error=err.message)
+    messages.success(request, _("Pemesanan dibatalkan. Tempat Anda dilepas untuk orang lain."))
+    return redirect("booking_detail", mall.slug, booking.code)
+
+
+@require_POST
+def booking_reschedule(request, mall: str, booking_code: str):
+    if _limited(request):
+        return ratelimit.too_many_response()
+    mall = _mall(mall)
+    booking = _booking(mall, booking_code)
+    form = NikForm(request.POST, prefix="ubah")
+    raw_day, hhmm = request.POST.get("tanggal", ""), request.POST.get("jam", "")
+    try:
+        move_day = dt.date.fromisoformat(raw_day)
+    except ValueError:
+        move_day = None
+
+    def refuse(message: str, status: int = 422):
+        return _detail(
+            request, mall, booking, status=status, move_form=form, move_error=message, move_day=move_day, move_hhmm=hhmm
+        )
+
+    if _submit_limited(request):
+        return refuse(_("Terlalu banyak permintaan dari perangkat ini. Coba lagi nanti."), 429)
+    if not form.is_valid():
+        return refuse(_("NIK wajib diisi."))
+    slot = _slot_at(booking.service, move_day, hhmm) if move_day else None
+    if slot is None:
+        return refuse(_("Pilih tanggal dan jam baru dari daftar."))
+    try:
+        booking = bookings.reschedule(booking, slot.start, nik=form.cleaned_data["nik"])
+    except BookingError as err:
+        return refuse(err.message, _status(err))
+    messages.success(request, _("Jadwal kunjungan diubah."))
+    return redirect("booking_detail", mall.slug, booking.code)
+
+
+def _status(err: BookingError) -> int:
+    return err.status if err.status in (403, 404, 409, 422) else 422

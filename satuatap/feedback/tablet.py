@@ -1,0 +1,175 @@
+"""Counter tablet mode: a screen at the counter that offers the SKM survey of the ticket just finished there.
+
+Who may open it (the least invasive choice, no new kind of token): a kiosk
+device of the mall (signed in with its device token at ``/device/``; the
+recommended set-up, since a kiosk session can do nothing but take numbers if a
+citizen leaves the page), or staff whose scope holds the counter (an officer or
+supervisor of its agency, the manager), e.g. the officer signed in a second
+time on the tablet.
+
+What it shows: the counter's most recently finished ticket, while it has no
+answer, its survey link has not expired, it was finished less than
+``SKM_TABLET_MINUTES`` (default 15) ago, and the officer has not started
+serving the next citizen yet. Never an older ticket: the person in front of
+the tablet is the one just served. The ticket's public code is never put in
+the page (the form names the ticket by id, and the server checks it is still
+the counter's current one). Answers go through ``skm.submit``, so one response
+per ticket holds here too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satuatap.accounts.models import Role
+from satuatap.accounts.scoping import scope
+from satuatap.directory.models import Counter, Mall
+from satuatap.feedback import skm
+from satuatap.feedback.elements import ELEMENTS
+from satuatap.feedback.models import SurveyResponse
+from satuatap.feedback.views import PROFILE_FIELDS, _posted_scores, _survey_context
+from satuatap.queueing.models import Ticket, TicketStatus
+
+STAFF_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.MANAGER)
+POLL_SECONDS = 3
+THANKS_SECONDS = 8
+
+
+def window_minutes() -> int:
+    return settings.SKM_TABLET_MINUTES
+
+
+def may_use_tablet(user, counter: Counter) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    if user.role == Role.KIOSK:
+        return user.mall_id == counter.mall_id
+    return user.role in STAFF_ROLES and scope(user, Counter.objects.filter(pk=counter.pk)).exists()
+
+
+def current_ticket(counter: Counter, now: dt.datetime | None = None) -> Ticket | None:
+    """The ticket whose survey the tablet offers now, or None (the tablet waits)."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(minutes=window_minutes())
+    # Bounded by the window, so a tablet polling every few seconds never sorts a counter's whole history.
+    latest = (
+        Ticket.objects.filter(counter=counter, status=TicketStatus.DONE, finished_at__gte=since)
+        .select_related("mall", "service")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return None
+    if Ticket.objects.filter(counter=counter, status=TicketStatus.SERVING, started_at__gt=latest.finished_at).exists():
+        return None  # the next citizen is being served: the one who just left does not answer here
+    try:
+        skm.check_open(latest, now)
+    except skm.SurveyError:
+        return None
+    return latest
+
+
+def _counter(request, mall: str, number: int) -> Counter:
+    mall_obj = get_object_or_404(Mall.objects.active(), slug=mall)
+    counter = Counter.objects.active().filter(mall=mall_obj, number=number).select_related("mall", "agency").first()
+    if counter is None:
+        raise Http404
+    return counter
+
+
+def _guard(request, mall: str, number: int):
+    """The counter if this session may run its tablet; else a response (sign-in, or 404 hiding the counter)."""
+    if not request.user.is_authenticated:
+        return None, redirect_to_login(request.get_full_path())
+    counter = _counter(request, mall, number)
+    if not may_use_tablet(request.user, counter):
+        raise Http404
+    return counter, None
+
+
+def _context(counter: Counter, ticket: Ticket | None, **extra) -> dict:
+    return {
+        "counter": counter,
+        "mall": counter.mall,
+        "state_url": reverse("skm_tablet_state", kwargs={"mall": counter.mall.slug, "number": counter.number}),
+        "tablet_url": reverse("skm_tablet", kwargs={"mall": counter.mall.slug, "number": counter.number}),
+        "current_id": ticket.pk if ticket else "",
+        "poll_seconds": POLL_SECONDS,
+        "thanks_seconds": THANKS_SECONDS,
+        **extra,
+    }
+
+
+def _storage_key(counter: Counter, ticket: Ticket) -> str:
+    return f"skm-tablet:{counter.pk}:{ticket.pk}"
+
+
+def tablet(request, mall: str, number: int):
+    counter, refusal = _guard(request, mall, number)
+    if refusal is not None:
+        return refusal
+    if request.method == "POST":
+        return _answer(request, counter)
+    ticket = current_ticket(counter)
+    if ticket is None:
+        return render(request, "feedback/tablet_wait.html", _context(counter, None))
+    context = _survey_context(ticket, storage_key=_storage_key(counter, ticket))
+    return render(request, "feedback/tablet_survey.html", {**context, **_context(counter, ticket)})
+
+
+def _answer(request, counter: Counter):
+    ticket = current_ticket(counter)
+    posted = request.POST.get("ticket", "")
+    if ticket is None or str(ticket.pk) != posted:
+        # Answered meanwhile (e.g. on the phone), expired, or the counter moved on: nothing saved.
+        done = (
+            posted.isdigit()
+            and len(posted) < 16
+            and SurveyResponse.objects.filter(ticket_id=int(posted), ticket__counter=counter)
+        )
+        if done and done.exists():
+            key = f"skm-tablet:{counter.pk}:{posted}"
+            return render(request, "feedback/tablet_thanks.html", _context(counter, None, storage_key=key))
+        context = _context(
+            counter,
+            None,
+            error=_(
+                "Survei ini tidak lagi tersedia di tablet "
+                "(sudah diisi, kedaluwarsa, atau loket sudah melayani berikutnya)."
+            ),
+        )
+        return render(request, "feedback/tablet_wait.html", context, status=409)
+    chosen = _posted_scores(request.POST)
+    scores = [chosen.get(e.field) for e in ELEMENTS]
+    profile = {f: request.POST.get(f, "") for f, _label, _c in PROFILE_FIELDS}
+    storage_key = _storage_key(counter, ticket)
+    try:
+        skm.submit(ticket, scores, comment=request.POST.get("comment", ""), profile=profile)
+    except skm.SurveyError as err:
+        if err.code in ("not_finished", "expired", "already_answered"):
+            context = _context(counter, None, error=err.message)
+            return render(request, "feedback/tablet_wait.html", context, status=err.status)
+        context = _survey_context(ticket, chosen, request.POST, err.message, storage_key=storage_key)
+        return render(request, "feedback/tablet_survey.html", {**context, **_context(counter, ticket)}, status=422)
+    return render(request, "feedback/tablet_thanks.html", _context(counter, None, storage_key=storage_key))
+
+
+def tablet_state(request, mall: str, number: int):
+    """What the tablet should show: the current ticket's id, or null (waiting). Polled every few seconds."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": _("Silakan masuk dulu."), "code": "unauthorized"}, status=401)
+    counter = _counter(request, mall, number)
+    if not may_use_tablet(request.user, counter):
+        raise Http404
+    ticket = current_ticket(counter)
+    return JsonResponse({"ticket": ticket.pk if ticket else None}, headers={"Cache-Control": "no-store"})

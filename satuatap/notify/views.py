@@ -1,0 +1,36 @@
+"""The mall manager's view of the outbox: what was sent to whom (masked), and what failed and why."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from satuatap.accounts.scoping import can_manage_mall
+from satuatap.directory.models import Mall
+from satuatap.notify.models import Message, Status
+
+PAGE_ROWS = 200
+
+
+@login_required
+def outbox_page(request, mall: str):
+    mall_obj = get_object_or_404(Mall.objects.active(), slug=mall)
+    if not can_manage_mall(request.user, mall_obj):
+        raise Http404  # the outbox holds citizens' (masked) contacts: the mall manager only
+    rows = Message.objects.filter(mall=mall_obj)
+    counts = dict(rows.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        rows = rows.filter(status=status)
+    else:
+        status = ""
+    context = {
+        "mall": mall_obj,
+        "messages_page": rows.order_by("-created_at", "-pk")[:PAGE_ROWS],
+        "statuses": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
+        "status": status,
+        "limit": PAGE_ROWS,
+    }
+    return render(request, "notify/outbox.html", context)

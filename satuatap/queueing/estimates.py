@@ -1,0 +1,366 @@
+"""Wait estimates: how long until a ticket is called, from the live queue (read only).
+
+The formula, in minutes until the ticket is called::
+
+    ahead   = waiting tickets the counters of this service will call before it, in the queue's own
+              order (priority groups first, then first come, as ``snapshots.position``); tickets of
+              the other services those counters also serve count too (a counter calls across its
+              services), each weighted by the share of that service's staffed counters that also
+              serve this one (the share of them these counters will take)
+    s_t     = mean minutes from call to finish of service t's finished tickets: its last 20
+              finished, only those of the last 2 hours when there are at least 5 of them; with no
+              finished ticket today, the published duration if it is given in minutes, else 6.
+              The mean, not the median: a wait is a sum of service times, and service times are
+              skewed (a few long ones), so the median would underestimate it.
+    s       = the mean s_t of the tickets ahead (weighted as above); its own s_t when none
+    staffed = counters serving the service, not archived, with an officer signed in and not shut
+              by a counter closure; if none is staffed: all its counters (at least 1)
+    free    = staffed counters holding no ticket right now
+    wait    = 0                                  if ahead < free   (a free counter takes it)
+            = (ahead - free + 0.5) x s / staffed  otherwise
+    wait    = wait / (1 - load), for a regular ticket: priority tickets arriving meanwhile go ahead;
+              load = (priority tickets issued at these counters in the last hour / 60) x s / staffed,
+              at most 0.5
+
+The ``+ 0.5``: the ticket needs ``ahead - free + 1`` counters to free up; the first of
+``staffed`` busy counters frees up after about half a service time, then one every
+``s / staffed`` minutes. A break (istirahat) that starts inside the wait, or the time
+until opening or until the end of a break already running, is added. The result is
+rounded to whole minutes (half up), at least 1 when the ticket must wait for a counter.
+
+In one line, for screens: tickets ahead x recent service time / counters on duty.
+
+Not modelled: the priority streak bound (a regular ticket sometimes goes before a
+priority one), officers who sign in or leave later, the officer's pause between a
+finish and the next call, no-shows ahead (each costs a short call, not a service).
+How good the estimate is gets measured, not assumed: ``issue_ticket`` stamps the
+estimate on the ticket (``predicted_wait_minutes``),
+``satuatap.reports.estimate_accuracy`` compares it with the first call, and
+``bench/wait_estimates.py`` measures it on a simulated day.
+
+Every function takes ``now`` so "recent" and "today" follow the caller's clock (the
+bench simulates a day through these same functions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from satuatap.directory.hours import _mall_closures_on, local_now, service_day
+from satuatap.directory.models import Counter, Mall, Service
+from satuatap.queueing.models import AT_COUNTER_STATUSES, Ticket, TicketStatus
+
+DEFAULT_SERVICE_MINUTES = 6.0
+RECENT_SAMPLE = 20  # the last N finished tickets of the service ...
+RECENT_WINDOW = dt.timedelta(hours=2)  # ... only those finished in this window ...
+RECENT_MIN_IN_WINDOW = 5  # ... when the window holds at least this many
+PRIORITY_RATE_WINDOW = dt.timedelta(hours=1)  # priority arrivals per minute, over this past window
+MAX_PRIORITY_LOAD = 0.5  # cap on the share of counter time priority arrivals are assumed to take
+_MINUTES = re.compile(r"(\d+(?:[.,]\d+)?)\s*menit", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    minutes: int  # what screens show and what issue_ticket stamps
+    position: int  # waiting tickets of its own service queue before it (as snapshots.position)
+    ahead: float  # waiting tickets before it at its counters (other services' by the share those counters take)
+    staffed: int  # counters used in the division (see the module docstring)
+    free: int
+    service_minutes: float
+    from_history: bool  # s came from finished tickets (not the fallback)
+    pause_minutes: float = 0.0
+
+
+ZERO = Estimate(minutes=0, position=0, ahead=0, staffed=0, free=0, service_minutes=0.0, from_history=False)
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or timezone.now()
+
+
+def fallback_minutes(service: Service) -> float:
+    """The published duration when it is given in minutes ("15 menit"), else the default."""
+    return _fallback(service.duration)
+
+
+def _pick_recent(rows: list[tuple[dt.datetime, dt.datetime]], now: dt.datetime) -> list[float]:
+    """Minutes of the last RECENT_SAMPLE rows (newest first), the window's ones if there are enough."""
+    latest = rows[:RECENT_SAMPLE]
+    in_window = [(start, end) for start, end in latest if end >= now - RECENT_WINDOW]
+    chosen = in_window if len(in_window) >= RECENT_MIN_IN_WINDOW else latest
+    return [(end - start).total_seconds() / 60 for start, end in chosen]
+
+
+def _recent_by_service(fallbacks: dict[int, float], day: dt.date, now: dt.datetime) -> dict[int, tuple[float, bool]]:
+    """(minutes per ticket, from history?) per service id of ``fallbacks`` (its fallback minutes), in one query."""
+    rows: dict[int, list] = defaultdict(list)
+    finished = (
+        Ticket.objects.filter(
+            service__in=list(fallbacks),
+            day=day,
+            status=TicketStatus.DONE,
+            called_at__isnull=False,
+            finished_at__lte=now,
+        )
+        # Only the last RECENT_SAMPLE of each service leave the database.
+        .annotate(rank=Window(RowNumber(), partition_by=F("service_id"), order_by=F("finished_at").desc()))
+        .filter(rank__lte=RECENT_SAMPLE)
+        .order_by("service_id", "-finished_at")
+        .values_list("service_id", "called_at", "finished_at")
+    )
+    for service_id, start, end in finished:
+        rows[service_id].append((start, end))
+    result = {}
+    for service_id, fallback in fallbacks.items():
+        minutes = _pick_recent(rows.get(service_id, []), now)
+        # The mean, not the median: see the module docstring.
+        result[service_id] = (statistics.fmean(minutes), True) if minutes else (fallback, False)
+    return result
+
+
+def recent_service_minutes(service: Service, now: dt.datetime | None = None) -> float:
+    """The ``s`` of the formula for one service."""
+    now = _now(now)
+    day = service_day(service.mall, now)
+    minutes, _from_history = _recent_by_service({service.pk: fallback_minutes(service)}, day, now)[service.pk]
+    return minutes
+
+
+@dataclass
+class _Counters:
+    pool: set  # ids of every service the counters of this service serve (itself included)
+    staffed: int = 0
+    total: int = 0
+    free: int = 0
+    # Per pool service: the share of its (staffed) counters that also serve this service, i.e.
+    # about the share of its waiting tickets this service's counters will take.
+    weights: dict = field(default_factory=dict)
+
+
+def _fallback(duration: str) -> float:
+    match = _MINUTES.search(duration or "")
+    value = float(match.group(1).replace(",", ".")) if match else 0.0
+    return value if value > 0 else DEFAULT_SERVICE_MINUTES
+
+
+def _counters_by_service(
+    mall: Mall, services: dict[int, str], now: dt.datetime
+) -> tuple[dict[int, _Counters], dict[int, float]]:
+    """Per service id: its counters (staffed, free, total) and the services they serve, in one query.
+
+    ``services`` maps each service id to its published duration; the second result
+    maps every service of the pools to its fallback minutes.
+    """
+    through = Counter.services.through
+    live = Q(counter__archived_at__isnull=True, service__archived_at__isnull=True)
+    serving = through.objects.filter(live, service_id__in=list(services)).values("counter_id")
+    pool = through.objects.filter(live, counter_id__in=serving).values("service_id")
+    closures = _mall_closures_on(mall, service_day(mall, now)).filter(starts_at__lte=now)
+    rows = list(
+        through.objects.filter(live, service_id__in=pool)
+        .annotate(
+            busy=Exists(Ticket.objects.filter(counter_id=OuterRef("counter_id"), status__in=AT_COUNTER_STATUSES)),
+            closed=Exists(closures.filter(counter_id=OuterRef("counter_id"))),
+        )
+        .values_list("counter_id", "service_id", "service__duration", "counter__officer_id", "busy", "closed")
+    )
+    fallbacks = {service_id: _fallback(duration) for service_id, duration in services.items()}
+    services_of: dict[int, set] = defaultdict(set)
+    state: dict[int, tuple[bool, bool]] = {}
+    for counter_id, service_id, duration, officer_id, busy, closed in rows:
+        services_of[counter_id].add(service_id)
+        fallbacks.setdefault(service_id, _fallback(duration))
+        staffed = officer_id is not None and not closed
+        state[counter_id] = (staffed, staffed and not busy)
+
+    def counters_of(service_id: int) -> list[int]:
+        return [c for c, served in services_of.items() if service_id in served]
+
+    def share(mine: list[int], theirs: list[int]) -> float:
+        staffed = [c for c in theirs if state[c][0]] or theirs
+        return sum(1 for c in staffed if c in mine) / len(staffed) if staffed else 1.0
+
+    result = {}
+    for service_id in services:
+        mine = counters_of(service_id)
+        info = _Counters(pool={service_id})
+        for counter_id in mine:
+            staffed, free = state[counter_id]
+            info.total += 1
+            info.staffed += staffed
+            info.free += free
+            info.pool |= services_of[counter_id]
+        info.weights = {sid: 1.0 if sid == service_id else share(mine, counters_of(sid)) for sid in info.pool}
+        result[service_id] = info
+    return result, fallbacks
+
+
+def _hours_today(mall: Mall, now: dt.datetime):
+    """Today's opening hours row (uses the mall's prefetched hours when there are)."""
+    weekday = local_now(mall, now).weekday()
+    return next((h for h in mall.hours.all() if h.weekday == weekday), None)
+
+
+def _pause_minutes(mall: Mall, hours, now: dt.datetime, wait: float) -> float:
+    """Minutes of closed time inside the wait: until opening, the rest of a running break, or a break ahead."""
+    local = local_now(mall, now)
+    day = local.date()
+    if hours is None:
+        return 0.0
+
+    def at(t: dt.time) -> dt.datetime:
+        return dt.datetime.combine(day, t, tzinfo=local.tzinfo)
+
+    pause = 0.0
+    if local < at(hours.opens):
+        pause += (at(hours.opens) - local).total_seconds() / 60
+        local = at(hours.opens)
+    if hours.break_start and hours.break_end:
+        start, end = at(hours.break_start), at(hours.break_end)
+        if start <= local < end:
+            pause += (end - local).total_seconds() / 60
+        elif local < start < local + dt.timedelta(minutes=wait):
+            pause += (end - start).total_seconds() / 60
+    return pause
+
+
+def _combine(
+    mall: Mall,
+    service_id: int,
+    before: dict[int, int],
+    counters: _Counters,
+    recent: dict[int, tuple[float, bool]],
+    now: dt.datetime,
+    priority_rate: float = 0.0,
+    hours=None,
+) -> Estimate:
+    """The formula, from the tickets ahead per service of the pool (``before``).
+
+    ``priority_rate``: priority tickets per minute expected to arrive and go ahead (0 for a priority ticket).
+    """
+    own_minutes, from_history = recent[service_id]
+    # Tickets of other services count by the share of them these counters will take.
+    weighted = {sid: n * counters.weights.get(sid, 1.0) for sid, n in before.items()}
+    ahead = sum(weighted.values())
+    work = sum(n * recent[sid][0] for sid, n in weighted.items())
+    per_ticket = work / ahead if ahead else own_minutes
+    staffed = counters.staffed or counters.total or 1
+    free = counters.free if counters.staffed else 0
+    wait = 0.0 if ahead < free else (ahead - free + 0.5) * per_ticket / staffed
+    # Priority tickets arriving while it waits go ahead: each minute of waiting lets in
+    # priority_rate more, each taking per_ticket / staffed: the wait grows by 1 / (1 - load).
+    load = min(MAX_PRIORITY_LOAD, priority_rate * per_ticket / staffed)
+    wait /= 1 - load
+    pause = _pause_minutes(mall, hours, now, wait)
+    total = wait + pause
+    minutes = 0 if total <= 0 else max(1, math.floor(total + 0.5))
+    return Estimate(
+        minutes=minutes,
+        position=before.get(service_id, 0),
+        ahead=ahead,
+        staffed=staffed,
+        free=free,
+        service_minutes=own_minutes,
+        from_history=from_history,
+        pause_minutes=pause,
+    )
+
+
+def _waiting_counts(mall: Mall, day: dt.date, pool: set, before: Q, now: dt.datetime) -> dict[int, dict]:
+    """Per service of the pool, in one query: priority tickets waiting, regular/priority ones ``before``,
+    and priority tickets issued in the last PRIORITY_RATE_WINDOW (whatever their status)."""
+    regular, priority = Q(priority_group=""), ~Q(priority_group="")
+    waiting = Q(status=TicketStatus.WAITING)
+    recent = Q(issued_at__gt=now - PRIORITY_RATE_WINDOW, issued_at__lte=now)
+    rows = (
+        Ticket.objects.filter(mall=mall, day=day, service_id__in=pool)
+        .filter(waiting | (priority & recent))
+        .values("service_id")
+        .annotate(
+            priority_all=Count("id", filter=waiting & priority),
+            priority_before=Count("id", filter=waiting & priority & before),
+            regular_before=Count("id", filter=waiting & regular & before),
+            priority_recent=Count("id", filter=priority & recent),
+        )
+    )
+    return {row["service_id"]: row for row in rows}
+
+
+def _priority_rate(counts: dict[int, dict], counters: _Counters) -> float:
+    """Priority tickets per minute lately, over the pool (they will go ahead of a regular ticket)."""
+    recent = sum(row["priority_recent"] * counters.weights.get(sid, 1.0) for sid, row in counts.items())
+    return recent / (PRIORITY_RATE_WINDOW.total_seconds() / 60)
+
+
+def _ahead(counts: dict[int, dict], pool: set, is_priority: bool) -> dict[int, int]:
+    """Tickets called before this one, per service of the pool (priority groups go first)."""
+
+    def before(row) -> int:
+        if is_priority:
+            return row["priority_before"]
+        return row["regular_before"] + row["priority_all"]
+
+    return {sid: before(counts[sid]) for sid in pool if sid in counts}
+
+
+def _estimate(mall: Mall, service: Service, day: dt.date, now: dt.datetime, before: Q, is_priority: bool) -> Estimate:
+    counters, fallbacks = _counters_by_service(mall, {service.pk: service.duration}, now)
+    info = counters[service.pk]
+    counts = _waiting_counts(mall, day, info.pool, before, now)
+    recent = _recent_by_service({sid: fallbacks[sid] for sid in info.pool}, day, now)
+    rate = 0.0 if is_priority else _priority_rate(counts, info)
+    before_by_service = _ahead(counts, info.pool, is_priority)
+    return _combine(mall, service.pk, before_by_service, info, recent, now, rate, _hours_today(mall, now))
+
+
+def estimate_new(
+    service: Service,
+    *,
+    priority_group: str = "",
+    queued_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Estimate:
+    """The estimate for a ticket about to join ``service``'s queue at ``queued_at`` (three queries)."""
+    now = _now(now)
+    mall = service.mall
+    before = Q(queued_at__lte=queued_at or now)
+    return _estimate(mall, service, service_day(mall, now), now, before, bool(priority_group))
+
+
+def estimate_ticket(ticket: Ticket, *, now: dt.datetime | None = None) -> Estimate:
+    """The live estimate of a ticket; zero unless it is waiting (three queries)."""
+    if ticket.status != TicketStatus.WAITING:
+        return ZERO
+    now = _now(now)
+    before = Q(queued_at__lt=ticket.queued_at) | Q(queued_at=ticket.queued_at, id__lt=ticket.pk)
+    return _estimate(ticket.service.mall, ticket.service, ticket.day, now, before, bool(ticket.priority_group))
+
+
+def estimate_services(mall: Mall, services, *, now: dt.datetime | None = None) -> dict[int, Estimate]:
+    """Per service id: the estimate for a regular ticket taken now (the kiosk's list), in three queries."""
+    now = _now(now)
+    services = list(services)
+    if not services:
+        return {}
+    day = service_day(mall, now)
+    counters, fallbacks = _counters_by_service(mall, {s.pk: s.duration for s in services}, now)
+    pool = set().union(*(c.pool for c in counters.values()))
+    counts = _waiting_counts(mall, day, pool, Q(queued_at__lte=now), now)
+    recent = _recent_by_service({sid: fallbacks[sid] for sid in pool}, day, now)
+    hours = _hours_today(mall, now)
+    result = {}
+    for service in services:
+        info = counters[service.pk]
+        rate = _priority_rate({sid: counts[sid] for sid in info.pool if sid in counts}, info)
+        before_by_service = _ahead(counts, info.pool, False)
+        result[service.pk] = _combine(mall, service.pk, before_by_service, info, recent, now, rate, hours)
+    return result
