@@ -1,4 +1,4 @@
-"""SKM in the API: the citizen's survey answer (public) and the IKM report (supervisor, manager)."""
+"""SKM in the API: the citizen's survey answer (public), the IKM report and its follow-up (supervisor, manager)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from satuatap.apiauth import (
     Error,
     ValidationErrorOut,
     bearer,
+    caller,
     get_mall,
     invalid,
     not_found,
@@ -25,8 +26,9 @@ from satuatap.apiauth import (
 )
 from satuatap.directory.hours import local_now
 from satuatap.directory.models import Agency, Service
-from satuatap.feedback import ikm, periods, skm
-from satuatap.feedback.models import COMMENT_MAX
+from satuatap.feedback import follow_up, ikm, periods, skm
+from satuatap.feedback.elements import ELEMENTS
+from satuatap.feedback.models import COMMENT_MAX, FollowUpItem, SurveySource
 from satuatap.queueing.models import Ticket
 
 router = Router(tags=["Survei kepuasan"], auth=bearer)
@@ -55,6 +57,11 @@ class ElementOut(Schema):
     nrr: str
 
 
+class SourceOut(Schema):
+    source: str = Field(description="tablet, tautan (link atau QR), api; kosong: tidak tercatat")
+    respondents: int
+
+
 class IkmOut(Schema):
     ikm: str | None
     mutu: str | None
@@ -66,6 +73,40 @@ class IkmOut(Schema):
     start: dt.date
     end: dt.date
     elements: list[ElementOut]
+    sources: list[SourceOut]
+
+
+class PeriodOut(Schema):
+    kind: str
+    start: dt.date
+    end: dt.date
+
+
+class FollowUpItemOut(Schema):
+    id: int
+    unsur: int
+    name: str
+    period: PeriodOut
+    agency: str | None
+    service: str | None
+    nrr: str | None
+    action: str
+    owner: str
+    due: dt.date
+    done_at: dt.datetime | None
+    done_note: str
+    overdue: bool
+
+
+class FollowUpReportOut(Schema):
+    start: dt.date
+    end: dt.date
+    total: int
+    done: int
+    overdue: int
+    share_done: str | None = Field(description="Persentase selesai, satu desimal")
+    average_days: str | None = Field(description="Rata-rata hari dari dibuat sampai selesai")
+    items: list[FollowUpItemOut]
 
 
 @router.post(
@@ -80,7 +121,7 @@ def answer_survey(request, public_code: str, payload: SurveyIn):
     if ticket is None:
         raise not_found("ticket_not_found", _("Tiket tidak ditemukan."))
     try:
-        response = skm.submit(ticket, payload.scores, comment=payload.comment)
+        response = skm.submit(ticket, payload.scores, comment=payload.comment, source=SurveySource.API)
     except skm.SurveyError as err:
         if err.status == 422:
             field = "scores" if err.code == "bad_scores" else "comment"
@@ -96,6 +137,70 @@ def answer_survey(request, public_code: str, payload: SurveyIn):
 )
 def ikm_report(request, mall: str, filters: Query[IkmQuery]):
     """Supervisors see their agency only (another agency: 404); the manager the whole mall."""
+    mall_obj, start, end, agency_obj, service_obj = _report_scope(request, mall, filters)
+    window = periods.as_datetimes(mall_obj, start, end)
+    result = ikm.compute(mall_obj, *window, agency=agency_obj, service=service_obj)
+    by_source = ikm.profile(mall_obj, *window, agency=agency_obj, service=service_obj, fields=("source",))["source"]
+    return {
+        "ikm": None if result.ikm is None else str(result.ikm),
+        "mutu": result.mutu,
+        "kinerja": result.kinerja,
+        "respondents": result.respondents,
+        "visitors": result.visitors,
+        "sample_required": result.sample_required,
+        "sample_reached": result.sample_reached,
+        "start": start,
+        "end": end,
+        "elements": [{"unsur": e.number, "name": e.name, "nrr": str(e.nrr_display)} for e in result.elements],
+        "sources": [{"source": value, "respondents": n} for value, _name, n in ikm.source_rows(by_source)],
+    }
+
+
+@router.get(
+    "/malls/{mall}/reports/ikm/follow-up",
+    response={200: FollowUpReportOut, 401: Error, 403: Error, 404: Error, 422: ValidationErrorOut},
+    summary="Tindak lanjut SKM per periode",
+)
+def follow_up_report(request, mall: str, filters: Query[IkmQuery]):
+    """The follow-up items of the periods inside ``from``..``to``, scoped like the IKM report."""
+    mall_obj, start, end, agency_obj, service_obj = _report_scope(request, mall, filters)
+    found = follow_up.items_within(
+        scope(caller(request), FollowUpItem.objects.all()), mall_obj, start, end, agency_obj, service_obj
+    )
+    items = list(found.select_related("agency", "service"))
+    summary = follow_up.summarize(items, mall_obj)
+    today = local_now(mall_obj).date()
+    return {
+        "start": start,
+        "end": end,
+        "total": summary.total,
+        "done": summary.done,
+        "overdue": summary.overdue,
+        "share_done": None if summary.share_done is None else str(summary.share_done),
+        "average_days": None if summary.average_days is None else str(summary.average_days),
+        "items": [
+            {
+                "id": item.pk,
+                "unsur": item.element,
+                "name": str(ELEMENTS[item.element - 1].name),
+                "period": {"kind": item.period_kind, "start": item.period_start, "end": item.period_end},
+                "agency": item.agency.code if item.agency else None,
+                "service": item.service.code if item.service else None,
+                "nrr": None if item.nrr is None else str(item.nrr),
+                "action": item.action,
+                "owner": item.owner,
+                "due": item.due,
+                "done_at": item.done_at,
+                "done_note": item.done_note,
+                "overdue": item.done_at is None and item.due < today,
+            }
+            for item in items
+        ],
+    }
+
+
+def _report_scope(request, mall: str, filters: IkmQuery):
+    """The mall, the dates (this month by default) and the agency or service a report asks for, in the user's scope."""
     start, end, agency, service = filters.start, filters.end, filters.agency, filters.service
     user = require_role(request, Role.SUPERVISOR, Role.MANAGER)
     mall_obj = get_mall(mall)
@@ -116,16 +221,4 @@ def ikm_report(request, mall: str, filters: Query[IkmQuery]):
         service_obj = scope(user, Service.objects.filter(mall=mall_obj, code=service)).first()
         if service_obj is None:
             raise not_found("service_not_found", _("Layanan tidak ditemukan."))
-    result = ikm.compute(mall_obj, *periods.as_datetimes(mall_obj, start, end), agency=agency_obj, service=service_obj)
-    return {
-        "ikm": None if result.ikm is None else str(result.ikm),
-        "mutu": result.mutu,
-        "kinerja": result.kinerja,
-        "respondents": result.respondents,
-        "visitors": result.visitors,
-        "sample_required": result.sample_required,
-        "sample_reached": result.sample_reached,
-        "start": start,
-        "end": end,
-        "elements": [{"unsur": e.number, "name": e.name, "nrr": str(e.nrr_display)} for e in result.elements],
-    }
+    return mall_obj, start, end, agency_obj, service_obj

@@ -262,6 +262,16 @@ def items_for(queryset, mall, period: periods.Period, agency=None, service=None)
     return queryset
 
 
+def items_within(queryset, mall, first: dt.date, last: dt.date, agency=None, service=None):
+    """The items of every period inside ``first``..``last`` (for the API), narrowed like ``items_for``."""
+    queryset = queryset.filter(mall=mall, period_start__gte=first, period_end__lte=last)
+    if service is not None:
+        return queryset.filter(service=service).order_by("period_start", "element")
+    if agency is not None:
+        return queryset.filter(agency=agency).order_by("period_start", "element")
+    return queryset.order_by("period_start", "element")
+
+
 @dataclass
 class Summary:
     total: int

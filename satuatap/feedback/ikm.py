@@ -17,7 +17,7 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.feedback.elements import ELEMENTS
-from satuatap.feedback.models import SCORE_FIELDS, SurveyResponse
+from satuatap.feedback.models import SCORE_FIELDS, SurveyResponse, SurveySource
 from satuatap.queueing.models import Ticket, TicketStatus
 
 WEIGHT = Fraction(1, 9)
@@ -137,16 +137,27 @@ def compute(mall, start: dt.datetime, end: dt.datetime, agency=None, service=Non
     return IkmResult(respondents, visitors, sample_required(visitors), elements, ikm, mutu, kinerja)
 
 
-PROFILE_FIELDS = ("age_band", "sex", "education", "occupation")
+# The respondent profile questions, and where the answer came from (tablet, link, API).
+BREAKDOWN_FIELDS = ("age_band", "sex", "education", "occupation", "source")
 
 
-def profile(mall, start: dt.datetime, end: dt.datetime, agency=None, service=None) -> dict[str, dict[str, int]]:
-    """Respondents per answer of each profile question ("" = not given), one grouped count per question."""
+def profile(
+    mall, start: dt.datetime, end: dt.datetime, agency=None, service=None, fields=BREAKDOWN_FIELDS
+) -> dict[str, dict[str, int]]:
+    """Respondents per answer of each field ("" = not given), one grouped count per field."""
     responses = _scoped(SurveyResponse.objects.all(), mall, agency, service, "agency", "service").filter(
         answered_at__gte=start, answered_at__lt=end
     )
     counts = {}
-    for field in PROFILE_FIELDS:
+    for field in fields:
         rows = responses.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n")
         counts[field] = dict(rows)
     return counts
+
+
+def source_rows(counts: dict[str, int]) -> list[tuple[str, str, int]]:
+    """(source, its name, respondents) for every source, then answers from before sources were recorded, if any."""
+    rows = [(value, str(label), counts.get(value, 0)) for value, label in SurveySource.choices]
+    if counts.get(""):
+        rows.append(("", str(_("Tidak tercatat")), counts[""]))
+    return rows

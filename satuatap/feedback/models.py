@@ -46,6 +46,14 @@ class Occupation(models.TextChoices):
     OTHER = "lainnya", _("Lainnya")
 
 
+class SurveySource(models.TextChoices):
+    """Where an answer came from: the report shows the split, so a tablet that stops working is noticed."""
+
+    TABLET = "tablet", _("Tablet di loket")
+    LINK = "tautan", _("Tautan atau QR (ponsel)")
+    API = "api", _("API")
+
+
 # The respondent profile questions: (field, label, choices).
 PROFILE_QUESTIONS = (
     ("age_band", _("Umur"), AgeBand),
@@ -81,6 +89,8 @@ class SurveyResponse(models.Model):
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True, default="")
     education = models.CharField(_("pendidikan"), max_length=10, choices=Education.choices, blank=True, default="")
     occupation = models.CharField(_("pekerjaan"), max_length=10, choices=Occupation.choices, blank=True, default="")
+    # Answers stored before the source was recorded keep "" ("tidak tercatat").
+    source = models.CharField(_("sumber"), max_length=8, choices=SurveySource.choices, blank=True, default="")
 
     class Meta:
         verbose_name = _("jawaban survei kepuasan")

@@ -92,6 +92,8 @@ def profile_rows(data: ReportData) -> list[tuple[str, str, int]]:
         for value, name in choices.choices:
             rows.append((str(label), str(name), counts.get(value, 0)))
         rows.append((str(label), _("Tidak diisi"), counts.get("", 0)))
+    source = _("Sumber jawaban")
+    rows += [(str(source), name, n) for _value, name, n in ikm.source_rows(data.profile.get("source", {}))]
     return rows
 
 

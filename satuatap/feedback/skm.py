@@ -9,7 +9,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satuatap.feedback.models import COMMENT_MAX, SCORE_FIELDS, AgeBand, Education, Occupation, Sex, SurveyResponse
+from satuatap.feedback.models import (
+    COMMENT_MAX,
+    SCORE_FIELDS,
+    AgeBand,
+    Education,
+    Occupation,
+    Sex,
+    SurveyResponse,
+    SurveySource,
+)
 from satuatap.queueing.models import Ticket, TicketStatus
 
 PROFILE_CHOICES = {"age_band": AgeBand, "sex": Sex, "education": Education, "occupation": Occupation}
@@ -71,9 +80,20 @@ def clean_comment(comment) -> str:
     return comment.strip()
 
 
-def submit(ticket: Ticket, scores, comment: str = "", profile: dict | None = None, now=None) -> SurveyResponse:
-    """Store the citizen's answers for a finished ticket; refuse with ``SurveyError``, changing nothing."""
+def submit(
+    ticket: Ticket,
+    scores,
+    comment: str = "",
+    profile: dict | None = None,
+    now=None,
+    source: str = SurveySource.LINK,
+) -> SurveyResponse:
+    """Store the citizen's answers for a finished ticket; refuse with ``SurveyError``, changing nothing.
+
+    ``source`` records where the answer came from (tablet at the counter, link or QR, API).
+    """
     now = now or timezone.now()
+    source = SurveySource(source)
     scores = clean_scores(scores)
     comment = clean_comment(comment)
     profile = clean_profile(profile)
@@ -86,6 +106,7 @@ def submit(ticket: Ticket, scores, comment: str = "", profile: dict | None = Non
         service_id=service.pk,
         answered_at=now,
         comment=comment,
+        source=source,
         **dict(zip(SCORE_FIELDS, scores, strict=True)),
         **profile,
     )

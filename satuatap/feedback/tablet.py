@@ -34,7 +34,7 @@ from satuatap.accounts.scoping import scope
 from satuatap.directory.models import Counter, Mall
 from satuatap.feedback import skm
 from satuatap.feedback.elements import ELEMENTS
-from satuatap.feedback.models import SurveyResponse
+from satuatap.feedback.models import SurveyResponse, SurveySource
 from satuatap.feedback.views import PROFILE_FIELDS, _posted_scores, _survey_context
 from satuatap.queueing.models import Ticket, TicketStatus
 
@@ -154,7 +154,7 @@ def _answer(request, counter: Counter):
     profile = {f: request.POST.get(f, "") for f, _label, _c in PROFILE_FIELDS}
     storage_key = _storage_key(counter, ticket)
     try:
-        skm.submit(ticket, scores, comment=request.POST.get("comment", ""), profile=profile)
+        skm.submit(ticket, scores, comment=request.POST.get("comment", ""), profile=profile, source=SurveySource.TABLET)
     except skm.SurveyError as err:
         if err.code in ("not_finished", "expired", "already_answered"):
             context = _context(counter, None, error=err.message)

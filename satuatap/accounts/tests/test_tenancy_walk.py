@@ -122,6 +122,7 @@ PRIVATE = {
     "complaint_detail": "the manager (all), and supervisors for their agency's complaints",
     "complaint_attachment": "a complaint's attachment (download): as complaint_detail, through scoping",
     "api:ikm_report": "supervisors (their agency), the manager",
+    "api:follow_up_report": "SKM follow-up items: supervisors (their agency), the manager",
     "notify_outbox": "the mall manager only (citizens' masked contacts in the outbox)",
     "api:sign_in": "an officer of the counter's agency",
     "api:sign_out": "the officer signed in there",
@@ -150,6 +151,8 @@ SERVICE_TARGET = {"api:issue", "kiosk_issue"}
 # Pages of one complaint (by complaint_id): another agency's staff must be refused (the complaint's own agency decides).
 COMPLAINT_TARGET = {"complaint_detail", "complaint_attachment"}
 BOOKING_TARGET = {"booking_reveal"}  # reveals personal data: another agency's booking must be refused
+# The API's GET endpoints the walk visits; every other API endpoint is POST only.
+WALKED_API_READS = ("api:list_staff", "api:ikm_report", "api:follow_up_report")
 POST_ONLY = {
     "logout",
     "ticket_cancel",
@@ -166,7 +169,7 @@ POST_ONLY = {
     "api:cancel_booking",
     "skm_follow_up_new",
     "skm_follow_up_change",
-    *{name for name in PRIVATE if name.startswith("api:") and name not in ("api:list_staff", "api:ikm_report")},
+    *{name for name in PRIVATE if name.startswith("api:") and name not in WALKED_API_READS},
 }
 NUL, HUGE = "a\x00b", 10**20
 PERSONAS = ["anonymous", "manager", "sup_dukcapil", "sup_imigrasi", "officer1", "officer3", "kiosk", "display_a"]

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from satuatap.audit.models import AuditEntry
 from satuatap.directory import services
-from satuatap.directory.hours import open_state, service_day
+from satuatap.directory.hours import mall_tz, open_state, service_day
 from satuatap.directory.models import Agency, Building, Closure, Counter, Mall, Service, Zone
 
 
@@ -59,10 +59,13 @@ def test_pausing_a_service_closes_it_with_the_reason_and_leaves_others_open(worl
 
 
 def test_a_pause_without_end_date_lifts_itself_on_the_next_opening_day(world):
-    now = timezone.now()
-    services.close(world.mall, "Listrik padam", starts_at=now)
-    assert "Listrik padam" in open_state(world.mall, now + dt.timedelta(minutes=1)).reason
-    assert open_state(world.mall, now + dt.timedelta(days=1)).serving
+    # From an explicit local noon: a minute after "now" may already be tomorrow.
+    noon = dt.datetime.combine(service_day(world.mall), dt.time(12), tzinfo=mall_tz(world.mall))
+    services.close(world.mall, "Listrik padam", starts_at=noon)
+    assert "Listrik padam" in open_state(world.mall, noon + dt.timedelta(minutes=1)).reason
+    assert "Listrik padam" in open_state(world.mall, noon + dt.timedelta(hours=11, minutes=59)).reason
+    assert open_state(world.mall, noon + dt.timedelta(hours=12)).serving
+    assert open_state(world.mall, noon + dt.timedelta(days=1)).serving
 
 
 def test_a_closure_with_an_end_date_lasts_until_that_day(world):

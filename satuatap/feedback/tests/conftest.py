@@ -33,7 +33,7 @@ def finished_ticket(world, code="DUKCAPIL-KTP", finished_at=None) -> Ticket:
     )
 
 
-def answered(world, scores, code="DUKCAPIL-KTP", at=None) -> SurveyResponse:
+def answered(world, scores, code="DUKCAPIL-KTP", at=None, source="tautan") -> SurveyResponse:
     """A stored response for a fresh finished ticket (test data, not the submit rules)."""
     ticket = finished_ticket(world, code, at)
     service = ticket.service
@@ -43,6 +43,7 @@ def answered(world, scores, code="DUKCAPIL-KTP", at=None) -> SurveyResponse:
         agency_id=service.agency_id,
         service=service,
         answered_at=at or timezone.now(),
+        source=source,
         **dict(zip(SCORE_FIELDS, scores, strict=True)),
     )
 

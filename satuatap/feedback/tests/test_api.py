@@ -2,6 +2,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from satuatap.directory.hours import local_now
+from satuatap.feedback import follow_up, periods
 from satuatap.feedback.models import SurveyResponse
 from satuatap.feedback.tests.conftest import answered
 from satuatap.queueing import tickets
@@ -19,6 +21,7 @@ def test_answer_survey_through_the_api(client, served):
     assert response.status_code == 201, response.content
     assert response.json()["ticket"] == served.public_code
     assert SurveyResponse.objects.get().comment == "Cepat"
+    assert SurveyResponse.objects.get().source == "api"
     assert_api_error(post_survey(client, served.public_code, {"scores": [1] * 9}), 409)
     assert post_survey(client, served.public_code, {"scores": [1] * 9}).json()["code"] == "already_answered"
     assert SurveyResponse.objects.get().scores == GOOD
@@ -63,6 +66,19 @@ def test_manager_gets_the_malls_ikm(client, world):
     assert (one_agency["ikm"], one_agency["respondents"]) == ("50.00", 1)
 
 
+def test_the_ikm_counts_answers_by_source(client, world):
+    answered(world, [4] * 9, source="tablet")
+    answered(world, [4] * 9, source="api")
+    answered(world, [4] * 9, source="")
+    sources = ikm(client, world, "manager").json()["sources"]
+    assert sources == [
+        {"source": "tablet", "respondents": 1},
+        {"source": "tautan", "respondents": 0},
+        {"source": "api", "respondents": 1},
+        {"source": "", "respondents": 1},
+    ]
+
+
 def test_supervisor_sees_only_their_agency(client, world):
     answered(world, [4] * 9)
     answered(world, [2] * 9, code="IMIGRASI-PASPOR")
@@ -84,3 +100,45 @@ def test_ikm_period_from_to(client, world):
     assert ikm(client, world, "manager").json()["respondents"] == 0
     assert_api_error(ikm(client, world, "manager", f"?from={recent}&to={old}"), 422)
     assert_api_error(ikm(client, world, "manager", "?from=kemarin"), 422)
+
+
+def follow_ups(client, world, persona, query=""):
+    url = f"/api/v1/malls/{world.mall.slug}/reports/ikm/follow-up{query}"
+    return client.get(url, headers=bearer_as(world, persona))
+
+
+def test_follow_up_items_through_the_api_in_each_users_scope(client, world):
+    answered(world, [4, 4, 4, 4, 4, 4, 3, 1, 2])
+    answered(world, [2] * 9, code="IMIGRASI-PASPOR")
+    month = periods.Period("month", *periods.bounds("month", local_now(world.mall).date()))
+    manager = world.users["manager"]
+    mall_items = follow_up.propose(world.mall, month, actor=manager)
+    dukcapil = follow_up.propose(world.mall, month, actor=manager, agency=world.agencies["DUKCAPIL"])
+    follow_up.update(dukcapil[0], actor=manager, action="Tambah petugas", owner="Kabid Pelayanan")
+    follow_up.mark_done(dukcapil[0], "Dua petugas ditambah", manager)
+
+    everything = follow_ups(client, world, "manager")
+    assert everything.status_code == 200, everything.content
+    body = everything.json()
+    assert body["total"] == len(mall_items) + len(dukcapil) and body["done"] == 1
+    assert (body["start"], body["end"]) == (month.first.isoformat(), month.last.isoformat())
+    done = next(i for i in body["items"] if i["id"] == dukcapil[0].pk)
+    assert (done["agency"], done["unsur"], done["name"]) == ("DUKCAPIL", 8, "Penanganan pengaduan, saran dan masukan")
+    assert (done["action"], done["owner"]) == ("Tambah petugas", "Kabid Pelayanan")
+    assert done["done_note"] == "Dua petugas ditambah"
+    assert done["nrr"] == "1.0000" and done["done_at"] and done["overdue"] is False
+    assert done["period"] == {"kind": "month", "start": month.first.isoformat(), "end": month.last.isoformat()}
+
+    # A supervisor sees their agency's items only; other agencies are not found; officers are refused.
+    own = follow_ups(client, world, "sup_dukcapil").json()
+    assert {i["id"] for i in own["items"]} == {i.pk for i in dukcapil} and own["share_done"] is not None
+    assert follow_ups(client, world, "sup_imigrasi").json()["items"] == []
+    assert_api_error(follow_ups(client, world, "sup_imigrasi", "?agency=DUKCAPIL"), 404)
+    assert_api_error(follow_ups(client, world, "officer1"), 403)
+    assert_api_error(client.get(f"/api/v1/malls/{world.mall.slug}/reports/ikm/follow-up"), 401)
+
+    # Only periods inside from..to count; bad dates are named.
+    before = (month.first - dt.timedelta(days=40)).isoformat()
+    last_month_end = (month.first - dt.timedelta(days=1)).isoformat()
+    assert follow_ups(client, world, "manager", f"?from={before}&to={last_month_end}").json()["total"] == 0
+    assert_api_error(follow_ups(client, world, "manager", f"?from={month.last}&to={month.first}"), 422)

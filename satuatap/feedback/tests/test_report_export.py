@@ -43,7 +43,7 @@ def seed(world):
     answered(world, [3, 4, 4, 3, 3, 4, 4, 3, 2])
     answered(world, [4, 4, 3, 4, 4, 4, 4, 2, 3], code="DUKCAPIL-KK")
     answered(world, [1] * 9, code="IMIGRASI-PASPOR")
-    response = answered(world, [4] * 9, code="POLRESTA-SKCK")
+    response = answered(world, [4] * 9, code="POLRESTA-SKCK", source="tablet")
     response.age_band, response.sex, response.education, response.occupation = "30_39", "P", "s1", "swasta"
     response.save()
     for _ in range(3):
@@ -86,6 +86,9 @@ def test_xlsx_figures_are_ikm_compute_result(client, world):
     people = rows_of(book["Profil responden"])
     assert ("Umur", "30–39 tahun", 1) in people and ("Umur", "Tidak diisi", 4) in people
     assert ("Jenis kelamin", "Perempuan", 1) in people and ("Pekerjaan", "Pegawai swasta", 1) in people
+    # Where the answers came from: one at the counter's tablet, four through the link.
+    assert ("Sumber jawaban", "Tablet di loket", 1) in people
+    assert ("Sumber jawaban", "Tautan atau QR (ponsel)", 4) in people and ("Sumber jawaban", "API", 0) in people
     # The follow-up plan.
     plan = rows_of(book["Tindak lanjut"])
     assert plan[0][:3] == ("No.", "Unsur", "NRR")

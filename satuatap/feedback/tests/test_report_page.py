@@ -44,3 +44,15 @@ def test_officers_devices_and_anonymous_are_kept_out(client, world):
     assert report(client, world, "kiosk").status_code == 404
     client.logout()
     assert client.get(reverse("skm_report", args=[world.mall.slug])).status_code == 302
+
+
+def test_the_report_counts_answers_by_where_they_came_from(client, world):
+    answered(world, [4] * 9, source="tablet")
+    answered(world, [4] * 9, source="tablet")
+    answered(world, [3] * 9, source="tautan")
+    answered(world, [3] * 9, source="")  # stored before the source was recorded
+    html = report(client, world, "manager").content.decode()
+    assert '<span data-source="tablet">Tablet di loket 2</span>' in html
+    assert '<span data-source="tautan">Tautan atau QR (ponsel) 1</span>' in html
+    assert '<span data-source="api">API 0</span>' in html
+    assert '<span data-source="-">Tidak tercatat 1</span>' in html

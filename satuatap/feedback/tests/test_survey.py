@@ -88,6 +88,7 @@ def test_survey_page_flow(client, served):
     assert "forgetAnswers" in thanks.content.decode()
     stored = SurveyResponse.objects.get()
     assert stored.comment == "<script>alert(1)</script>" and stored.education == "s1"
+    assert stored.source == "tautan"  # the link or QR on the citizen's phone
     # A second post is not stored again.
     client.post(url, form([1] * 9))
     assert SurveyResponse.objects.get().scores == GOOD

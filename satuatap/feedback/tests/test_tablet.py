@@ -53,6 +53,7 @@ def test_waits_then_offers_the_survey_of_the_ticket_just_finished_then_thanks(cl
     assert f"url={tablet_url(world)}" in thanks.content.decode()  # back to waiting by itself
     response = SurveyResponse.objects.get(ticket=ticket)
     assert response.scores == [4, 4, 4, 4, 4, 4, 4, 4, 3] and response.sex == "P" and response.comment == "Cepat"
+    assert response.source == "tablet"
     assert client.get(state_url(world)).json() == {"ticket": None}
     assert 'id="tablet-wait"' in client.get(tablet_url(world)).content.decode()
 
