@@ -15,6 +15,7 @@ from satuatap.directory.models import Agency, Mall
 from satuatap.feedback import complaints
 from satuatap.feedback.complaint_models import Complaint, ComplaintAttachment, ComplaintStatus
 from satuatap.feedback.views import report_mall
+from satuatap.uploads import oversized_uploads
 
 S = ComplaintStatus
 
@@ -32,6 +33,8 @@ def complaint_form(request, mall: str):
     if request.method == "POST":
         form = request.POST
         files = request.FILES.getlist("attachment")
+        # A file past the size limit was dropped while it was read (satuatap/uploads.py): say so.
+        oversized = "attachment" in oversized_uploads(request)
         agency = None
         if form.get("agency"):
             agency = agencies.filter(code=form["agency"]).first()
@@ -42,6 +45,8 @@ def complaint_form(request, mall: str):
             return render(
                 request, "feedback/complaint_form.html", _form_context(mall_obj, agencies, form, error), status=429
             )
+        elif oversized:
+            error = complaints.too_large_error().message
         else:
             try:
                 complaint = complaints.file_complaint(
@@ -56,7 +61,7 @@ def complaint_form(request, mall: str):
                 error = err.message
             else:
                 return redirect("complaint_track", tracking_code=complaint.tracking_code)
-        if files:  # a browser cannot refill a file input: say so, the text is kept
+        if files or oversized:  # a browser cannot refill a file input: say so, the text is kept
             error = f"{error} {_('Isian Anda tetap ada, tetapi lampiran perlu dipilih ulang.')}"
         return render(
             request, "feedback/complaint_form.html", _form_context(mall_obj, agencies, form, error), status=422

@@ -221,6 +221,15 @@ def _chunks(upload):
         yield chunk
 
 
+def too_large_error() -> ComplaintError:
+    limit = settings.COMPLAINT_ATTACHMENT_MAX_BYTES
+    return ComplaintError(
+        "too_large",
+        _("Lampiran terlalu besar: paling besar %(size)s.") % {"size": filesizeformat(limit)},
+        field="attachment",
+    )
+
+
 def _stage(upload) -> _Staged:
     """Check the upload (size, type by its first bytes) while copying it to a temporary file.
 
@@ -228,11 +237,7 @@ def _stage(upload) -> _Staged:
     it is removed here on any refusal.
     """
     limit = settings.COMPLAINT_ATTACHMENT_MAX_BYTES
-    too_large = ComplaintError(
-        "too_large",
-        _("Lampiran terlalu besar: paling besar %(size)s.") % {"size": filesizeformat(limit)},
-        field="attachment",
-    )
+    too_large = too_large_error()
     if (getattr(upload, "size", None) or 0) > limit:  # the declared size; the bytes are counted below too
         raise too_large
     tmp_dir = private_root() / "tmp"
