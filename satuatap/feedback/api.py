@@ -140,7 +140,6 @@ def ikm_report(request, mall: str, filters: Query[IkmQuery]):
     mall_obj, start, end, agency_obj, service_obj = _report_scope(request, mall, filters)
     window = periods.as_datetimes(mall_obj, start, end)
     result = ikm.compute(mall_obj, *window, agency=agency_obj, service=service_obj)
-    by_source = ikm.profile(mall_obj, *window, agency=agency_obj, service=service_obj, fields=("source",))["source"]
     return {
         "ikm": None if result.ikm is None else str(result.ikm),
         "mutu": result.mutu,
@@ -152,7 +151,10 @@ def ikm_report(request, mall: str, filters: Query[IkmQuery]):
         "start": start,
         "end": end,
         "elements": [{"unsur": e.number, "name": e.name, "nrr": str(e.nrr_display)} for e in result.elements],
-        "sources": [{"source": value, "respondents": n} for value, _name, n in ikm.source_rows(by_source)],
+        "sources": [
+            {"source": value, "respondents": n}
+            for value, _name, n in ikm.sources(mall_obj, *window, agency=agency_obj, service=service_obj)
+        ],
     }
 
 

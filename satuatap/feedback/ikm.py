@@ -161,3 +161,9 @@ def source_rows(counts: dict[str, int]) -> list[tuple[str, str, int]]:
     if counts.get(""):
         rows.append(("", str(_("Tidak tercatat")), counts[""]))
     return rows
+
+
+def sources(mall, start: dt.datetime, end: dt.datetime, agency=None, service=None) -> list[tuple[str, str, int]]:
+    """``source_rows`` of a report's scope and period, in one grouped count."""
+    counts = profile(mall, start, end, agency=agency, service=service, fields=("source",))["source"]
+    return source_rows(counts)

@@ -182,7 +182,6 @@ def report(request, mall: str):
     rs = report_scope(request, mall)
     start, end = rs.period.datetimes(rs.mall)
     result = ikm.compute(rs.mall, start, end, agency=rs.agency, service=rs.service)
-    by_source = ikm.profile(rs.mall, start, end, agency=rs.agency, service=rs.service, fields=("source",))["source"]
     items = list(rs.items(request.user))
     can_edit = follow_up.may_manage(request.user, rs.mall, rs.unit_agency)
     rows = [
@@ -198,7 +197,7 @@ def report(request, mall: str):
     context = {
         "mall": rs.mall,
         "result": result,
-        "sources": ikm.source_rows(by_source),
+        "sources": ikm.sources(rs.mall, start, end, agency=rs.agency, service=rs.service),
         "kinds": periods.KINDS.items(),
         "kind": rs.period.kind,
         "first": rs.period.first,
