@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -26,7 +27,7 @@ from satuatap.apiauth import (
 )
 from satuatap.directory.hours import local_now
 from satuatap.directory.models import Agency, Service
-from satuatap.feedback import follow_up, ikm, periods, skm
+from satuatap.feedback import follow_up, ikm, periods, report_export, skm
 from satuatap.feedback.elements import ELEMENTS
 from satuatap.feedback.models import COMMENT_MAX, FollowUpItem, SurveySource
 from satuatap.queueing.models import Ticket
@@ -44,6 +45,10 @@ class IkmQuery(Schema):
     end: dt.date | None = Field(None, alias="to", description="Tanggal akhir (YYYY-MM-DD), termasuk")
     agency: str | None = Field(None, max_length=40, description="Kode instansi")
     service: str | None = Field(None, max_length=40, description="Kode layanan")
+
+
+class DocumentQuery(IkmQuery):
+    format: Literal["pdf", "xlsx"] = Field("pdf", description="pdf atau xlsx")
 
 
 class SurveyOut(Schema):
@@ -199,6 +204,31 @@ def follow_up_report(request, mall: str, filters: Query[IkmQuery]):
             for item in items
         ],
     }
+
+
+@router.get(
+    "/malls/{mall}/reports/ikm/document",
+    response={401: Error, 403: Error, 404: Error, 422: ValidationErrorOut},
+    summary="Laporan SKM (PDF atau spreadsheet)",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "Laporan SKM seperti yang diserahkan instansi",
+                "content": {report_export.PDF_CONTENT_TYPE: {}, report_export.XLSX_CONTENT_TYPE: {}},
+            }
+        }
+    },
+)
+def ikm_document(request, mall: str, filters: Query[DocumentQuery]):
+    """The printable SKM report of ``from``..``to`` (a whole month, quarter, semester or year is named so), the same
+    document as the report page's downloads, scoped like the IKM report."""
+    mall_obj, start, end, agency_obj, service_obj = _report_scope(request, mall, filters)
+    period = periods.Period(periods.kind_of(start, end), start, end)
+    items = follow_up.items_for(
+        scope(caller(request), FollowUpItem.objects.all()), mall_obj, period, agency_obj, service_obj
+    )
+    data = report_export.build(mall_obj, period, items, agency=agency_obj, service=service_obj)
+    return report_export.download(data, filters.format)
 
 
 def _report_scope(request, mall: str, filters: IkmQuery):

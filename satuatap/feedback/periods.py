@@ -46,3 +46,11 @@ class Period(NamedTuple):
 
     def datetimes(self, mall) -> tuple[dt.datetime, dt.datetime]:
         return as_datetimes(mall, self.first, self.last)
+
+
+def kind_of(first: dt.date, last: dt.date) -> str:
+    """The kind of period ``first``..``last`` is exactly (a whole month, quarter, ...), else "custom"."""
+    for kind in _MONTHS:
+        if bounds(kind, first) == (first, last):
+            return kind
+    return "custom"

@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.http import HttpResponse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -323,3 +324,14 @@ def xlsx(data: ReportData) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def download(data: ReportData, extension: str) -> HttpResponse:
+    """The report as a file download, "pdf" or "xlsx" (the report page's and the API's)."""
+    if extension == "xlsx":
+        body, content_type = xlsx(data), XLSX_CONTENT_TYPE
+    else:
+        body, content_type = pdf(data), PDF_CONTENT_TYPE
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{data.filename(extension)}"'
+    return response

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -225,13 +225,7 @@ def report(request, mall: str):
 def _export(request, mall: str, extension: str):
     rs = report_scope(request, mall)
     data = report_export.build(rs.mall, rs.period, rs.items(request.user), agency=rs.agency, service=rs.service)
-    if extension == "pdf":
-        body, content_type = report_export.pdf(data), report_export.PDF_CONTENT_TYPE
-    else:
-        body, content_type = report_export.xlsx(data), report_export.XLSX_CONTENT_TYPE
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{data.filename(extension)}"'
-    return response
+    return report_export.download(data, extension)
 
 
 @login_required

@@ -123,6 +123,7 @@ PRIVATE = {
     "complaint_attachment": "a complaint's attachment (download): as complaint_detail, through scoping",
     "api:ikm_report": "supervisors (their agency), the manager",
     "api:follow_up_report": "SKM follow-up items: supervisors (their agency), the manager",
+    "api:ikm_document": "the SKM report as PDF or spreadsheet: supervisors (their agency), the manager",
     "notify_outbox": "the mall manager only (citizens' masked contacts in the outbox)",
     "api:sign_in": "an officer of the counter's agency",
     "api:sign_out": "the officer signed in there",
@@ -152,7 +153,7 @@ SERVICE_TARGET = {"api:issue", "kiosk_issue"}
 COMPLAINT_TARGET = {"complaint_detail", "complaint_attachment"}
 BOOKING_TARGET = {"booking_reveal"}  # reveals personal data: another agency's booking must be refused
 # The API's GET endpoints the walk visits; every other API endpoint is POST only.
-WALKED_API_READS = ("api:list_staff", "api:ikm_report", "api:follow_up_report")
+WALKED_API_READS = ("api:list_staff", "api:ikm_report", "api:follow_up_report", "api:ikm_document")
 POST_ONLY = {
     "logout",
     "ticket_cancel",

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from satuatap.directory.hours import local_now
 from satuatap.feedback import follow_up, ikm, periods
 from satuatap.feedback.tests.conftest import answered, finished_ticket
+from satuatap.testing import assert_api_error, bearer_as
 
 
 def this_month(world) -> periods.Period:
@@ -160,3 +161,41 @@ def test_the_report_page_links_the_downloads_with_its_query(client, world):
     assert b"/m/pekanbaru/skm/laporan.pdf?period=year&amp;date=2026-01-05" in html
     assert b"/m/pekanbaru/skm/laporan.xlsx?period=year&amp;date=2026-01-05" in html
     assert dt.date(2026, 1, 5)  # the date is carried as typed
+
+
+def api_document(client, world, persona, query=""):
+    url = f"/api/v1/malls/{world.mall.slug}/reports/ikm/document{query}"
+    return client.get(url, headers=bearer_as(world, persona))
+
+
+def test_the_api_gives_the_same_document_for_a_period_and_scope(client, world):
+    seed(world)
+    period = this_month(world)
+    follow_up.propose(world.mall, period, actor=world.users["manager"])
+    dates = f"from={period.first}&to={period.last}"
+    sheet = api_document(client, world, "manager", f"?format=xlsx&{dates}")
+    assert sheet.status_code == 200, sheet.content
+    assert sheet["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    page_sheet = download(client, world, "manager", "xlsx", period="month")
+    api_book, page_book = (load_workbook(io.BytesIO(r.content)) for r in (sheet, page_sheet))
+    for name in ("Ringkasan", "Profil responden", "Tindak lanjut"):
+        assert rows_of(api_book[name]) == rows_of(page_book[name])  # a whole month is named a month, items included
+    assert sheet["Content-Disposition"] == page_sheet["Content-Disposition"]
+    pdf = api_document(client, world, "manager")  # PDF and this month by default
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-") and "IKM unit pelayanan" in pdf_text(pdf.content)
+    # Scoped like the IKM report; bad input is named.
+    supervisor = api_document(client, world, "sup_imigrasi", "?format=xlsx")
+    assert labelled(load_workbook(io.BytesIO(supervisor.content))["Ringkasan"])["IKM unit pelayanan"] == 25.0
+    assert_api_error(api_document(client, world, "sup_imigrasi", "?agency=DUKCAPIL"), 404)
+    assert_api_error(api_document(client, world, "officer1"), 403)
+    assert_api_error(api_document(client, world, "manager", "?format=docx"), 422)
+    custom = api_document(client, world, "manager", f"?format=xlsx&from={period.first}&to={period.first}")
+    assert "Rentang tanggal" in str(labelled(load_workbook(io.BytesIO(custom.content))["Ringkasan"]).values())
+
+
+def test_a_whole_period_is_named_by_its_kind():
+    assert periods.kind_of(dt.date(2026, 4, 1), dt.date(2026, 6, 30)) == "quarter"
+    assert periods.kind_of(dt.date(2026, 1, 1), dt.date(2026, 12, 31)) == "year"
+    assert periods.kind_of(dt.date(2026, 2, 1), dt.date(2026, 2, 28)) == "month"
+    assert periods.kind_of(dt.date(2026, 7, 1), dt.date(2026, 12, 31)) == "semester"
+    assert periods.kind_of(dt.date(2026, 2, 2), dt.date(2026, 2, 28)) == "custom"
