@@ -103,13 +103,15 @@ def issue_ticket(
     if not state.issuing:
         raise QueueError("closed", state.reason)
     day = service_day(mall, now)
+    # The wait shown on the new ticket, stamped so the report can compare it with the first call. It is read
+    # before the transaction: inside, its queries would hold the number lock (SQLite's write lock) and slow every
+    # kiosk; a number issued meanwhile by another kiosk changes it by at most one place.
+    estimate = estimates.estimate_new(service, priority_group=priority_group, queued_at=queued_at, now=now)
     with transaction.atomic():
         seq = _next_sequence(service, day)
         if service.daily_quota is not None and seq + _reserved_for_bookings(service, day, source) > service.daily_quota:
             # Raising rolls the sequence back too: no number is lost.
             raise QueueError("quota_reached", _("Kuota harian layanan ini sudah habis."))
-        # The wait shown on the new ticket, stamped so the report can compare it with the first call.
-        estimate = estimates.estimate_new(service, priority_group=priority_group, queued_at=queued_at, now=now)
         ticket = Ticket.objects.create(
             predicted_wait_minutes=estimate.minutes,
             mall=mall,
