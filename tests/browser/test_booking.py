@@ -13,9 +13,12 @@ channel's ``NOTIFY_FILE`` (``notify-outbox.jsonl`` in the stack's var directory)
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
+import time
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -40,6 +43,31 @@ mall = Mall.objects.get(slug="pekanbaru")
 Service.objects.filter(mall=mall, code="DUKCAPIL-KTP").update(bookable=True)
 BookingPolicy.objects.update_or_create(mall=mall, defaults={"check_in_early_minutes": 36 * 60})
 """
+
+
+WIB = ZoneInfo("Asia/Jakarta")
+LEAD = dt.timedelta(minutes=60)  # the default policy: a slot can be booked until an hour before it starts
+SAFETY = dt.timedelta(seconds=30)  # longer than the steps from the slot list to the last submit
+
+
+def first_slot_with_time_to_book(phone):
+    """From the day list: the first day's first bookable slot, unless it is about to pass the booking deadline while
+    the test fills the form; then wait for the deadline to pass (the server would rightly refuse it) and choose again.
+    """
+    days = phone.url
+    for _ in range(2):
+        phone.locator("#day-list a.bk-choice").first.click()
+        slot = phone.locator("#slot-list a.bk-slot").first
+        expect(slot).to_contain_text("sisa")
+        day = dt.date.fromisoformat(re.search(r"/(\d{4}-\d{2}-\d{2})/", phone.url).group(1))
+        hour, minute = map(int, slot.get_attribute("data-slot").split(":"))
+        start = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=WIB)
+        left = start - LEAD - dt.datetime.now(WIB)
+        if left > SAFETY:
+            return slot
+        time.sleep(max(0.0, left.total_seconds()) + 1)
+        phone.goto(days)
+    raise AssertionError("no slot with time to book")
 
 
 def run_in_stack(stack, args: list[str]) -> str:
@@ -74,12 +102,9 @@ def test_a_citizen_books_on_a_phone_checks_in_at_the_kiosk_and_is_called(screens
     ktp = phone.locator('li[data-service="DUKCAPIL-KTP"]')
     expect(ktp).to_contain_text("KTP-el asli")  # the requirements, before booking
     ktp.locator("a.btn").click()
-    first_day = phone.locator("#day-list a.bk-choice").first
-    expect(first_day).to_be_visible()
+    expect(phone.locator("#day-list a.bk-choice").first).to_be_visible()
     shot(phone, "booking-days")
-    first_day.click()
-    first_slot = phone.locator("#slot-list a.bk-slot").first
-    expect(first_slot).to_contain_text("sisa")
+    first_slot = first_slot_with_time_to_book(phone)
     shot(phone, "booking-slots")
     first_slot.click()
 
