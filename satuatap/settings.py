@@ -195,3 +195,4 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+DATA_UPLOAD_MAX_NUMBER_FILES = 5  # one attachment per complaint; Django's default of 100 only invites abuse

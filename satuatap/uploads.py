@@ -5,7 +5,9 @@ spools it to a temporary file before any view can refuse it: one 10 GB body woul
 fill the disk. ``SizeCapUploadHandler`` comes first in ``FILE_UPLOAD_HANDLERS``: once
 a file has passed ``COMPLAINT_ATTACHMENT_MAX_BYTES`` (the only upload the system
 takes) the rest of it is read from the socket and dropped, so the browser still gets
-the page that says why, and the handlers after it never hold more than the limit.
+the page that says why, and the handlers after it never hold more than the limit. The
+limit counts all the files of one request together (one handler serves the whole
+request), and ``DATA_UPLOAD_MAX_NUMBER_FILES`` keeps their number small.
 The names of the fields it dropped are on ``request.oversized_uploads``, so the view
 says "too large" instead of losing the file silently. A proxy in front (nginx
 ``client_max_body_size``) can still refuse such bodies before they are read at all.
@@ -21,9 +23,7 @@ def oversized_uploads(request) -> list[str]:
 
 
 class SizeCapUploadHandler(FileUploadHandler):
-    def new_file(self, field_name, *args, **kwargs):
-        super().new_file(field_name, *args, **kwargs)
-        self.received = 0
+    received = 0  # bytes of every file of this request so far
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)

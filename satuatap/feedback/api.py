@@ -17,6 +17,7 @@ from satuatap.apiauth import (
     ValidationErrorOut,
     bearer,
     caller,
+    forbidden,
     get_mall,
     invalid,
     not_found,
@@ -169,7 +170,8 @@ def ikm_report(request, mall: str, filters: Query[IkmQuery]):
     summary="Tindak lanjut SKM per periode",
 )
 def follow_up_report(request, mall: str, filters: Query[IkmQuery]):
-    """The follow-up items of the periods inside ``from``..``to``, scoped like the IKM report."""
+    """The follow-up items of every period lying wholly inside ``from``..``to`` (by default this month, so a
+    quarter's or a year's items need dates that cover the quarter or the year), scoped like the IKM report."""
     mall_obj, start, end, agency_obj, service_obj = _report_scope(request, mall, filters)
     found = follow_up.items_within(
         scope(caller(request), FollowUpItem.objects.all()), mall_obj, start, end, agency_obj, service_obj
@@ -240,8 +242,16 @@ def _report_scope(request, mall: str, filters: IkmQuery):
     if start is None or end is None:
         month = periods.bounds("month", local_now(mall_obj).date())
         start, end = start or month[0], end or month[1]
+    for field, day in (("from", start), ("to", end)):
+        if not periods.in_range(day):
+            raise invalid(
+                field,
+                _("Tanggal harus antara %(first)s dan %(last)s.") % {"first": periods.EARLIEST, "last": periods.LATEST},
+            )
     if start > end:
         raise invalid("from", _("Tanggal awal harus sebelum tanggal akhir."))
+    if user.role == Role.SUPERVISOR and not user.is_superuser and user.agency_id is None:
+        raise forbidden("no_agency", _("Akun pengawas ini belum terhubung ke instansi."))
     agency_obj = service_obj = None
     if agency:
         agency_obj = scope(user, Agency.objects.filter(mall=mall_obj, code=agency)).first()
@@ -251,6 +261,7 @@ def _report_scope(request, mall: str, filters: IkmQuery):
         agency_obj = user.agency
     if service:
         service_obj = scope(user, Service.objects.filter(mall=mall_obj, code=service)).first()
-        if service_obj is None:
+        # A service of another agency than the one asked for is not in that report: not found either.
+        if service_obj is None or (agency_obj is not None and service_obj.agency_id != agency_obj.pk):
             raise not_found("service_not_found", _("Layanan tidak ditemukan."))
     return mall_obj, start, end, agency_obj, service_obj

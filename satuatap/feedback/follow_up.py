@@ -266,10 +266,10 @@ def items_within(queryset, mall, first: dt.date, last: dt.date, agency=None, ser
     """The items of every period inside ``first``..``last`` (for the API), narrowed like ``items_for``."""
     queryset = queryset.filter(mall=mall, period_start__gte=first, period_end__lte=last)
     if service is not None:
-        return queryset.filter(service=service).order_by("period_start", "element")
+        return queryset.filter(service=service).order_by("period_start", "element", "pk")
     if agency is not None:
-        return queryset.filter(agency=agency).order_by("period_start", "element")
-    return queryset.order_by("period_start", "element")
+        return queryset.filter(agency=agency).order_by("period_start", "element", "pk")
+    return queryset.order_by("period_start", "element", "pk")
 
 
 @dataclass

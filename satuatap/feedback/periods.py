@@ -19,6 +19,15 @@ KINDS = {
 _MONTHS = {"month": 1, "quarter": 3, "semester": 6, "year": 12}
 
 
+# Reports cover these days at most: far dates would overflow the period and time zone arithmetic (year 9999 has
+# no next year), and no MPP has answers outside them.
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
+def in_range(day: dt.date) -> bool:
+    return EARLIEST <= day <= LATEST
+
+
 def bounds(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
     """First and last day of the period of ``kind`` holding ``day``."""
     months = _MONTHS[kind]

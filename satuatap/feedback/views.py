@@ -100,9 +100,10 @@ def report_mall(user, slug: str) -> Mall:
 
 def _date(raw: str | None) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(raw) if raw else None
+        day = dt.date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
+    return day if day is None or periods.in_range(day) else None
 
 
 def chosen_period(mall, params) -> tuple[str, dt.date, dt.date, str]:
@@ -139,9 +140,11 @@ def report_scope(request, mall: str) -> ReportScope:
             raise Http404
     elif request.user.role == Role.SUPERVISOR and not request.user.is_superuser:
         agency = request.user.agency
+        if agency is None:  # a supervisor not tied to an agency sees no report rather than the whole mall's
+            raise Http404
     if params.get("service"):
         service = services.filter(code=params["service"]).first()
-        if service is None:
+        if service is None or (agency is not None and service.agency_id != agency.pk):
             raise Http404
     return ReportScope(mall_obj, periods.Period(kind, first, last), agency, service, error, agencies, services)
 

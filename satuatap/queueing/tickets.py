@@ -105,7 +105,7 @@ def issue_ticket(
     day = service_day(mall, now)
     # The wait shown on the new ticket, stamped so the report can compare it with the first call. It is read
     # before the transaction: inside, its queries would hold the number lock (SQLite's write lock) and slow every
-    # kiosk; a number issued meanwhile by another kiosk changes it by at most one place.
+    # kiosk; numbers issued meanwhile by other kiosks shift it by as many places.
     estimate = estimates.estimate_new(service, priority_group=priority_group, queued_at=queued_at, now=now)
     with transaction.atomic():
         seq = _next_sequence(service, day)

@@ -142,3 +142,27 @@ def test_follow_up_items_through_the_api_in_each_users_scope(client, world):
     last_month_end = (month.first - dt.timedelta(days=1)).isoformat()
     assert follow_ups(client, world, "manager", f"?from={before}&to={last_month_end}").json()["total"] == 0
     assert_api_error(follow_ups(client, world, "manager", f"?from={month.last}&to={month.first}"), 422)
+
+
+def test_report_dates_outside_2000_2099_are_named_not_a_crash(client, world):
+    for query, field in (("?from=9999-01-01&to=9999-01-02", "from"), ("?from=2026-01-01&to=9999-12-31", "to")):
+        for fetch in (ikm, follow_ups):
+            response = fetch(client, world, "manager", query)
+            assert_api_error(response, 422)
+            assert field in str(response.json())
+    assert_api_error(ikm(client, world, "manager", "?from=0001-01-01&to=2026-01-01"), 422)
+
+
+def test_a_service_of_another_agency_than_the_one_asked_is_not_found(client, world):
+    assert_api_error(ikm(client, world, "manager", "?agency=IMIGRASI&service=DUKCAPIL-KTP"), 404)
+    assert ikm(client, world, "manager", "?agency=DUKCAPIL&service=DUKCAPIL-KTP").status_code == 200
+
+
+def test_a_supervisor_without_an_agency_gets_no_report(client, world):
+    supervisor = world.users["sup_dukcapil"]
+    supervisor.agency = None
+    supervisor.save()
+    response = ikm(client, world, "sup_dukcapil")
+    assert_api_error(response, 403)
+    assert response.json()["code"] == "no_agency"
+    assert_api_error(follow_ups(client, world, "sup_dukcapil"), 403)

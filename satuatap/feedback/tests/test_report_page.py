@@ -56,3 +56,22 @@ def test_the_report_counts_answers_by_where_they_came_from(client, world):
     assert '<span data-source="tautan">Tautan atau QR (ponsel) 1</span>' in html
     assert '<span data-source="api">API 0</span>' in html
     assert '<span data-source="-">Tidak tercatat 1</span>' in html
+
+
+def test_far_dates_fall_back_to_this_month_with_a_message(client, world):
+    far_year = {"period": "year", "date": "9999-06-01"}
+    far_range = {"period": "custom", "from": "0001-01-01", "to": "2026-01-01"}
+    for params in (far_year, far_range):
+        response = report(client, world, "manager", **params)
+        assert response.status_code == 200
+        assert "tidak sah; menampilkan bulan ini" in response.content.decode()
+    pdf = client.get(reverse("skm_report_pdf", args=[world.mall.slug]), {"period": "year", "date": "9999-06-01"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+
+
+def test_a_service_outside_the_chosen_agency_and_a_supervisor_without_agency_get_404(client, world):
+    assert report(client, world, "manager", agency="IMIGRASI", service="DUKCAPIL-KTP").status_code == 404
+    supervisor = world.users["sup_dukcapil"]
+    supervisor.agency = None
+    supervisor.save()
+    assert report(client, world, "sup_dukcapil").status_code == 404

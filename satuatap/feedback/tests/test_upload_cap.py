@@ -41,6 +41,22 @@ def test_a_file_past_the_limit_is_dropped_while_read_and_the_form_says_why(world
     assert stored_files(settings) == []
 
 
+def test_with_djangos_own_handlers_nothing_is_left_on_disk_and_files_count_together(world, client, settings, tmp_path):
+    # The production chain: past FILE_UPLOAD_MAX_MEMORY_SIZE Django writes to a temporary file, which must be gone.
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(spool)
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000
+    settings.COMPLAINT_ATTACHMENT_MAX_BYTES = 300_000
+    half = PNG + b"\x00" * 200_000  # each within the limit, together past it
+    data = {"subject": "Dua berkas", "body": "Isi", "attachment": [upload(half, "a.png"), upload(half, "b.png")]}
+    response = client.post(form_url(world), data)
+    assert response.status_code == 422
+    assert "Lampiran terlalu besar" in response.content.decode()
+    assert list(spool.iterdir()) == []  # the first file's temporary copy was removed with the request
+    assert not Complaint.objects.exists() and stored_files(settings) == []
+
+
 def test_a_file_within_the_limit_passes_the_cap_untouched(world, client, settings):
     settings.COMPLAINT_ATTACHMENT_MAX_BYTES = 200_000
     content = PNG + b"\x00" * 150_000
