@@ -329,10 +329,8 @@ def fmt(value) -> str:
 
 
 def report(world, sim: Simulation, issued: int, elapsed: float) -> None:
-    from django.db.models import Min, Q
-
-    from satuatap.queueing.models import Ticket, TicketEvent, TicketStatus
-    from satuatap.reports.estimate_accuracy import Accuracy, measure, percentile
+    from satuatap.queueing.models import Ticket, TicketStatus
+    from satuatap.reports.estimate_accuracy import Accuracy, actual_wait, first_call_at, measure, percentile
 
     tickets = Ticket.objects.filter(mall=world.mall, day=DAY)
     services, total, without = measure(tickets)
@@ -358,11 +356,15 @@ def report(world, sim: Simulation, issued: int, elapsed: float) -> None:
         "share of measured tickets within ±2 / ±5 / ±10 min: "
         + " / ".join(f"{100 * within[m]:.0f} %" for m in (2, 5, 10))
     )
+    # Every ticket with its actual wait (one query), for the two tables below.
+    rows = [
+        (pk, predicted, issued_at, actual_wait(issued_at, first_call))
+        for pk, predicted, issued_at, first_call in tickets.annotate(first_call=first_call_at()).values_list(
+            "pk", "predicted_wait_minutes", "issued_at", "first_call"
+        )
+    ]
     by_hour: dict[int, Accuracy] = {}
-    for predicted, issued_at, first_call in tickets.annotate(
-        first_call=Min("events__at", filter=Q(events__action=TicketEvent.Action.CALLED))
-    ).values_list("predicted_wait_minutes", "issued_at", "first_call"):
-        actual = None if first_call is None else max(0.0, (first_call - issued_at).total_seconds() / 60)
+    for _pk, predicted, issued_at, actual in rows:
         by_hour.setdefault(issued_at.astimezone(TZ).hour, Accuracy(label="")).add(predicted, actual)
     print("by hour of issue: hour n pred-p50 act-p50 |err|-p50 |err|-p90 bias")
     for hour, row in sorted(by_hour.items()):
@@ -371,27 +373,13 @@ def report(world, sim: Simulation, issued: int, elapsed: float) -> None:
             f"{fmt(row.median_abs_error):>6} {fmt(row.p90_abs_error):>6} {fmt(row.mean_error):>6}"
         )
     # The previous formula, on the same tickets and the same first calls.
-    first_calls = {}
-    for row in total_rows(tickets):
-        first_calls[row[0]] = row
     old = Accuracy(label="previous")
-    for pk, issued_at, first_call in first_calls.values():
-        actual = None if first_call is None else max(0.0, (first_call - issued_at).total_seconds() / 60)
+    for pk, _predicted, _issued_at, actual in rows:
         old.add(sim.baseline[pk], actual)
     print(
         f"previous formula ceil((position + 1) x median s / staffed): |err| p50 {fmt(old.median_abs_error)}, "
         f"p90 {fmt(old.p90_abs_error)}, mean {fmt(old.mean_abs_error)}, bias {fmt(old.mean_error)} min"
     )
-
-
-def total_rows(tickets):
-    from django.db.models import Min, Q
-
-    from satuatap.queueing.models import TicketEvent
-
-    return tickets.annotate(
-        first_call=Min("events__at", filter=Q(events__action=TicketEvent.Action.CALLED))
-    ).values_list("pk", "issued_at", "first_call")
 
 
 def main() -> int:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from satuatap.env import env_bool, env_int, env_str
+from satuatap.env import BadSetting, env_bool, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SATUATAP_VAR", str(BASE_DIR / "var")))
@@ -166,8 +166,6 @@ PERSONAL_DATA_ENCRYPTION_KEY = env_str("PERSONAL_DATA_ENCRYPTION_KEY", "")
 NOTIFY_SANDBOX = env_bool("NOTIFY_SANDBOX", True)
 NOTIFY_SMS_CHANNEL = env_str("NOTIFY_SMS_CHANNEL", "console")  # "console" | "webhook"
 if NOTIFY_SMS_CHANNEL not in ("console", "webhook"):
-    from satuatap.env import BadSetting
-
     raise BadSetting(f"NOTIFY_SMS_CHANNEL must be console or webhook, got {NOTIFY_SMS_CHANNEL!r}")
 NOTIFY_GATEWAY_URL = env_str("NOTIFY_GATEWAY_URL", "")
 NOTIFY_GATEWAY_TOKEN = env_str("NOTIFY_GATEWAY_TOKEN", "")

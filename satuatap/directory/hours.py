@@ -49,6 +49,11 @@ def closing_time(day: dt.date, hours) -> dt.datetime:
     return dt.datetime.combine(day, hours.closes)
 
 
+def hours_on(mall: Mall, day: dt.date) -> OpeningHours | None:
+    """The mall's opening hours row for ``day``'s weekday, None when closed that weekday (uses prefetched hours)."""
+    return next((h for h in mall.hours.all() if h.weekday == day.weekday()), None)
+
+
 def local_now(mall: Mall, at: dt.datetime | None = None) -> dt.datetime:
     return (at or timezone.now()).astimezone(mall_tz(mall))
 
@@ -114,7 +119,7 @@ def open_state(
 ) -> OpenState:
     now = local_now(mall, at)
     day, clock = now.date(), now.time()
-    hours = next((h for h in mall.hours.all() if h.weekday == day.weekday()), None)
+    hours = hours_on(mall, day)
     hours_text = describe_hours(hours)
 
     def closed(reason: str) -> OpenState:

@@ -25,7 +25,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -170,11 +170,7 @@ def enqueue(
 
 
 def booking_link(booking) -> str:
-    try:
-        path = reverse("booking_detail", kwargs={"mall": booking.mall.slug, "booking_code": booking.code})
-    except NoReverseMatch:
-        path = f"/m/{booking.mall.slug}/booking/{booking.code}/"
-    return absolute_url(path)
+    return absolute_url(reverse("booking_detail", kwargs={"mall": booking.mall.slug, "booking_code": booking.code}))
 
 
 def local_text(mall, at: dt.datetime) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Sweeps the worker runs each tick, then delivery: ``tick(now)``.
+"""Sweeps the worker runs each tick (``SWEEPS``, each its own step), before delivery of the outbox.
 
 Each sweep is idempotent. Booking reminders mark the booking's own field
 (``reminded_day_before_at``, ``reminded_hour_before_at``,
@@ -21,10 +21,12 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from satuatap.booking.models import Booking, BookingPolicy, BookingStatus
+from satuatap.booking.models import Booking, BookingStatus
+from satuatap.booking.policies import policy_for
 from satuatap.directory.hours import local_now, service_day
 from satuatap.feedback import skm
 from satuatap.feedback.complaint_models import ComplaintEvent, ComplaintStatus
@@ -69,6 +71,7 @@ def remind_day_before(now: dt.datetime | None = None) -> int:
         reminded_day_before_at__isnull=True,
         start__gt=now + HOUR_BEFORE,
         start__lte=now + dt.timedelta(hours=34),  # no mall's tomorrow ends later than that
+        created_at__lte=F("start") - DAY_BEFORE_MIN_NOTICE,  # as the check below: not re-fetched each tick
     )
     count = 0
     for booking in candidates.order_by("start")[:BATCH]:
@@ -89,6 +92,7 @@ def remind_hour_before(now: dt.datetime | None = None) -> int:
         reminded_hour_before_at__isnull=True,
         start__gt=now + HOUR_BEFORE_TOO_LATE,
         start__lte=now + HOUR_BEFORE,
+        created_at__lte=F("start") - HOUR_BEFORE_MIN_NOTICE,  # as the check below: not re-fetched each tick
     )
     count = 0
     for booking in candidates.order_by("start")[:BATCH]:
@@ -112,12 +116,10 @@ def notify_turn_near(now: dt.datetime | None = None) -> int:
         )
     )
     places: dict[int, int] = {}
-    default = BookingPolicy._meta.get_field("reminder_turn_near_places").default
     count = 0
     for booking in candidates.order_by("ticket__queued_at")[:BATCH]:
         if booking.mall_id not in places:
-            policy = BookingPolicy.objects.filter(mall_id=booking.mall_id).first()
-            places[booking.mall_id] = policy.reminder_turn_near_places if policy else default
+            places[booking.mall_id] = policy_for(booking.mall).reminder_turn_near_places
         if not places[booking.mall_id]:
             continue  # the mall switched the message off
         ticket = booking.ticket
@@ -165,8 +167,7 @@ def send_survey_links(now: dt.datetime | None = None) -> int:
         link = outbox.absolute_url(reverse("skm_survey", args=[booking.ticket.public_code]))
         expiry = outbox.local_text(booking.mall, expires)
         extra = {"survey_link": link, "expires": f"{expiry['date']}, {expiry['time']}"}
-        with transaction.atomic():
-            outbox.enqueue_for_booking(booking, "survey_link", extra_context=extra)
+        outbox.enqueue_for_booking(booking, "survey_link", extra_context=extra)
         count += 1
     return count
 
@@ -202,38 +203,23 @@ def notify_complaint_events(now: dt.datetime | None = None) -> int:
         complaint = event.complaint
         if keys[event.pk] in done or not complaint.contact.strip():
             continue
-        with transaction.atomic():
-            outbox.enqueue(
-                mall=complaint.mall,
-                kind="complaint_update",
-                to=complaint.contact,
-                context=complaint_context(event),
-                dedupe_key=keys[event.pk],
-                subject_ref=f"complaint:{complaint.tracking_code}",
-            )
+        outbox.enqueue(
+            mall=complaint.mall,
+            kind="complaint_update",
+            to=complaint.contact,
+            context=complaint_context(event),
+            dedupe_key=keys[event.pk],
+            subject_ref=f"complaint:{complaint.tracking_code}",
+        )
         count += 1
     return count
 
 
+# In the order they run; the worker runs each as its own step (a failing one is logged, the others run),
+# then delivers the outbox (``outbox.deliver_due``).
 SWEEPS = (remind_day_before, remind_hour_before, notify_turn_near, send_survey_links, notify_complaint_events)
 
 
 def run_sweeps(now: dt.datetime | None = None) -> dict[str, int]:
-    """Every sweep once; one failing sweep is logged and does not stop the others."""
-    counts = {}
-    for sweep in SWEEPS:
-        try:
-            counts[sweep.__name__] = sweep(now)
-        except Exception:
-            log.exception("notify sweep %s failed", sweep.__name__)
-    return counts
-
-
-def tick(now: dt.datetime | None = None) -> dict[str, int]:
-    """The worker's notification step: the sweeps, then delivery of the due outbox."""
-    counts = run_sweeps(now)
-    try:
-        counts["delivered"] = outbox.deliver_due(now)
-    except Exception:
-        log.exception("notify delivery failed")
-    return counts
+    """Every sweep once, at ``now``: messages written per sweep name (the worker's steps, for one clock)."""
+    return {sweep.__name__: sweep(now) for sweep in SWEEPS}

@@ -113,7 +113,7 @@ def _local(value, mall: Mall):
 
 def ticket_out(ticket: Ticket, mall: Mall, counter: Counter | None = None) -> dict:
     """The API's ticket; ``counter`` is the one the caller already holds (saves a query)."""
-    ahead = snapshots.position(ticket)
+    estimate = snapshots.estimate_for(ticket)
     if ticket.counter_id is None:
         counter_number = None
     elif counter is not None and counter.pk == ticket.counter_id:
@@ -130,8 +130,8 @@ def ticket_out(ticket: Ticket, mall: Mall, counter: Counter | None = None) -> di
         "issued_at": _local(ticket.issued_at, mall),
         "called_at": _local(ticket.called_at, mall),
         "counter": counter_number,
-        "position": ahead,
-        "estimated_wait_minutes": snapshots.estimated_wait_minutes(ticket),
+        "position": estimate.position,
+        "estimated_wait_minutes": estimate.minutes,
     }
 
 

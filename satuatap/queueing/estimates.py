@@ -55,7 +55,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from satuatap.directory.hours import _mall_closures_on, local_now, service_day
+from satuatap.directory.hours import _mall_closures_on, hours_on, local_now, service_day
 from satuatap.directory.models import Counter, Mall, Service
 from satuatap.queueing.models import AT_COUNTER_STATUSES, Ticket, TicketStatus
 
@@ -153,18 +153,19 @@ def _fallback(duration: str) -> float:
 
 
 def _counters_by_service(
-    mall: Mall, services: dict[int, str], now: dt.datetime
+    mall: Mall, services: dict[int, str], today: dt.date, now: dt.datetime
 ) -> tuple[dict[int, _Counters], dict[int, float]]:
     """Per service id: its counters (staffed, free, total) and the services they serve, in one query.
 
-    ``services`` maps each service id to its published duration; the second result
-    maps every service of the pools to its fallback minutes.
+    ``services`` maps each service id to its published duration; ``today`` is the mall's
+    service day at ``now`` (for closures); the second result maps every service of the
+    pools to its fallback minutes.
     """
     through = Counter.services.through
     live = Q(counter__archived_at__isnull=True, service__archived_at__isnull=True)
     serving = through.objects.filter(live, service_id__in=list(services)).values("counter_id")
     pool = through.objects.filter(live, counter_id__in=serving).values("service_id")
-    closures = _mall_closures_on(mall, service_day(mall, now)).filter(starts_at__lte=now)
+    closures = _mall_closures_on(mall, today).filter(starts_at__lte=now)
     rows = list(
         through.objects.filter(live, service_id__in=pool)
         .annotate(
@@ -202,12 +203,6 @@ def _counters_by_service(
         info.weights = {sid: 1.0 if sid == service_id else share(mine, counters_of(sid)) for sid in info.pool}
         result[service_id] = info
     return result, fallbacks
-
-
-def _hours_today(mall: Mall, now: dt.datetime):
-    """Today's opening hours row (uses the mall's prefetched hours when there are)."""
-    weekday = local_now(mall, now).weekday()
-    return next((h for h in mall.hours.all() if h.weekday == weekday), None)
 
 
 def _pause_minutes(mall: Mall, hours, now: dt.datetime, wait: float) -> float:
@@ -312,14 +307,34 @@ def _ahead(counts: dict[int, dict], pool: set, is_priority: bool) -> dict[int, i
     return {sid: before(counts[sid]) for sid in pool if sid in counts}
 
 
-def _estimate(mall: Mall, service: Service, day: dt.date, now: dt.datetime, before: Q, is_priority: bool) -> Estimate:
-    counters, fallbacks = _counters_by_service(mall, {service.pk: service.duration}, now)
-    info = counters[service.pk]
-    counts = _waiting_counts(mall, day, info.pool, before, now)
-    recent = _recent_by_service({sid: fallbacks[sid] for sid in info.pool}, day, now)
-    rate = 0.0 if is_priority else _priority_rate(counts, info)
-    before_by_service = _ahead(counts, info.pool, is_priority)
-    return _combine(mall, service.pk, before_by_service, info, recent, now, rate, _hours_today(mall, now))
+def _estimates(
+    mall: Mall,
+    services: list[Service],
+    now: dt.datetime,
+    before: Q,
+    *,
+    is_priority: bool = False,
+    day: dt.date | None = None,
+) -> dict[int, Estimate]:
+    """The formula for a ticket of each of ``services`` (one per service), in three queries.
+
+    ``before``: which waiting tickets were queued before it; ``day``: its queue's day (default:
+    the mall's service day at ``now``, which closures always use).
+    """
+    today = service_day(mall, now)
+    day = today if day is None else day
+    counters, fallbacks = _counters_by_service(mall, {s.pk: s.duration for s in services}, today, now)
+    pool = set().union(*(c.pool for c in counters.values()))
+    counts = _waiting_counts(mall, day, pool, before, now)
+    recent = _recent_by_service({sid: fallbacks[sid] for sid in pool}, day, now)
+    hours = hours_on(mall, today)
+    result = {}
+    for service in services:
+        info = counters[service.pk]
+        rate = 0.0 if is_priority else _priority_rate({sid: counts[sid] for sid in info.pool if sid in counts}, info)
+        before_by_service = _ahead(counts, info.pool, is_priority)
+        result[service.pk] = _combine(mall, service.pk, before_by_service, info, recent, now, rate, hours)
+    return result
 
 
 def estimate_new(
@@ -331,9 +346,8 @@ def estimate_new(
 ) -> Estimate:
     """The estimate for a ticket about to join ``service``'s queue at ``queued_at`` (three queries)."""
     now = _now(now)
-    mall = service.mall
     before = Q(queued_at__lte=queued_at or now)
-    return _estimate(mall, service, service_day(mall, now), now, before, bool(priority_group))
+    return _estimates(service.mall, [service], now, before, is_priority=bool(priority_group))[service.pk]
 
 
 def estimate_ticket(ticket: Ticket, *, now: dt.datetime | None = None) -> Estimate:
@@ -342,7 +356,10 @@ def estimate_ticket(ticket: Ticket, *, now: dt.datetime | None = None) -> Estima
         return ZERO
     now = _now(now)
     before = Q(queued_at__lt=ticket.queued_at) | Q(queued_at=ticket.queued_at, id__lt=ticket.pk)
-    return _estimate(ticket.service.mall, ticket.service, ticket.day, now, before, bool(ticket.priority_group))
+    service = ticket.service
+    return _estimates(service.mall, [service], now, before, is_priority=bool(ticket.priority_group), day=ticket.day)[
+        service.pk
+    ]
 
 
 def estimate_services(mall: Mall, services, *, now: dt.datetime | None = None) -> dict[int, Estimate]:
@@ -351,16 +368,4 @@ def estimate_services(mall: Mall, services, *, now: dt.datetime | None = None) -
     services = list(services)
     if not services:
         return {}
-    day = service_day(mall, now)
-    counters, fallbacks = _counters_by_service(mall, {s.pk: s.duration for s in services}, now)
-    pool = set().union(*(c.pool for c in counters.values()))
-    counts = _waiting_counts(mall, day, pool, Q(queued_at__lte=now), now)
-    recent = _recent_by_service({sid: fallbacks[sid] for sid in pool}, day, now)
-    hours = _hours_today(mall, now)
-    result = {}
-    for service in services:
-        info = counters[service.pk]
-        rate = _priority_rate({sid: counts[sid] for sid in info.pool if sid in counts}, info)
-        before_by_service = _ahead(counts, info.pool, False)
-        result[service.pk] = _combine(mall, service.pk, before_by_service, info, recent, now, rate, hours)
-    return result
+    return _estimates(mall, services, now, Q(queued_at__lte=now))

@@ -14,11 +14,32 @@ from satuatap.queueing.models import Ticket, TicketEvent, TicketStatus
 from satuatap.queueing.speech import utterance
 
 
+def _issue_estimate(ticket: Ticket) -> estimates.Estimate | None:
+    """The estimate ``issue_ticket`` left on a just-issued (waiting) ticket instance, else None."""
+    if ticket.status != TicketStatus.WAITING:
+        return None
+    return getattr(ticket, "issue_estimate", None)
+
+
+def estimate_for(ticket: Ticket, now: dt.datetime | None = None) -> estimates.Estimate:
+    """The ticket's estimate: the one stamped at issue on a just-issued instance, else the live one.
+
+    Its ``position`` is ``position(ticket)`` (same count), its ``minutes`` ``estimated_wait_minutes(ticket)``.
+    """
+    fresh = _issue_estimate(ticket)
+    if fresh is not None:  # just issued: the estimate issue_ticket computed is the live one
+        return fresh
+    return estimates.estimate_ticket(ticket, now=now)
+
+
 def position(ticket: Ticket) -> int:
-    """How many waiting tickets of the same queue will be called before this one (FIFO with priority first)."""
+    """How many waiting tickets of the same queue will be called before this one (FIFO with priority first).
+
+    One count; ``estimate_for(ticket).position`` is the same number when the estimate is needed too.
+    """
     if ticket.status != TicketStatus.WAITING:
         return 0
-    fresh = getattr(ticket, "issue_estimate", None)
+    fresh = _issue_estimate(ticket)
     if fresh is not None:  # just issued: issue_ticket counted it already
         return fresh.position
     same_queue = Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day, status=TicketStatus.WAITING)
@@ -33,16 +54,17 @@ def estimated_wait_minutes(ticket: Ticket, now: dt.datetime | None = None) -> in
 
     It counts the tickets ahead over every queue the ticket's counters serve, not just its own.
     """
-    if ticket.status != TicketStatus.WAITING:
-        return 0
-    fresh = getattr(ticket, "issue_estimate", None)
-    if fresh is not None:  # just issued: the estimate stamped on it is the live one
-        return fresh.minutes
-    return estimates.estimate_ticket(ticket, now=now).minutes
+    return estimate_for(ticket, now).minutes
 
 
-def ticket_snapshot(ticket: Ticket) -> dict:
-    ahead = position(ticket)
+def ticket_snapshot(ticket: Ticket, *, with_estimate: bool = True) -> dict:
+    """The ticket for its page and screens; ``with_estimate=False`` leaves ``estimated_wait_minutes`` None
+    and counts only the position (for a page that shows the wait stamped at issue)."""
+    if with_estimate:
+        estimate = estimate_for(ticket)
+        ahead, wait = estimate.position, estimate.minutes
+    else:
+        ahead, wait = position(ticket), None
     return {
         "id": ticket.pk,
         "public_code": ticket.public_code,
@@ -55,7 +77,7 @@ def ticket_snapshot(ticket: Ticket) -> dict:
         "priority_group": ticket.priority_group or None,
         "issued_at": ticket.issued_at.isoformat(),
         "position": ahead,
-        "estimated_wait_minutes": estimated_wait_minutes(ticket),
+        "estimated_wait_minutes": wait,
         "counter": ticket.counter.number if ticket.counter_id else None,
         "counters": list(ticket.service.counters.filter(archived_at__isnull=True).values_list("number", flat=True)),
     }

@@ -12,13 +12,13 @@ import secrets
 
 from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Value, When
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satuatap.directory.hours import open_state, service_day
 from satuatap.directory.models import Counter, Service
 from satuatap.queueing import estimates, live
 from satuatap.queueing.errors import NotAllowed, QueueError
+from satuatap.queueing.estimates import _now
 from satuatap.queueing.models import (
     AT_COUNTER_STATUSES,
     Ticket,
@@ -28,10 +28,6 @@ from satuatap.queueing.models import (
 )
 
 Action = TicketEvent.Action
-
-
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or timezone.now()
 
 
 def _next_sequence(service: Service, day: dt.date) -> int:

@@ -114,17 +114,25 @@ class Accuracy:
 
 @dataclass
 class DayAccuracy:
-    mall: Mall
-    day: dt.date
     services: list[Accuracy]
     total: Accuracy
     without_prediction: int  # tickets of the day issued before predictions were stamped
 
 
+def first_call_at():
+    """Annotation: the ticket's first call (its first CALLED event), None if never called."""
+    return Min("events__at", filter=Q(events__action=TicketEvent.Action.CALLED))
+
+
+def actual_wait(issued_at: dt.datetime, first_call: dt.datetime | None) -> float | None:
+    """Minutes from issue to the first call (at least 0); None if never called."""
+    return None if first_call is None else max(0.0, (first_call - issued_at).total_seconds() / 60)
+
+
 def measure(tickets) -> tuple[list[Accuracy], Accuracy, int]:
     """Group a ticket queryset by its issuing service and measure it (one query)."""
     rows = (
-        tickets.annotate(first_call=Min("events__at", filter=Q(events__action=TicketEvent.Action.CALLED)))
+        tickets.annotate(first_call=first_call_at())
         .order_by("issued_service__agency__name", "issued_service__name", "issued_at")
         .values_list(
             "issued_service_id",
@@ -142,7 +150,7 @@ def measure(tickets) -> tuple[list[Accuracy], Accuracy, int]:
         if predicted is None:
             without += 1
             continue
-        actual = None if first_call is None else max(0.0, (first_call - issued_at).total_seconds() / 60)
+        actual = actual_wait(issued_at, first_call)
         by_service.setdefault(service_id, Accuracy(label=name, code=code)).add(predicted, actual)
         total.add(predicted, actual)
     return list(by_service.values()), total, without
@@ -152,4 +160,4 @@ def day_accuracy(user, mall: Mall, day: dt.date) -> DayAccuracy:
     """The day's figures for what the user may see (the manager: the mall; a supervisor: their agency)."""
     tickets = scope(user, Ticket.objects.filter(mall=mall, day=day))
     services, total, without = measure(tickets)
-    return DayAccuracy(mall=mall, day=day, services=services, total=total, without_prediction=without)
+    return DayAccuracy(services=services, total=total, without_prediction=without)

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from satuatap.accounts.models import Role
-from satuatap.directory.hours import local_now
+from satuatap.directory.hours import service_day
 from satuatap.directory.models import Mall
 from satuatap.reports.estimate_accuracy import day_accuracy
 from satuatap.reports.floor import floor_snapshot
@@ -35,7 +35,7 @@ def floor_snapshot_json(request, mall: str):
 
 def _report_day(mall: Mall, raw: str | None) -> tuple[dt.date, str]:
     """The day asked for (YYYY-MM-DD), or today with a message when it is not a date."""
-    today = local_now(mall).date()
+    today = service_day(mall)
     if not raw:
         return today, ""
     try:

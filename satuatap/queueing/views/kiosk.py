@@ -112,10 +112,11 @@ def kiosk_issue(request, mall):
     if mall is None:
         return _to_device_sign_in()
     code = request.POST.get("service", "").strip()
-    service = Service.objects.active().filter(mall=mall, code=code).select_related("agency", "mall").first()
+    service = Service.objects.active().filter(mall=mall, code=code).select_related("agency").first()
     if service is None:
         messages.error(request, _("Layanan tidak ditemukan. Silakan pilih lagi."))
         return redirect("kiosk", mall.slug)
+    service.mall = mall  # the kiosk's mall, hours prefetched: issue_ticket's open_state and estimate share them
     try:
         ticket = tickets.issue_ticket(
             service,
@@ -142,9 +143,10 @@ def kiosk_ticket(request, mall, public_code):
     ticket = get_object_or_404(
         Ticket.objects.select_related("service__agency", "counter"), mall=mall, public_code=public_code
     )
-    snapshot = snapshots.ticket_snapshot(ticket)
-    # The paper shows the wait stamped at issue: the one the estimate report measures.
+    # The paper shows the wait stamped at issue: the one the estimate report measures (a live one only
+    # for a ticket issued before waits were stamped).
     printed_wait = ticket.predicted_wait_minutes
+    snapshot = snapshots.ticket_snapshot(ticket, with_estimate=printed_wait is None)
     if printed_wait is None:
         printed_wait = snapshot["estimated_wait_minutes"]
     status_url = request.build_absolute_uri(reverse("ticket_status", args=[ticket.public_code]))

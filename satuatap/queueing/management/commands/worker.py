@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 
 from satuatap.booking.bookings import sweep_no_shows
 from satuatap.feedback.complaints import escalate_overdue, remove_orphan_attachments
-from satuatap.notify.reminders import tick as notify_tick
+from satuatap.notify import outbox, reminders
 from satuatap.queueing.housekeeping import expire_previous_days, prune_live_events
 
 log = logging.getLogger(__name__)
@@ -23,8 +23,9 @@ EVERY_TICK = [
     ("expire tickets of earlier days", expire_previous_days),
     ("escalate overdue complaints", escalate_overdue),  # past their working-day deadline, to the mall manager
     ("sweep booking no-shows", sweep_no_shows),  # not checked in by their slot's end (+ late margin)
-    # Reminders, turn near, survey links, complaint notices; then delivery of the outbox.
-    ("notifications", notify_tick),
+    # Reminders, turn near, survey links, complaint notices (each sweep its own step); then delivery of the outbox.
+    *((f"notify sweep {sweep.__name__}", sweep) for sweep in reminders.SWEEPS),
+    ("deliver the notification outbox", outbox.deliver_due),
 ]
 HOURLY = [
     ("remove orphaned complaint attachments", remove_orphan_attachments),
