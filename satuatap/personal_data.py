@@ -38,14 +38,20 @@ def _hash_key() -> bytes:
     return hmac.new(settings.SECRET_KEY.encode(), _HASH_LABEL, hashlib.sha256).digest()
 
 
+def _no_spaces(value: str) -> str:
+    return re.sub(r"\s", "", str(value or ""))
+
+
+def _phone_form(value: str) -> str:
+    """The domestic form of a valid number; otherwise the text without separators (still hashed and masked alike)."""
+    try:
+        return normalise_phone(value)
+    except ValueError:
+        return _PHONE_SEPARATORS.sub("", str(value or ""))
+
+
 def _normalise(kind: str, value: str) -> str:
-    value = str(value or "").strip()
-    if kind == "phone":
-        try:
-            return normalise_phone(value)
-        except ValueError:
-            return _PHONE_SEPARATORS.sub("", value)
-    return re.sub(r"\s", "", value)
+    return _phone_form(value) if kind == "phone" else _no_spaces(value)
 
 
 def hash_value(kind: str, value: str) -> str:
@@ -93,16 +99,12 @@ def _mask(value: str, head: int, tail: int) -> str:
 
 def mask_nik(nik: str) -> str:
     """``1471011203900001`` -> ``1471**********01``: the region's first digits and the last two."""
-    return _mask(re.sub(r"\s", "", str(nik or "")), 4, 2)
+    return _mask(_no_spaces(nik), 4, 2)
 
 
 def mask_phone(phone: str) -> str:
     """``081234567890`` -> ``0812******90``."""
-    try:
-        phone = normalise_phone(phone)
-    except ValueError:
-        phone = _PHONE_SEPARATORS.sub("", str(phone or ""))
-    return _mask(phone, 4, 2)
+    return _mask(_phone_form(phone), 4, 2)
 
 
 def normalise_phone(raw: str) -> str:

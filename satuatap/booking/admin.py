@@ -15,16 +15,14 @@ from satuatap.booking import bookings
 from satuatap.booking.models import Booking, BookingPolicy, NoShowSuspension, ServiceBookingSetting, SlotSession
 from satuatap.booking.policies import policy_for
 from satuatap.directory.admin_base import MallScopedMixin
+from satuatap.queueing.admin import ReadOnlyMixin
 
 
 class _NoDelete:
+    """No deleting (the admin also drops its "delete selected" action without the permission)."""
+
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
 
 class _SwitchActions:
@@ -154,7 +152,7 @@ class SlotSessionAdmin(MallScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(_NoDelete, MallScopedMixin, admin.ModelAdmin):
+class BookingAdmin(ReadOnlyMixin, MallScopedMixin, admin.ModelAdmin):
     """Read-only: bookings change only through the booking pages and the kiosk."""
 
     list_display = ["code", "service", "start", "status", "nik_masked", "phone_masked", "checked_in_at"]
@@ -178,12 +176,6 @@ class BookingAdmin(_NoDelete, MallScopedMixin, admin.ModelAdmin):
         "no_show_at",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(NoShowSuspension)

@@ -12,7 +12,6 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from satuatap import ratelimit
 from satuatap.accounts.models import Role
 from satuatap.apiauth import (
     PUBLIC_REFUSALS,
@@ -30,7 +29,8 @@ from satuatap.apiauth import (
 )
 from satuatap.booking import bookings, slots
 from satuatap.booking.models import Booking
-from satuatap.booking.views import SUBMITS_PER_HOUR, bookable_services
+from satuatap.booking.policies import bookable_services
+from satuatap.booking.views import SUBMITS_PER_HOUR, submit_limited  # the limit is named here: a test lowers it
 from satuatap.directory.hours import mall_tz
 from satuatap.directory.models import Mall
 from satuatap.queueing.api import TicketOut, ticket_out
@@ -39,6 +39,8 @@ router = Router(tags=["Pemesanan"])
 
 PUBLIC = {"auth": optional_bearer, "throttle": public_throttle}
 BOOKING_REFUSALS = {403: Error, 409: Error, 422: ValidationErrorOut, **PUBLIC_REFUSALS}
+# The request field a 422 BookingError is about: the citizen's own fields as on the booking form, else the start.
+_FIELD_OF_CODE = {**bookings.FIELD_OF_CODE, "outside_window": "start", "no_slot": "start", "day_closed": "start"}
 
 
 class SlotOut(Schema):
@@ -87,9 +89,11 @@ def _booking_out(booking: Booking, mall: Mall) -> dict:
 
 
 def _service(mall: Mall, code: str):
-    service = bookable_services(mall).prefetch_related("mall__hours").filter(code=code).first()
+    """The bookable service; ``mall`` (fetched with its opening hours) becomes its ``mall``."""
+    service = bookable_services(mall).filter(code=code).first()
     if service is None:
         raise not_found("service_not_found", _("Layanan tidak ditemukan atau tidak dapat dipesan daring."))
+    service.mall = mall
     return service
 
 
@@ -130,12 +134,10 @@ def list_slots(request, mall: str, code: str, date: dt.date):
 def create_booking(request, mall: str, payload: BookingIn):
     mall_obj = get_mall(mall, with_hours=True)
     service = _service(mall_obj, payload.service)
-    start = payload.start
-    if start.tzinfo is None:
-        start = start.replace(tzinfo=mall_tz(mall_obj))
+    start = payload.start  # without a zone: the mall's local time (bookings.book)
     if not 2000 <= start.year <= 9000:  # far outside any window, and near the calendar's ends (overflow)
         raise invalid("start", _("Waktu mulai di luar rentang yang mungkin."))
-    if not ratelimit.hit("booking-submit", ratelimit.client_address(request), limit=SUBMITS_PER_HOUR, window=3600):
+    if submit_limited(request, SUBMITS_PER_HOUR):
         raise ApiError(429, "rate_limited", _("Terlalu banyak pemesanan dari perangkat ini. Coba lagi nanti."))
     booking = bookings.book(
         service,
@@ -156,7 +158,7 @@ def create_booking(request, mall: str, payload: BookingIn):
 )
 def cancel_booking(request, mall: str, booking_code: str, payload: CancelIn):
     mall_obj, booking = _booking(mall, booking_code)
-    if not ratelimit.hit("booking-submit", ratelimit.client_address(request), limit=SUBMITS_PER_HOUR, window=3600):
+    if submit_limited(request, SUBMITS_PER_HOUR):
         raise ApiError(429, "rate_limited", _("Terlalu banyak permintaan dari perangkat ini. Coba lagi nanti."))
     booking = bookings.cancel(booking, nik=payload.nik, reason=_("Dibatalkan oleh pemesan"))
     return _booking_out(booking, mall_obj)
@@ -180,15 +182,7 @@ def check_in_booking(request, mall: str, booking_code: str):
 
 def field_of(code: str) -> str:
     """The request field a 422 BookingError is about."""
-    return {
-        "invalid_nik": "nik",
-        "wrong_nik": "nik",
-        "invalid_phone": "phone",
-        "invalid_name": "name",
-        "outside_window": "start",
-        "no_slot": "start",
-        "day_closed": "start",
-    }.get(code, "__all__")
+    return _FIELD_OF_CODE.get(code, "__all__")
 
 
 __all__ = ["field_of", "invalid", "router"]

@@ -26,12 +26,21 @@ from django.utils.translation import gettext as _
 
 from satuatap import personal_data
 from satuatap.audit.log import record
-from satuatap.booking.models import Booking, BookingStatus, NoShowSuspension, Ordering, SlotCapacity
+from satuatap.booking.models import (
+    Booking,
+    BookingPolicy,
+    BookingStatus,
+    NoShowSuspension,
+    Ordering,
+    ServiceBookingSetting,
+    SlotCapacity,
+)
 from satuatap.booking.nik import NikError, validate_nik
 from satuatap.booking.policies import policy_for
 from satuatap.booking.slots import find_slot
-from satuatap.directory.hours import mall_tz
+from satuatap.directory.hours import local_now, mall_tz, service_day
 from satuatap.directory.models import Mall, Service
+from satuatap.notify import outbox
 from satuatap.queueing.errors import QueueError
 from satuatap.queueing.models import Ticket, TicketSource
 
@@ -44,6 +53,8 @@ NAME_MAX = 100
 _COUNTED = (BookingStatus.ACTIVE, BookingStatus.CHECKED_IN, BookingStatus.NO_SHOW)
 _LOCK_NIK, _LOCK_PHONE = 7301, 7302  # advisory lock namespaces (two-int form; the audit lock uses one bigint)
 SWEEP_BATCH = 500
+# Where a refusal caused by the citizen's own input belongs on a form or in a request.
+FIELD_OF_CODE = {"invalid_nik": "nik", "wrong_nik": "nik", "invalid_phone": "phone", "invalid_name": "name"}
 
 
 def _duplicate_day_message() -> str:
@@ -64,30 +75,9 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
 
 
-def _hhmm(mall: Mall, at: dt.datetime) -> str:
-    return at.astimezone(mall_tz(mall)).strftime("%H:%M")
-
-
-def _local_date(mall: Mall, at: dt.datetime) -> str:
-    return date_format(at.astimezone(mall_tz(mall)).date(), "j F Y")
-
-
 def _notify(booking: Booking, kind: str) -> None:
-    """Hand a notice to the outbox after commit; a missing outbox only logs (never fails a booking)."""
-
-    def send():
-        try:
-            from satuatap.notify import outbox
-        except ImportError:
-            log.warning("notify outbox not available: %s for booking %s not queued", kind, booking.code)
-            return
-        enqueue = getattr(outbox, "enqueue_for_booking", None)
-        if enqueue is None:
-            log.warning("notify outbox has no enqueue_for_booking: %s for booking %s not queued", kind, booking.code)
-            return
-        enqueue(booking, kind)
-
-    transaction.on_commit(send, robust=True)
+    """Hand a notice to the outbox after commit (robust: a failing outbox never fails a booking)."""
+    transaction.on_commit(lambda: outbox.enqueue_for_booking(booking, kind), robust=True)
 
 
 def _audit(action: str, booking: Booking, *, actor=None, **data) -> None:
@@ -203,7 +193,7 @@ def _check_rules(
                 "Pemesanan daring untuk NIK ini ditangguhkan sampai %(date)s karena %(n)d kali tidak hadir. "
                 "Anda tetap dapat mengambil nomor antrean langsung di anjungan."
             )
-            % {"date": _local_date(mall, suspension.until), "n": suspension.no_shows},
+            % {"date": date_format(service_day(mall, suspension.until), "j F Y"), "n": suspension.no_shows},
             status=403,
         )
     others = Booking.objects.filter(mall=mall)
@@ -420,9 +410,12 @@ def reschedule(booking: Booking, new_start: dt.datetime, *, nik: str, now: dt.da
         ) from None
 
 
-def check_in_window(booking: Booking) -> tuple[dt.datetime, dt.datetime]:
-    """(opens, closes): from ``check_in_early_minutes`` before the slot to ``check_in_late_minutes`` after it."""
-    policy = policy_for(booking.mall)
+def check_in_window(booking: Booking, policy: BookingPolicy | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """(opens, closes): from ``check_in_early_minutes`` before the slot to ``check_in_late_minutes`` after it.
+
+    ``policy`` is the booking's mall's policy when the caller has read it already.
+    """
+    policy = policy or policy_for(booking.mall)
     return (
         booking.start - dt.timedelta(minutes=policy.check_in_early_minutes),
         booking.end + dt.timedelta(minutes=policy.check_in_late_minutes),
@@ -440,8 +433,12 @@ def check_in(booking: Booking, *, now: dt.datetime | None = None, actor=None) ->
             return Ticket.objects.select_related("service__agency").get(pk=current.ticket_id)
         if current.status == BookingStatus.CANCELLED:
             raise BookingError("already_cancelled", _("Pesanan ini sudah dibatalkan."))
-        opens, closes = check_in_window(current)
-        window = {"opens": _hhmm(current.mall, opens), "closes": _hhmm(current.mall, closes)}
+        policy = policy_for(current.mall)
+        opens, closes = check_in_window(current, policy)
+        window = {
+            "opens": f"{local_now(current.mall, opens):%H:%M}",
+            "closes": f"{local_now(current.mall, closes):%H:%M}",
+        }
         if current.status == BookingStatus.NO_SHOW or now > closes:
             raise BookingError(
                 "too_late",
@@ -456,7 +453,6 @@ def check_in(booking: Booking, *, now: dt.datetime | None = None, actor=None) ->
                 "too_early",
                 _("Terlalu awal. Check-in untuk pesanan ini dibuka pukul %(opens)s sampai %(closes)s.") % window,
             )
-        policy = policy_for(current.mall)
         queued_at = current.start if policy.ordering == Ordering.SLOT_PRIORITY else None
         try:
             ticket = issue_ticket(
@@ -563,8 +559,6 @@ def set_booking_enabled(
     if service is not None and service.mall_id != mall.pk:
         raise BookingError("not_found", _("Layanan tidak ditemukan."), status=404)
     now = _now(now)
-    from satuatap.booking.models import BookingPolicy, ServiceBookingSetting
-
     with transaction.atomic():
         to_cancel = []
         if not enabled and existing == "cancel":

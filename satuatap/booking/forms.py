@@ -12,7 +12,7 @@ import secrets
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-NAME_MAX = 100
+from satuatap.booking.bookings import NAME_MAX
 
 
 def new_idempotency_key() -> str:
@@ -49,12 +49,12 @@ class BookingForm(_Plain):
             "Saya setuju NIK, nama dan nomor HP saya dipakai hanya untuk pemesanan ini dan pemberitahuannya "
             "(UU 27/2022 tentang Pelindungan Data Pribadi)."
         ),
-        error_messages={"required": _("Centang persetujuan penggunaan data pribadi untuk melanjutkan.")},
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Set after _Plain's "Wajib diisi.", which would overwrite a message given on the field.
         self.fields["consent"].error_messages["required"] = _(
             "Centang persetujuan penggunaan data pribadi untuk melanjutkan."
         )

@@ -22,7 +22,8 @@ from satuatap.accounts.scoping import can_manage_mall, scope
 from satuatap.booking import bookings, policies
 from satuatap.booking.bookings import BookingError
 from satuatap.booking.models import Booking, ServiceBookingSetting
-from satuatap.booking.views import bookable_services, ordering_text
+from satuatap.booking.policies import bookable_services
+from satuatap.booking.views import ordering_text
 from satuatap.directory.hours import local_now, service_day
 from satuatap.directory.models import Mall
 
@@ -45,7 +46,7 @@ def _manage_mall(user, slug: str) -> tuple[Mall, bool]:
     raise Http404
 
 
-def _service_rows(user, mall: Mall, can_switch: bool) -> list[dict]:
+def _service_rows(user, mall: Mall) -> list[dict]:
     services = scope(user, bookable_services(mall))
     settings = {s.service_id: s.enabled for s in ServiceBookingSetting.objects.filter(service__in=services)}
     return [{"service": s, "enabled": settings.get(s.pk, True)} for s in services]
@@ -83,7 +84,7 @@ def booking_manage(request, mall: str):
         "can_switch": can_switch,
         "policy": policy,
         "ordering": ordering_text(policy),
-        "services": _service_rows(request.user, mall, can_switch),
+        "services": _service_rows(request.user, mall),
         "today": _today_rows(request.user, mall),
         "day": service_day(mall),
         "error": error,

@@ -23,8 +23,13 @@ def setting_for(service: Service) -> ServiceBookingSetting:
     return ServiceBookingSetting.objects.filter(service=service).first() or ServiceBookingSetting(service_id=service.pk)
 
 
-def booking_state(service: Service, policy: BookingPolicy | None = None) -> tuple[bool, str]:
-    """(open for online booking?, why not) — switched off, not bookable or archived."""
+def booking_state(
+    service: Service, policy: BookingPolicy | None = None, setting: ServiceBookingSetting | None = None
+) -> tuple[bool, str]:
+    """(open for online booking?, why not) — switched off, not bookable or archived.
+
+    ``policy`` and ``setting`` spare their reads when the caller has them already.
+    """
     policy = policy or policy_for(service.mall)
     if service.archived_at or service.mall.archived_at:
         return False, _("Layanan ini tidak tersedia lagi.")
@@ -34,11 +39,21 @@ def booking_state(service: Service, policy: BookingPolicy | None = None) -> tupl
         return False, _(
             "Pemesanan daring sedang dinonaktifkan oleh pengelola mal. Layanan langsung di anjungan tetap berjalan."
         )
-    if not setting_for(service).enabled:
+    if not (setting or setting_for(service)).enabled:
         return False, _(
             "Pemesanan daring untuk layanan ini sedang dinonaktifkan. Silakan ambil nomor antrean di anjungan."
         )
     return True, ""
+
+
+def bookable_services(mall: Mall):
+    """Services a citizen may book online (the service's own flag; the switches are answered by slots)."""
+    return (
+        Service.objects.active()
+        .filter(mall=mall, bookable=True, agency__archived_at__isnull=True)
+        .select_related("agency")
+        .order_by("name")
+    )
 
 
 def offers_booking(mall: Mall) -> bool:
@@ -47,9 +62,4 @@ def offers_booking(mall: Mall) -> bool:
     Reads without creating the policy row: a mall whose policy was never written has the defaults (enabled).
     """
     switched_off = BookingPolicy.objects.filter(mall=mall, enabled=False)
-    return (
-        Service.objects.active()
-        .filter(~Exists(switched_off), mall=mall, bookable=True, agency__archived_at__isnull=True)
-        .exclude(booking_setting__enabled=False)
-        .exists()
-    )
+    return bookable_services(mall).filter(~Exists(switched_off)).exclude(booking_setting__enabled=False).exists()

@@ -29,9 +29,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from satuatap.booking.models import BookingPolicy, SlotCapacity, SlotSession
+from satuatap.booking.models import Booking, BookingPolicy, BookingStatus, SlotCapacity, SlotSession
 from satuatap.booking.policies import booking_state, policy_for, setting_for
-from satuatap.directory.hours import _mall_closures_on, holiday_name, local_now, mall_tz
+from satuatap.directory.hours import _mall_closures_on, holiday_name, mall_tz, service_day
 from satuatap.directory.models import Service
 
 
@@ -75,7 +75,8 @@ class _Plan:
 def _plan(service: Service, now: dt.datetime | None) -> _Plan:
     now = now or timezone.now()
     policy = policy_for(service.mall)
-    ok, reason = booking_state(service, policy)
+    setting = setting_for(service)
+    ok, reason = booking_state(service, policy, setting)
     sessions = None
     rows = list(SlotSession.objects.filter(service=service))
     if rows:
@@ -87,7 +88,7 @@ def _plan(service: Service, now: dt.datetime | None) -> _Plan:
         policy=policy,
         now=now,
         open_reason="" if ok else reason,
-        minutes_per_visit=max(1, setting_for(service).minutes_per_visit),
+        minutes_per_visit=max(1, setting.minutes_per_visit),
         counters=service.counters.filter(archived_at__isnull=True).count(),
         hours={h.weekday: h for h in service.mall.hours.all()},
         sessions=sessions,
@@ -99,7 +100,7 @@ def _day_refusal(plan: _Plan, day: dt.date) -> tuple[str, str]:
     mall, policy = plan.service.mall, plan.policy
     if plan.open_reason:
         return "booking_closed", plan.open_reason
-    today = local_now(mall, plan.now).date()
+    today = service_day(mall, plan.now)
     last = today + dt.timedelta(days=policy.window_days)
     if day < today:
         return "outside_window", _("Tanggal ini sudah lewat.")
@@ -214,7 +215,7 @@ def slots_for(service: Service, day: dt.date, *, now: dt.datetime | None = None)
 def days_open_for_booking(service: Service, *, now: dt.datetime | None = None) -> list[tuple[dt.date, str]]:
     """Each day of the booking window with "" when it has a bookable slot, else the reason."""
     plan = _plan(service, now)
-    today = local_now(service.mall, plan.now).date()
+    today = service_day(service.mall, plan.now)
     days = []
     for offset in range(plan.policy.window_days + 1):
         day = today + dt.timedelta(days=offset)
@@ -228,7 +229,7 @@ def find_slot(
 ) -> tuple[SlotList, SlotView | None]:
     """The day's slots and the one starting at ``start`` (None when there is no such slot)."""
     plan = _plan(service, now)
-    day = local_now(service.mall, start).date()
+    day = service_day(service.mall, start)
     slots = _day_slots(plan, day)
     return slots, next((s for s in slots if s.start == start), None)
 
@@ -239,6 +240,4 @@ def reserved_places(service: Service, day: dt.date) -> int:
     Walk-in issuing stops this many numbers short of the quota, so a booked citizen who
     arrives later still gets a number (the booking's share was already taken off the slots).
     """
-    from satuatap.booking.models import Booking, BookingStatus
-
     return Booking.objects.filter(service=service, day=day, status=BookingStatus.ACTIVE).count()

@@ -21,19 +21,18 @@ from django.views.decorators.http import require_POST
 
 from satuatap import ratelimit
 from satuatap.booking import bookings, policies, slots
-from satuatap.booking.bookings import BookingError
+from satuatap.booking.bookings import FIELD_OF_CODE, BookingError
 from satuatap.booking.forms import BookingForm, NikForm, new_idempotency_key
-from satuatap.booking.models import Booking, BookingStatus, Ordering
-from satuatap.directory.hours import local_now, mall_tz
+from satuatap.booking.models import Booking, BookingPolicy, Ordering
+from satuatap.booking.policies import bookable_services
+from satuatap.directory.hours import local_now, mall_tz, service_day
 from satuatap.directory.models import Agency, Mall, Service
-from satuatap.directory.views import _lines
+from satuatap.directory.views import _get_mall, _lines
 from satuatap.queueing.views.kiosk import qr_svg
 
 # Booking submits (new, cancel, reschedule) per client address per hour, on top of the
 # per-minute limit of every public page: enough for a family, too few for a tout's script.
 SUBMITS_PER_HOUR = 20
-# Where a refusal of bookings.* belongs on the form.
-FIELD_OF_CODE = {"invalid_nik": "nik", "wrong_nik": "nik", "invalid_phone": "phone", "invalid_name": "name"}
 
 
 def ordering_text(policy) -> str:
@@ -56,40 +55,39 @@ def _limited(request) -> bool:
     return ratelimit.public_page_limited(request, "booking")
 
 
-def _submit_limited(request) -> bool:
-    return not ratelimit.hit("booking-submit", ratelimit.client_address(request), limit=SUBMITS_PER_HOUR, window=3600)
-
-
-def _mall(slug: str) -> Mall:
-    return get_object_or_404(Mall.objects.active().prefetch_related("hours"), slug=slug)
-
-
-def bookable_services(mall: Mall):
-    """Services a citizen may book online (the service's own flag; the switches are answered by slots)."""
-    return (
-        Service.objects.active()
-        .filter(mall=mall, bookable=True, agency__archived_at__isnull=True)
-        .select_related("agency")
-        .order_by("name")
-    )
+def submit_limited(request, limit: int | None = None) -> bool:
+    """True when this client address has used its booking submits of the hour (``SUBMITS_PER_HOUR`` by default)."""
+    limit = SUBMITS_PER_HOUR if limit is None else limit
+    return not ratelimit.hit("booking-submit", ratelimit.client_address(request), limit=limit, window=3600)
 
 
 def _service(mall: Mall, code: str) -> Service:
-    return get_object_or_404(bookable_services(mall).select_related("agency__zone"), code=code)
+    service = get_object_or_404(bookable_services(mall).select_related("agency__zone"), code=code)
+    service.mall = mall  # with its opening hours read already (the slots need them)
+    return service
 
 
-def _day(raw: str) -> dt.date:
+def _parse_day(raw: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise Http404 from None
+        return None
+
+
+def _day(raw: str) -> dt.date:
+    day = _parse_day(raw)
+    if day is None:
+        raise Http404
+    return day
 
 
 def _booking(mall: Mall, code: str) -> Booking:
     try:
-        return bookings.find(mall, code)
+        booking = bookings.find(mall, code)
     except BookingError:
         raise Http404 from None
+    booking.service.mall = mall  # with its opening hours read already (the slots need them)
+    return booking
 
 
 def _slot_at(service: Service, day: dt.date, hhmm: str):
@@ -98,25 +96,12 @@ def _slot_at(service: Service, day: dt.date, hhmm: str):
         at = dt.time.fromisoformat(hhmm)
     except (TypeError, ValueError):
         return None
-    start = dt.datetime.combine(day, at, tzinfo=mall_tz(service.mall))
-    for slot in slots.slots_for(service, day):
-        if slot.start == start:
-            return slot
-    return None
+    return slots.find_slot(service, dt.datetime.combine(day, at, tzinfo=mall_tz(service.mall)))[1]
 
 
-def _slot_rows(mall: Mall, items) -> list[dict]:
-    rows = []
-    for slot in items:
-        local = local_now(mall, slot.start)
-        rows.append(
-            {
-                "slot": slot,
-                "hhmm": local.strftime("%H:%M"),
-                "label": f"{local:%H:%M}–{local_now(mall, slot.end):%H:%M}",
-            }
-        )
-    return rows
+def _slot_rows(items) -> list[dict]:
+    """Slots (their times are the mall's local time already) with the form's ``HH:MM`` value and the label."""
+    return [{"slot": slot, "hhmm": f"{slot.start:%H:%M}", "label": slot.label} for slot in items]
 
 
 def _service_context(mall: Mall, service: Service) -> dict:
@@ -138,7 +123,7 @@ def booking_start(request, mall: str):
     """Step 1: the agencies that take online bookings."""
     if _limited(request):
         return ratelimit.too_many_response()
-    mall = _mall(mall)
+    mall = _get_mall(mall)
     policy = policies.policy_for(mall)
     counts: dict[int, int] = {}
     for agency_id in bookable_services(mall).values_list("agency_id", flat=True):
@@ -157,14 +142,16 @@ def booking_services(request, mall: str, agency_code: str):
     """Step 2: the agency's bookable services, each with its requirements before booking."""
     if _limited(request):
         return ratelimit.too_many_response()
-    mall = _mall(mall)
+    mall = _get_mall(mall)
     agency = get_object_or_404(Agency.objects.active(), mall=mall, code=agency_code)
     services = list(bookable_services(mall).filter(agency=agency))
     if not services:
         raise Http404
+    policy = policies.policy_for(mall)
     for service in services:
+        service.mall = mall
         service.requirement_lines = _lines(service.requirements)
-        service.booking_reason = policies.booking_state(service)[1]
+        service.booking_reason = policies.booking_state(service, policy)[1]
     return render(request, "booking/services.html", {"mall": mall, "agency": agency, "services": services})
 
 
@@ -172,7 +159,7 @@ def booking_days(request, mall: str, code: str):
     """Step 3: the days of the window; closed ones say why (holiday, closure, booking off)."""
     if _limited(request):
         return ratelimit.too_many_response()
-    mall = _mall(mall)
+    mall = _get_mall(mall)
     service = _service(mall, code)
     days = [
         {"day": day, "iso": day.isoformat(), "reason": reason} for day, reason in slots.days_open_for_booking(service)
@@ -187,13 +174,13 @@ def booking_slots(request, mall: str, code: str, day: str):
     """Step 4: the slots of one day with the places left; full ones cannot be chosen."""
     if _limited(request):
         return ratelimit.too_many_response()
-    mall = _mall(mall)
+    mall = _get_mall(mall)
     service = _service(mall, code)
     day = _day(day)
     items = slots.slots_for(service, day)
     reason = items.reason or ("" if items else _("Tidak ada slot pada tanggal ini."))
     context = _service_context(mall, service)
-    context.update(day=day, slots=_slot_rows(mall, items), reason=reason)
+    context.update(day=day, slots=_slot_rows(items), reason=reason)
     return render(request, "booking/slots.html", context)
 
 
@@ -201,7 +188,7 @@ def booking_form(request, mall: str, code: str, day: str):
     """Step 5: NIK, name, phone and consent; the submit books (idempotent on the form's key)."""
     if _limited(request):
         return ratelimit.too_many_response()
-    mall = _mall(mall)
+    mall = _get_mall(mall)
     service = _service(mall, code)
     day = _day(day)
     hhmm = (request.POST if request.method == "POST" else request.GET).get("jam", "")
@@ -209,7 +196,7 @@ def booking_form(request, mall: str, code: str, day: str):
     context = _service_context(mall, service)
     context.update(day=day, hhmm=hhmm, error="", slot=slot)
     if slot is not None:
-        context["slot_row"] = _slot_rows(mall, [slot])[0]
+        context["slot_row"] = _slot_rows([slot])[0]
     if request.method != "POST":
         if slot is None or not slot.bookable:  # gone, full or too close: the slots page says which
             return redirect("booking_slots", mall.slug, service.code, day.isoformat())
@@ -218,7 +205,7 @@ def booking_form(request, mall: str, code: str, day: str):
 
     form = BookingForm(request.POST)
     context["form"] = form
-    if _submit_limited(request):
+    if submit_limited(request):
         context["error"] = _("Terlalu banyak pemesanan dari perangkat ini. Coba lagi nanti.")
         return render(request, "booking/form.html", context, status=429)
     if slot is None:
@@ -251,21 +238,21 @@ def booking_form(request, mall: str, code: str, day: str):
     return redirect("booking_confirmation", mall.slug, booking.code)
 
 
-def window_text(mall: Mall, booking: Booking) -> str:
+def window_text(mall: Mall, booking: Booking, policy: BookingPolicy | None = None) -> str:
     """The check-in window in local time, e.g. "09:30–10:45" (with the date when it is not the slot's day)."""
-    day = local_now(mall, booking.start).date()
+    day = service_day(mall, booking.start)
 
     def label(at: dt.datetime) -> str:
         local = local_now(mall, at)
         return f"{local:%H:%M}" if local.date() == day else f"{date_format(local.date(), 'j F')} {local:%H:%M}"
 
-    opens, closes = bookings.check_in_window(booking)
+    opens, closes = bookings.check_in_window(booking, policy)
     return f"{label(opens)}–{label(closes)}"
 
 
 def _booking_context(request, mall: Mall, booking: Booking) -> dict:
     policy = policies.policy_for(mall)
-    opens, closes = bookings.check_in_window(booking)
+    opens, closes = bookings.check_in_window(booking, policy)
     return {
         "mall": mall,
         "booking": booking,
@@ -274,11 +261,10 @@ def _booking_context(request, mall: Mall, booking: Booking) -> dict:
         "ordering": ordering_text(policy),
         "window_opens": local_now(mall, opens),
         "window_closes": local_now(mall, closes),
-        "window_text": window_text(mall, booking),
+        "window_text": window_text(mall, booking, policy),
         "start": local_now(mall, booking.start),
         "end": local_now(mall, booking.end),
         "tz_label": mall.get_timezone_display(),
-        "is_active": booking.status == BookingStatus.ACTIVE,
         "page_url": request.build_absolute_uri(reverse("booking_detail", args=[mall.slug, booking.code])),
     }
 
@@ -287,7 +273,7 @@ def booking_confirmation(request, mall: str, booking_code: str):
     """Step 6: the code, its QR (the kiosk scans it), and the way to the booking's page."""
     if _limited(request):
         return ratelimit.too_many_response()
-    mall = _mall(mall)
+    mall = _get_mall(mall)
     booking = _booking(mall, booking_code)
     context = _booking_context(request, mall, booking)
     context["qr_svg"] = qr_svg(booking.code)
@@ -300,14 +286,14 @@ def _detail(request, mall: Mall, booking: Booking, *, status: int = 200, **extra
     context.setdefault("move_form", NikForm(prefix="ubah"))
     context.update(cancel_error="", move_error="", move_days=[], move_slots=[], move_day=None, move_hhmm="")
     context.update(extra)
-    if context["is_active"]:
+    if booking.is_active:
         context["move_days"] = [
             {"iso": day.isoformat(), "day": day}
             for day, reason in slots.days_open_for_booking(booking.service)
             if not reason
         ]
         if context["move_day"] is not None:
-            context["move_slots"] = _slot_rows(mall, slots.slots_for(booking.service, context["move_day"]))
+            context["move_slots"] = _slot_rows(slots.slots_for(booking.service, context["move_day"]))
     return render(request, "booking/detail.html", context, status=status)
 
 
@@ -315,26 +301,19 @@ def booking_detail(request, mall: str, booking_code: str):
     """The booking's page: status, slot, masked data, check-in window; cancel and reschedule."""
     if _limited(request):
         return ratelimit.too_many_response()
-    mall = _mall(mall)
+    mall = _get_mall(mall)
     booking = _booking(mall, booking_code)
-    move_day = None
-    raw = request.GET.get("tanggal", "")
-    if raw:
-        try:
-            move_day = dt.date.fromisoformat(raw)
-        except ValueError:
-            move_day = None
-    return _detail(request, mall, booking, move_day=move_day)
+    return _detail(request, mall, booking, move_day=_parse_day(request.GET.get("tanggal", "")))
 
 
 @require_POST
 def booking_cancel(request, mall: str, booking_code: str):
     if _limited(request):
         return ratelimit.too_many_response()
-    mall = _mall(mall)
+    mall = _get_mall(mall)
     booking = _booking(mall, booking_code)
     form = NikForm(request.POST, prefix="batal")
-    if _submit_limited(request):
+    if submit_limited(request):
         error = _("Terlalu banyak permintaan dari perangkat ini. Coba lagi nanti.")
         return _detail(request, mall, booking, status=429, cancel_form=form, cancel_error=error)
     if not form.is_valid():
@@ -351,21 +330,17 @@ def booking_cancel(request, mall: str, booking_code: str):
 def booking_reschedule(request, mall: str, booking_code: str):
     if _limited(request):
         return ratelimit.too_many_response()
-    mall = _mall(mall)
+    mall = _get_mall(mall)
     booking = _booking(mall, booking_code)
     form = NikForm(request.POST, prefix="ubah")
-    raw_day, hhmm = request.POST.get("tanggal", ""), request.POST.get("jam", "")
-    try:
-        move_day = dt.date.fromisoformat(raw_day)
-    except ValueError:
-        move_day = None
+    move_day, hhmm = _parse_day(request.POST.get("tanggal", "")), request.POST.get("jam", "")
 
     def refuse(message: str, status: int = 422):
         return _detail(
             request, mall, booking, status=status, move_form=form, move_error=message, move_day=move_day, move_hhmm=hhmm
         )
 
-    if _submit_limited(request):
+    if submit_limited(request):
         return refuse(_("Terlalu banyak permintaan dari perangkat ini. Coba lagi nanti."), 429)
     if not form.is_valid():
         return refuse(_("NIK wajib diisi."))

@@ -31,10 +31,11 @@ def _future_booking(world, hour=10):
     from django.utils import timezone
 
     from satuatap.booking import slots
+    from satuatap.directory.hours import local_now
 
     service = world.services["DUKCAPIL-KTP"]
     now = timezone.now()
-    day = slots.local_now(world.mall, now).date() + dt.timedelta(days=1)
+    day = local_now(world.mall, now).date() + dt.timedelta(days=1)
     slot = next(s for s in slots.slots_for(service, day, now=now) if s.start.hour == hour)
     return book(service, slot, nik="1471011203900001", phone="081234567890", now=now)
 
