@@ -26,11 +26,10 @@ from satuatap.apiauth import (
     require_own_mall,
     require_role,
 )
-from satuatap.directory.hours import local_now
-from satuatap.directory.models import Agency, Service
+from satuatap.directory.hours import local_now, service_day
 from satuatap.feedback import follow_up, ikm, periods, report_export, skm
-from satuatap.feedback.elements import ELEMENTS
 from satuatap.feedback.models import COMMENT_MAX, FollowUpItem, SurveySource
+from satuatap.feedback.report_unit import UnitRefused, report_unit
 from satuatap.queueing.models import Ticket
 
 router = Router(tags=["Survei kepuasan"], auth=bearer)
@@ -176,9 +175,9 @@ def follow_up_report(request, mall: str, filters: Query[IkmQuery]):
     found = follow_up.items_within(
         scope(caller(request), FollowUpItem.objects.all()), mall_obj, start, end, agency_obj, service_obj
     )
-    items = list(found.select_related("agency", "service"))
+    items = list(found)
     summary = follow_up.summarize(items, mall_obj)
-    today = local_now(mall_obj).date()
+    today = service_day(mall_obj)
     return {
         "start": start,
         "end": end,
@@ -191,7 +190,7 @@ def follow_up_report(request, mall: str, filters: Query[IkmQuery]):
             {
                 "id": item.pk,
                 "unsur": item.element,
-                "name": str(ELEMENTS[item.element - 1].name),
+                "name": str(item.element_name),
                 "period": {"kind": item.period_kind, "start": item.period_start, "end": item.period_end},
                 "agency": item.agency.code if item.agency else None,
                 "service": item.service.code if item.service else None,
@@ -201,7 +200,7 @@ def follow_up_report(request, mall: str, filters: Query[IkmQuery]):
                 "due": item.due,
                 "done_at": item.done_at,
                 "done_note": item.done_note,
-                "overdue": item.done_at is None and item.due < today,
+                "overdue": item.is_overdue(today),
             }
             for item in items
         ],
@@ -250,18 +249,9 @@ def _report_scope(request, mall: str, filters: IkmQuery):
             )
     if start > end:
         raise invalid("from", _("Tanggal awal harus sebelum tanggal akhir."))
-    if user.role == Role.SUPERVISOR and not user.is_superuser and user.agency_id is None:
-        raise forbidden("no_agency", _("Akun pengawas ini belum terhubung ke instansi."))
-    agency_obj = service_obj = None
-    if agency:
-        agency_obj = scope(user, Agency.objects.filter(mall=mall_obj, code=agency)).first()
-        if agency_obj is None:
-            raise not_found("agency_not_found", _("Instansi tidak ditemukan."))
-    elif user.role == Role.SUPERVISOR and not user.is_superuser:
-        agency_obj = user.agency
-    if service:
-        service_obj = scope(user, Service.objects.filter(mall=mall_obj, code=service)).first()
-        # A service of another agency than the one asked for is not in that report: not found either.
-        if service_obj is None or (agency_obj is not None and service_obj.agency_id != agency_obj.pk):
-            raise not_found("service_not_found", _("Layanan tidak ditemukan."))
+    try:
+        agency_obj, service_obj = report_unit(user, mall_obj, agency, service)
+    except UnitRefused as err:
+        refuse = forbidden if err.code == "no_agency" else not_found
+        raise refuse(err.code, err.message) from None
     return mall_obj, start, end, agency_obj, service_obj

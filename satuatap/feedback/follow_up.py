@@ -63,7 +63,8 @@ def _check(user, mall, agency) -> None:
         raise FollowUpError("forbidden", _("Anda tidak berwenang mengelola tindak lanjut ini."), 403)
 
 
-def _scope_of(agency, service):
+def unit_of(agency, service):
+    """(agency, service) of the unit an item belongs to: a service's own agency, else the agency (or None)."""
     if service is not None:
         return service.agency, service
     return agency, None
@@ -111,6 +112,20 @@ def _existing(mall, period: periods.Period, agency, service):
     )  # by dates only: a custom range equal to a month is that month, as on the report page
 
 
+def _new_item(mall, period: periods.Period, agency, service, *, actor, now, **fields) -> FollowUpItem:
+    return FollowUpItem.objects.create(
+        mall=mall,
+        agency=agency,
+        service=service,
+        period_kind=period.kind,
+        period_start=period.first,
+        period_end=period.last,
+        created_by=actor,
+        created_at=now,
+        **fields,
+    )
+
+
 def lowest_elements(result: ikm.IkmResult, count: int = LOWEST_COUNT) -> list[ikm.ElementResult]:
     """The ``count`` lowest NRR (ties: lower element number first) plus every element of mutu C or D."""
     if not result.respondents:
@@ -125,7 +140,7 @@ def propose(mall, period: periods.Period, *, actor, agency=None, service=None, n
 
     The NRR comes from ``ikm.compute`` for exactly this scope and period.
     """
-    agency, service = _scope_of(agency, service)
+    agency, service = unit_of(agency, service)
     _check(actor, mall, agency)
     now = now or timezone.now()
     start, end = period.datetimes(mall)
@@ -139,20 +154,19 @@ def propose(mall, period: periods.Period, *, actor, agency=None, service=None, n
         for element in lowest_elements(result):
             if element.number in have:
                 continue
-            item = FollowUpItem.objects.create(
-                mall=mall,
-                agency=agency,
-                service=service,
-                period_kind=period.kind,
-                period_start=period.first,
-                period_end=period.last,
-                element=element.number,
-                nrr=element.nrr_display,
-                due=due,
-                created_by=actor,
-                created_at=now,
+            created.append(
+                _new_item(
+                    mall,
+                    period,
+                    agency,
+                    service,
+                    actor=actor,
+                    now=now,
+                    element=element.number,
+                    nrr=element.nrr_display,
+                    due=due,
+                )
             )
-            created.append(item)
         if created:
             record(
                 "skm.followup.proposed",
@@ -168,7 +182,7 @@ def add(
     mall, period: periods.Period, *, actor, element, action, owner, due, agency=None, service=None, now=None
 ) -> FollowUpItem:
     """One item written by hand; its NRR is the element's NRR of the period (from ``ikm.compute``)."""
-    agency, service = _scope_of(agency, service)
+    agency, service = unit_of(agency, service)
     _check(actor, mall, agency)
     number = _clean_element(element)
     action = _clean_text(action, ACTION_MAX, _("Rencana tindak lanjut"), True)
@@ -179,20 +193,18 @@ def add(
     result = ikm.compute(mall, start, end, agency=agency, service=service)
     nrr = result.elements[number - 1].nrr_display if result.respondents else None
     with transaction.atomic():
-        item = FollowUpItem.objects.create(
-            mall=mall,
-            agency=agency,
-            service=service,
-            period_kind=period.kind,
-            period_start=period.first,
-            period_end=period.last,
+        item = _new_item(
+            mall,
+            period,
+            agency,
+            service,
+            actor=actor,
+            now=now,
             element=number,
             nrr=nrr,
             action=action,
             owner=owner,
             due=due,
-            created_by=actor,
-            created_at=now,
         )
         record(
             "skm.followup.created",
@@ -204,11 +216,23 @@ def add(
     return item
 
 
+def _change_open(item: FollowUpItem, changes: dict, *, actor, refusal: str, event: str, data: dict) -> FollowUpItem:
+    """Write ``changes`` only while the item is not done (else 409 ``refusal``), reload it and audit ``event``."""
+    with transaction.atomic():
+        changed = FollowUpItem.objects.filter(pk=item.pk, done_at__isnull=True).update(**changes) if changes else 1
+        if changed != 1:
+            raise FollowUpError("already_done", refusal, 409)
+        item.refresh_from_db()
+        record(event, actor=actor, mall_id=item.mall_id, subject=f"followup:{item.pk}", data=data)
+    return item
+
+
 def update(item: FollowUpItem, *, actor, action=None, owner=None, due=None) -> FollowUpItem:
     """Change what will be done, by whom, by when. A finished item is not changed any more."""
     _check(actor, item.mall, item.agency_id)
-    if item.done_at is not None:
-        raise FollowUpError("already_done", _("Tindak lanjut ini sudah selesai dan tidak dapat diubah."), 409)
+    refusal = _("Tindak lanjut ini sudah selesai dan tidak dapat diubah.")
+    if item.is_done:
+        raise FollowUpError("already_done", refusal, 409)
     changes = {}
     if action is not None:
         changes["action"] = _clean_text(action, ACTION_MAX, _("Rencana tindak lanjut"), True)
@@ -216,19 +240,8 @@ def update(item: FollowUpItem, *, actor, action=None, owner=None, due=None) -> F
         changes["owner"] = _clean_text(owner, OWNER_MAX, _("Penanggung jawab"), True)
     if due is not None:
         changes["due"] = _clean_due(due)
-    with transaction.atomic():
-        changed = FollowUpItem.objects.filter(pk=item.pk, done_at__isnull=True).update(**changes) if changes else 1
-        if changed != 1:
-            raise FollowUpError("already_done", _("Tindak lanjut ini sudah selesai dan tidak dapat diubah."), 409)
-        item.refresh_from_db()
-        record(
-            "skm.followup.updated",
-            actor=actor,
-            mall_id=item.mall_id,
-            subject=f"followup:{item.pk}",
-            data={k: str(v) for k, v in changes.items()},
-        )
-    return item
+    data = {k: str(v) for k, v in changes.items()}
+    return _change_open(item, changes, actor=actor, refusal=refusal, event="skm.followup.updated", data=data)
 
 
 def mark_done(item: FollowUpItem, note, actor, now=None) -> FollowUpItem:
@@ -238,13 +251,14 @@ def mark_done(item: FollowUpItem, note, actor, now=None) -> FollowUpItem:
     if not item.action or not item.owner:
         raise FollowUpError("incomplete", _("Isi dulu rencana tindak lanjut dan penanggung jawabnya."))
     now = now or timezone.now()
-    with transaction.atomic():
-        changed = FollowUpItem.objects.filter(pk=item.pk, done_at__isnull=True).update(done_at=now, done_note=note)
-        if changed != 1:
-            raise FollowUpError("already_done", _("Tindak lanjut ini sudah ditandai selesai."), 409)
-        item.refresh_from_db()
-        record("skm.followup.done", actor=actor, mall_id=item.mall_id, subject=f"followup:{item.pk}", data={})
-    return item
+    return _change_open(
+        item,
+        {"done_at": now, "done_note": note},
+        actor=actor,
+        refusal=_("Tindak lanjut ini sudah ditandai selesai."),
+        event="skm.followup.done",
+        data={},
+    )
 
 
 def _subject(period: periods.Period, agency, service) -> str:
@@ -252,24 +266,23 @@ def _subject(period: periods.Period, agency, service) -> str:
     return f"skm:{where}:{period.kind}:{period.first}:{period.last}"
 
 
+def _narrowed(queryset, agency, service):
+    """The service's items, the agency's (all its services) or all, with their unit, in a stable order."""
+    if service is not None:
+        queryset = queryset.filter(service=service)
+    elif agency is not None:
+        queryset = queryset.filter(agency=agency)
+    return queryset.select_related("agency", "service").order_by("period_start", "element", "pk")
+
+
 def items_for(queryset, mall, period: periods.Period, agency=None, service=None):
     """The items of a period for a report: the service's, the agency's (all its services) or the whole mall's."""
-    queryset = queryset.filter(mall=mall, period_start=period.first, period_end=period.last)
-    if service is not None:
-        return queryset.filter(service=service)
-    if agency is not None:
-        return queryset.filter(agency=agency)
-    return queryset
+    return _narrowed(queryset.filter(mall=mall, period_start=period.first, period_end=period.last), agency, service)
 
 
 def items_within(queryset, mall, first: dt.date, last: dt.date, agency=None, service=None):
     """The items of every period inside ``first``..``last`` (for the API), narrowed like ``items_for``."""
-    queryset = queryset.filter(mall=mall, period_start__gte=first, period_end__lte=last)
-    if service is not None:
-        return queryset.filter(service=service).order_by("period_start", "element", "pk")
-    if agency is not None:
-        return queryset.filter(agency=agency).order_by("period_start", "element", "pk")
-    return queryset.order_by("period_start", "element", "pk")
+    return _narrowed(queryset.filter(mall=mall, period_start__gte=first, period_end__lte=last), agency, service)
 
 
 @dataclass
@@ -289,8 +302,8 @@ def summarize(items, mall, now=None) -> Summary:
     """Share done and the average days from creation to done: what the evaluation scores."""
     today = service_day(mall, now)
     items = list(items)
-    done = [i for i in items if i.done_at is not None]
-    overdue = sum(1 for i in items if i.done_at is None and i.due < today)
+    done = [i for i in items if i.is_done]
+    overdue = sum(1 for i in items if i.is_overdue(today))
     share = None
     if items:
         share = (Decimal(100 * len(done)) / len(items)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

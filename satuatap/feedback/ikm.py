@@ -17,7 +17,7 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.feedback.elements import ELEMENTS
-from satuatap.feedback.models import SCORE_FIELDS, SurveyResponse, SurveySource
+from satuatap.feedback.models import PROFILE_QUESTIONS, SCORE_FIELDS, SurveyResponse, SurveySource
 from satuatap.queueing.models import Ticket, TicketStatus
 
 WEIGHT = Fraction(1, 9)
@@ -116,10 +116,15 @@ def _scoped(queryset, mall, agency, service, agency_path: str, service_field: st
     return queryset
 
 
+def _responses(mall, start: dt.datetime, end: dt.datetime, agency, service):
+    """The answers of the scope given in [start, end)."""
+    responses = _scoped(SurveyResponse.objects.all(), mall, agency, service, "agency", "service")
+    return responses.filter(answered_at__gte=start, answered_at__lt=end)
+
+
 def compute(mall, start: dt.datetime, end: dt.datetime, agency=None, service=None) -> IkmResult:
     """IKM of answers given in [start, end); visitors N are the tickets finished in that scope and period."""
-    responses = _scoped(SurveyResponse.objects.all(), mall, agency, service, "agency", "service")
-    totals = responses.filter(answered_at__gte=start, answered_at__lt=end).aggregate(
+    totals = _responses(mall, start, end, agency, service).aggregate(
         respondents=Count("pk"), **{f: Sum(f) for f in SCORE_FIELDS}
     )
     tickets = _scoped(Ticket.objects.all(), mall, agency, service, "service__agency", "service")
@@ -138,16 +143,14 @@ def compute(mall, start: dt.datetime, end: dt.datetime, agency=None, service=Non
 
 
 # The respondent profile questions, and where the answer came from (tablet, link, API).
-BREAKDOWN_FIELDS = ("age_band", "sex", "education", "occupation", "source")
+BREAKDOWN_FIELDS = (*(field for field, _label, _choices in PROFILE_QUESTIONS), "source")
 
 
 def profile(
     mall, start: dt.datetime, end: dt.datetime, agency=None, service=None, fields=BREAKDOWN_FIELDS
 ) -> dict[str, dict[str, int]]:
     """Respondents per answer of each field ("" = not given), one grouped count per field."""
-    responses = _scoped(SurveyResponse.objects.all(), mall, agency, service, "agency", "service").filter(
-        answered_at__gte=start, answered_at__lt=end
-    )
+    responses = _responses(mall, start, end, agency, service)
     counts = {}
     for field in fields:
         rows = responses.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n")

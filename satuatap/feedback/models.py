@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from satuatap.feedback.elements import ELEMENTS
+
 SCORE_FIELDS = tuple(f"u{i}" for i in range(1, 10))
 COMMENT_MAX = 1000
 
@@ -172,6 +174,14 @@ class FollowUpItem(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+    def is_overdue(self, today) -> bool:
+        """Not done and its deadline before ``today`` (the mall's service day)."""
+        return not self.is_done and self.due < today
+
+    @property
+    def element_name(self) -> str:
+        return ELEMENTS[self.element - 1].name
 
 
 from satuatap.feedback.complaint_models import (  # noqa: E402, F401

@@ -16,8 +16,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from satuatap.feedback import follow_up, ikm, periods
-from satuatap.feedback.elements import ELEMENTS
-from satuatap.feedback.models import PROFILE_QUESTIONS as PROFILE_FIELDS
+from satuatap.feedback.models import PROFILE_QUESTIONS
 
 PDF_CONTENT_TYPE = "application/pdf"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,13 +64,9 @@ def _num(value, places: int) -> str:
     return "—" if value is None else formats.number_format(value, places)
 
 
-def _element_name(number: int) -> str:
-    return str(ELEMENTS[number - 1].name)
-
-
 def item_label(data: ReportData, item) -> str:
     """ "U8 Penanganan ...", plus the item's unit when the report covers more than it (the mall, or an agency)."""
-    label = f"U{item.element} {_element_name(item.element)}"
+    label = f"U{item.element} {item.element_name}"
     if item.service_id and data.service is None:
         return f"{label} ({item.service.name})"
     if item.agency_id and data.agency is None and data.service is None:
@@ -88,7 +83,7 @@ def _status(item) -> str:
 def profile_rows(data: ReportData) -> list[tuple[str, str, int]]:
     """(question, answer, respondents) for every answer, "Tidak diisi" last."""
     rows = []
-    for field, label, choices in PROFILE_FIELDS:
+    for field, label, choices in PROFILE_QUESTIONS:
         counts = data.profile.get(field, {})
         for value, name in choices.choices:
             rows.append((str(label), str(name), counts.get(value, 0)))
@@ -98,17 +93,18 @@ def profile_rows(data: ReportData) -> list[tuple[str, str, int]]:
     return rows
 
 
-def summary_rows(data: ReportData) -> list[tuple[str, object]]:
+def summary_rows(data: ReportData) -> list[tuple[str, object, int | None]]:
+    """(label, value, the decimals a Decimal value is shown with)."""
     r = data.result
     return [
-        (_("Jumlah responden"), r.respondents),
-        (_("Jumlah pengunjung selesai dilayani (populasi)"), r.visitors),
-        (_("Sampel minimal (Krejcie–Morgan)"), r.sample_required),
-        (_("Sampel tercapai"), _("Ya") if r.sample_reached else _("Tidak")),
-        (_("Jumlah NRR tertimbang"), r.weighted_total_display if r.respondents else None),
-        (_("IKM unit pelayanan"), r.ikm),
-        (_("Mutu pelayanan"), r.mutu or "—"),
-        (_("Kinerja unit pelayanan"), r.kinerja or "—"),
+        (_("Jumlah responden"), r.respondents, None),
+        (_("Jumlah pengunjung selesai dilayani (populasi)"), r.visitors, None),
+        (_("Sampel minimal (Krejcie–Morgan)"), r.sample_required, None),
+        (_("Sampel tercapai"), _("Ya") if r.sample_reached else _("Tidak"), None),
+        (_("Jumlah NRR tertimbang"), r.weighted_total_display if r.respondents else None, 4),
+        (_("IKM unit pelayanan"), r.ikm, 2),
+        (_("Mutu pelayanan"), r.mutu or "—", None),
+        (_("Kinerja unit pelayanan"), r.kinerja or "—", None),
     ]
 
 
@@ -186,8 +182,8 @@ def pdf(data: ReportData) -> bytes:
     story += [table(rows, [12, 78, 22, 22, 28, 18]), Spacer(1, 4 * mm)]
     story.append(para(_("B. Indeks Kepuasan Masyarakat"), styles["Heading4"]))
     summary = []
-    for label, value in summary_rows(data):
-        shown = _num(value, 4 if label == _("Jumlah NRR tertimbang") else 2) if isinstance(value, Decimal) else value
+    for label, value, places in summary_rows(data):
+        shown = _num(value, places) if isinstance(value, Decimal) else value
         summary.append([label, "—" if shown is None else shown])
     story += [table(summary, [110, 70], header=False), Spacer(1, 2 * mm)]
     story.append(
@@ -267,10 +263,10 @@ def xlsx(data: ReportData) -> bytes:
         sheet.cell(sheet.max_row, 4).number_format = "0.0000"
         sheet.cell(sheet.max_row, 5).number_format = "0.0000"
     sheet.append([])
-    for label, value in summary_rows(data):
+    for label, value, places in summary_rows(data):
         sheet.append([str(label), float(value) if isinstance(value, Decimal) else value])
         if isinstance(value, Decimal):
-            sheet.cell(sheet.max_row, 2).number_format = "0.0000" if label == _("Jumlah NRR tertimbang") else "0.00"
+            sheet.cell(sheet.max_row, 2).number_format = "0." + "0" * places
         sheet.cell(sheet.max_row, 1).font = bold
     sheet.column_dimensions["A"].width = 44
     sheet.column_dimensions["B"].width = 44

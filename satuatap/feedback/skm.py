@@ -9,19 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satuatap.feedback.models import (
-    COMMENT_MAX,
-    SCORE_FIELDS,
-    AgeBand,
-    Education,
-    Occupation,
-    Sex,
-    SurveyResponse,
-    SurveySource,
-)
+from satuatap.feedback.models import COMMENT_MAX, PROFILE_QUESTIONS, SCORE_FIELDS, SurveyResponse, SurveySource
 from satuatap.queueing.models import Ticket, TicketStatus
 
-PROFILE_CHOICES = {"age_band": AgeBand, "sex": Sex, "education": Education, "occupation": Occupation}
+PROFILE_CHOICES = {field: choices for field, _label, choices in PROFILE_QUESTIONS}
 
 
 class SurveyError(Exception):

@@ -24,18 +24,18 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satuatap.accounts.models import Role
 from satuatap.accounts.scoping import scope
-from satuatap.directory.models import Counter, Mall
+from satuatap.directory.models import Counter
 from satuatap.feedback import skm
 from satuatap.feedback.elements import ELEMENTS
 from satuatap.feedback.models import SurveyResponse, SurveySource
-from satuatap.feedback.views import PROFILE_FIELDS, _posted_scores, _survey_context
+from satuatap.feedback.views import _posted_profile, _posted_scores, _survey_context
 from satuatap.queueing.models import Ticket, TicketStatus
 
 STAFF_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.MANAGER)
@@ -47,14 +47,18 @@ def window_minutes() -> int:
     return settings.SKM_TABLET_MINUTES
 
 
-def may_use_tablet(user, counter: Counter) -> bool:
+def tablet_counters(user):
+    """The active counters (of active malls) whose tablet this user may run: a kiosk its mall's, staff their scope's."""
+    counters = Counter.objects.active().filter(mall__archived_at__isnull=True)
     if not getattr(user, "is_authenticated", False):
-        return False
+        return counters.none()
     if user.is_superuser:
-        return True
+        return counters
     if user.role == Role.KIOSK:
-        return user.mall_id == counter.mall_id
-    return user.role in STAFF_ROLES and scope(user, Counter.objects.filter(pk=counter.pk)).exists()
+        return counters.filter(mall_id=user.mall_id)
+    if user.role in STAFF_ROLES:
+        return scope(user, counters)
+    return counters.none()
 
 
 def current_ticket(counter: Counter, now: dt.datetime | None = None) -> Ticket | None:
@@ -79,20 +83,23 @@ def current_ticket(counter: Counter, now: dt.datetime | None = None) -> Ticket |
     return latest
 
 
-def _counter(request, mall: str, number: int) -> Counter:
-    mall_obj = get_object_or_404(Mall.objects.active(), slug=mall)
-    counter = Counter.objects.active().filter(mall=mall_obj, number=number).select_related("mall", "agency").first()
-    if counter is None:
-        raise Http404
-    return counter
+def _to_login(request):
+    return redirect_to_login(request.get_full_path())
 
 
-def _guard(request, mall: str, number: int):
-    """The counter if this session may run its tablet; else a response (sign-in, or 404 hiding the counter)."""
+def _unauthorized(request):
+    return JsonResponse({"detail": _("Silakan masuk dulu."), "code": "unauthorized"}, status=401)
+
+
+def _guard(request, mall: str, number: int, *, signed_out):
+    """The counter if this session may run its tablet (one query); else ``signed_out(request)`` for a signed-out
+    session, or 404 hiding the counter."""
     if not request.user.is_authenticated:
-        return None, redirect_to_login(request.get_full_path())
-    counter = _counter(request, mall, number)
-    if not may_use_tablet(request.user, counter):
+        return None, signed_out(request)
+    counter = (
+        tablet_counters(request.user).filter(mall__slug=mall, number=number).select_related("mall", "agency").first()
+    )
+    if counter is None:
         raise Http404
     return counter, None
 
@@ -110,12 +117,12 @@ def _context(counter: Counter, ticket: Ticket | None, **extra) -> dict:
     }
 
 
-def _storage_key(counter: Counter, ticket: Ticket) -> str:
-    return f"skm-tablet:{counter.pk}:{ticket.pk}"
+def _storage_key(counter: Counter, ticket_id) -> str:
+    return f"skm-tablet:{counter.pk}:{ticket_id}"
 
 
 def tablet(request, mall: str, number: int):
-    counter, refusal = _guard(request, mall, number)
+    counter, refusal = _guard(request, mall, number, signed_out=_to_login)
     if refusal is not None:
         return refusal
     if request.method == "POST":
@@ -123,7 +130,7 @@ def tablet(request, mall: str, number: int):
     ticket = current_ticket(counter)
     if ticket is None:
         return render(request, "feedback/tablet_wait.html", _context(counter, None))
-    context = _survey_context(ticket, storage_key=_storage_key(counter, ticket))
+    context = _survey_context(ticket, storage_key=_storage_key(counter, ticket.pk))
     return render(request, "feedback/tablet_survey.html", {**context, **_context(counter, ticket)})
 
 
@@ -132,13 +139,12 @@ def _answer(request, counter: Counter):
     posted = request.POST.get("ticket", "")
     if ticket is None or str(ticket.pk) != posted:
         # Answered meanwhile (e.g. on the phone), expired, or the counter moved on: nothing saved.
-        done = (
+        if (
             posted.isdigit()
             and len(posted) < 16
-            and SurveyResponse.objects.filter(ticket_id=int(posted), ticket__counter=counter)
-        )
-        if done and done.exists():
-            key = f"skm-tablet:{counter.pk}:{posted}"
+            and SurveyResponse.objects.filter(ticket_id=int(posted), ticket__counter=counter).exists()
+        ):
+            key = _storage_key(counter, posted)
             return render(request, "feedback/tablet_thanks.html", _context(counter, None, storage_key=key))
         context = _context(
             counter,
@@ -151,10 +157,15 @@ def _answer(request, counter: Counter):
         return render(request, "feedback/tablet_wait.html", context, status=409)
     chosen = _posted_scores(request.POST)
     scores = [chosen.get(e.field) for e in ELEMENTS]
-    profile = {f: request.POST.get(f, "") for f, _label, _c in PROFILE_FIELDS}
-    storage_key = _storage_key(counter, ticket)
+    storage_key = _storage_key(counter, ticket.pk)
     try:
-        skm.submit(ticket, scores, comment=request.POST.get("comment", ""), profile=profile, source=SurveySource.TABLET)
+        skm.submit(
+            ticket,
+            scores,
+            comment=request.POST.get("comment", ""),
+            profile=_posted_profile(request.POST),
+            source=SurveySource.TABLET,
+        )
     except skm.SurveyError as err:
         if err.code in ("not_finished", "expired", "already_answered"):
             context = _context(counter, None, error=err.message)
@@ -166,10 +177,8 @@ def _answer(request, counter: Counter):
 
 def tablet_state(request, mall: str, number: int):
     """What the tablet should show: the current ticket's id, or null (waiting). Polled every few seconds."""
-    if not request.user.is_authenticated:
-        return JsonResponse({"detail": _("Silakan masuk dulu."), "code": "unauthorized"}, status=401)
-    counter = _counter(request, mall, number)
-    if not may_use_tablet(request.user, counter):
-        raise Http404
+    counter, refusal = _guard(request, mall, number, signed_out=_unauthorized)
+    if refusal is not None:
+        return refusal
     ticket = current_ticket(counter)
     return JsonResponse({"ticket": ticket.pk if ticket else None}, headers={"Cache-Control": "no-store"})

@@ -19,14 +19,18 @@ from django.views.decorators.http import require_POST
 from satuatap import ratelimit
 from satuatap.accounts.models import Role
 from satuatap.accounts.scoping import scope
-from satuatap.directory.hours import local_now
+from satuatap.directory.hours import local_now, service_day
 from satuatap.directory.models import Agency, Counter, Mall, Service
 from satuatap.feedback import follow_up, ikm, periods, report_export, skm
 from satuatap.feedback.elements import ELEMENTS
 from satuatap.feedback.models import PROFILE_QUESTIONS, FollowUpItem, SurveyResponse
+from satuatap.feedback.report_unit import UnitRefused, report_unit
 from satuatap.queueing.models import Ticket
 
-PROFILE_FIELDS = PROFILE_QUESTIONS
+
+def _link_storage_key(ticket) -> str:
+    """Where the survey page's answers wait in localStorage across a lost connection (the tablet has its own)."""
+    return f"skm:{ticket.public_code}"
 
 
 def _survey_context(ticket, chosen=None, form=None, error="", storage_key=None):
@@ -38,7 +42,7 @@ def _survey_context(ticket, chosen=None, form=None, error="", storage_key=None):
     ]
     profile = [
         {"field": f, "label": label, "choices": choices.choices, "chosen": form.get(f, "")}
-        for f, label, choices in PROFILE_FIELDS
+        for f, label, choices in PROFILE_QUESTIONS
     ]
     return {
         "ticket": ticket,
@@ -47,8 +51,7 @@ def _survey_context(ticket, chosen=None, form=None, error="", storage_key=None):
         "profile": profile,
         "comment": form.get("comment", ""),
         "error": error,
-        # Where the answers wait in localStorage across a lost connection (the tablet uses its own key).
-        "storage_key": storage_key or f"skm:{ticket.public_code}",
+        "storage_key": storage_key or _link_storage_key(ticket),
     }
 
 
@@ -61,6 +64,10 @@ def _posted_scores(post) -> dict[str, int]:
     return chosen
 
 
+def _posted_profile(post) -> dict[str, str]:
+    return {f: post.get(f, "") for f, _label, _choices in PROFILE_QUESTIONS}
+
+
 def survey(request, public_code: str):
     if ratelimit.public_page_limited(request, "ticket"):
         return ratelimit.too_many_response()
@@ -68,13 +75,13 @@ def survey(request, public_code: str):
     if ticket is None:
         raise Http404
     if SurveyResponse.objects.filter(ticket=ticket).exists():
-        return render(request, "feedback/thanks.html", {"ticket": ticket, "mall": ticket.mall})
+        context = {"ticket": ticket, "mall": ticket.mall, "storage_key": _link_storage_key(ticket)}
+        return render(request, "feedback/thanks.html", context)
     if request.method == "POST":
         chosen = _posted_scores(request.POST)
         scores = [chosen.get(e.field) for e in ELEMENTS]
-        profile = {f: request.POST.get(f, "") for f, _label, _c in PROFILE_FIELDS}
         try:
-            skm.submit(ticket, scores, comment=request.POST.get("comment", ""), profile=profile)
+            skm.submit(ticket, scores, comment=request.POST.get("comment", ""), profile=_posted_profile(request.POST))
         except skm.SurveyError as err:
             context = _survey_context(ticket, chosen, request.POST, err.message)
             if err.code in ("not_finished", "expired", "already_answered"):
@@ -133,19 +140,10 @@ def report_scope(request, mall: str) -> ReportScope:
     kind, first, last, error = chosen_period(mall_obj, params)
     agencies = scope(request.user, Agency.objects.filter(mall=mall_obj)).order_by("name")
     services = scope(request.user, Service.objects.filter(mall=mall_obj)).select_related("agency").order_by("name")
-    agency = service = None
-    if params.get("agency"):
-        agency = agencies.filter(code=params["agency"]).first()
-        if agency is None:
-            raise Http404
-    elif request.user.role == Role.SUPERVISOR and not request.user.is_superuser:
-        agency = request.user.agency
-        if agency is None:  # a supervisor not tied to an agency sees no report rather than the whole mall's
-            raise Http404
-    if params.get("service"):
-        service = services.filter(code=params["service"]).first()
-        if service is None or (agency is not None and service.agency_id != agency.pk):
-            raise Http404
+    try:
+        agency, service = report_unit(request.user, mall_obj, params.get("agency"), params.get("service"))
+    except UnitRefused:
+        raise Http404 from None
     return ReportScope(mall_obj, periods.Period(kind, first, last), agency, service, error, agencies, services)
 
 
@@ -160,15 +158,14 @@ class ReportScope:
     services: object
 
     def items(self, user):
-        found = follow_up.items_for(
+        return follow_up.items_for(
             scope(user, FollowUpItem.objects.all()), self.mall, self.period, self.agency, self.service
         )
-        return found.select_related("agency", "service", "created_by")
 
     @property
     def unit_agency(self):
         """The agency a new item belongs to (the service's, the chosen one, or none for the whole mall)."""
-        return self.service.agency if self.service is not None else self.agency
+        return follow_up.unit_of(self.agency, self.service)[0]
 
 
 def _query(request) -> str:
@@ -187,12 +184,13 @@ def report(request, mall: str):
     result = ikm.compute(rs.mall, start, end, agency=rs.agency, service=rs.service)
     items = list(rs.items(request.user))
     can_edit = follow_up.may_manage(request.user, rs.mall, rs.unit_agency)
+    today = service_day(rs.mall)
     rows = [
         {
             "item": item,
-            "name": ELEMENTS[item.element - 1].name,
+            "name": item.element_name,
             "editable": follow_up.may_manage(request.user, rs.mall, item.agency_id),
-            "overdue": item.done_at is None and item.due < local_now(rs.mall).date(),
+            "overdue": item.is_overdue(today),
         }
         for item in items
     ]
@@ -241,6 +239,13 @@ def report_xlsx(request, mall: str):
     return _export(request, mall, "xlsx")
 
 
+def _refused(request, err: follow_up.FollowUpError) -> None:
+    """A refused follow-up change: 403 when the user may not manage it, else a message on the report page."""
+    if err.status == 403:
+        raise PermissionDenied(err.message) from None
+    messages.error(request, err.message)
+
+
 def _back(rs: ReportScope, query: str):
     url = reverse("skm_report", kwargs={"mall": rs.mall.slug})
     return redirect(f"{url}?{query}#tindak-lanjut" if query else f"{url}#tindak-lanjut")
@@ -278,9 +283,7 @@ def follow_up_new(request, mall: str):
             )
             messages.success(request, _("Tindak lanjut ditambahkan."))
     except follow_up.FollowUpError as err:
-        if err.status == 403:
-            raise PermissionDenied(err.message) from None
-        messages.error(request, err.message)
+        _refused(request, err)
     return _back(rs, _query(request))
 
 
@@ -304,7 +307,5 @@ def follow_up_change(request, mall: str, item_id: int):
             )
             messages.success(request, _("Tindak lanjut diperbarui."))
     except follow_up.FollowUpError as err:
-        if err.status == 403:
-            raise PermissionDenied(err.message) from None
-        messages.error(request, err.message)
+        _refused(request, err)
     return _back(rs, _query(request))
