@@ -140,7 +140,8 @@ def _answer(request, counter: Counter):
     if ticket is None or str(ticket.pk) != posted:
         # Answered meanwhile (e.g. on the phone), expired, or the counter moved on: nothing saved.
         if (
-            posted.isdigit()
+            posted.isascii()
+            and posted.isdecimal()  # not isdigit(): "²" is a digit int() refuses
             and len(posted) < 16
             and SurveyResponse.objects.filter(ticket_id=int(posted), ticket__counter=counter).exists()
         ):

@@ -99,6 +99,11 @@ def test_only_the_latest_ticket_and_only_while_it_is_fresh(client, world, settin
     stale = client.post(tablet_url(world), {**ANSWERS, "ticket": old.pk})
     assert stale.status_code == 409 and "tidak lagi tersedia" in stale.content.decode()
     assert not SurveyResponse.objects.exists()
+    # A ticket field that is no number at all (a superscript digit, Arabic-Indic digits) is the same refusal.
+    for junk in ("²", "١٢", "12a", ""):
+        odd = client.post(tablet_url(world), {**ANSWERS, "ticket": junk})
+        assert odd.status_code == 409 and "tidak lagi tersedia" in odd.content.decode()
+    assert not SurveyResponse.objects.exists()
     # Once the officer serves the next citizen, the previous survey leaves the tablet.
     tickets.issue_ticket(world.services["DUKCAPIL-KTP"])
     following = tickets.call_next(world.counters[1], officer)
