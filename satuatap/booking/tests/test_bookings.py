@@ -384,7 +384,7 @@ def test_switch_off_cancelling_existing_bookings_with_notice(bworld, django_capt
     other = book(paspor, tomorrow_slot(paspor, 10))
     with django_capture_on_commit_callbacks(execute=True):
         cancelled = bookings.set_booking_enabled(
-            bworld.mall, False, service=ktp, existing="cancel", actor=bworld.users["manager"]
+            bworld.mall, False, service=ktp, existing="cancel", actor=bworld.users["manager"], now=NOW
         )
     assert cancelled == 2
     for booking in ktp_bookings:
@@ -397,7 +397,9 @@ def test_switch_off_cancelling_existing_bookings_with_notice(bworld, django_capt
     refused("booking_closed", book, ktp, at(TOMORROW, 12))
     assert book(paspor, tomorrow_slot(paspor, 11)).status == BookingStatus.ACTIVE
     # The whole mall, cancelling: the passport booking goes too.
-    assert bookings.set_booking_enabled(bworld.mall, False, existing="cancel", actor=bworld.users["manager"]) == 2
+    assert (
+        bookings.set_booking_enabled(bworld.mall, False, existing="cancel", actor=bworld.users["manager"], now=NOW) == 2
+    )
     refused("invalid", bookings.set_booking_enabled, bworld.mall, False, existing="maybe", actor=None)
 
 
