@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "satuatap.audit",
     "satuatap.reports",
     "satuatap.feedback",
+    "satuatap.complaints",
     "satuatap.booking",
     "satuatap.notify",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("satuatap.directory.urls")),
     path("", include("satuatap.reports.urls")),
     path("", include("satuatap.feedback.urls")),
+    path("", include("satuatap.complaints.urls")),
     path("", include("satuatap.booking.urls")),
     path("", include("satuatap.notify.urls")),
 ]

@@ -21,8 +21,8 @@ _PATHS = {
     "queueing.ticketevent": ("mall", "ticket__service__agency"),
     "accounts.user": ("mall", "agency"),
     "feedback.surveyresponse": ("mall", "agency"),
-    "feedback.complaint": ("mall", "agency"),
-    "feedback.complaintattachment": ("complaint__mall", "complaint__agency"),
+    "complaints.complaint": ("mall", "agency"),
+    "complaints.complaintattachment": ("complaint__mall", "complaint__agency"),
     "booking.booking": ("mall", "service__agency"),
     "feedback.followupitem": ("mall", "agency"),
 }

@@ -182,11 +182,3 @@ class FollowUpItem(models.Model):
     @property
     def element_name(self) -> str:
         return ELEMENTS[self.element - 1].name
-
-
-from satuatap.feedback.complaint_models import (  # noqa: E402, F401
-    Complaint,
-    ComplaintAttachment,
-    ComplaintEvent,
-    ComplaintStatus,
-)

@@ -27,9 +27,9 @@ from django.utils import timezone, translation
 
 from satuatap.booking.models import Booking, BookingStatus
 from satuatap.booking.policies import policy_for
+from satuatap.complaints.models import ComplaintEvent, ComplaintStatus
 from satuatap.directory.hours import local_now, service_day
 from satuatap.feedback import skm
-from satuatap.feedback.complaint_models import ComplaintEvent, ComplaintStatus
 from satuatap.feedback.models import SurveyResponse
 from satuatap.notify import outbox
 from satuatap.notify.models import Message

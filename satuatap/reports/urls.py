@@ -6,4 +6,9 @@ urlpatterns = [
     path("m/<slug:mall>/floor/", views.floor, name="floor"),
     path("m/<slug:mall>/floor/snapshot.json", views.floor_snapshot_json, name="floor_snapshot"),
     path("m/<slug:mall>/estimasi/", views.estimate_accuracy, name="estimate_accuracy"),
+    path("m/<slug:mall>/skm/", views.report, name="skm_report"),
+    path("m/<slug:mall>/skm/laporan.pdf", views.report_pdf, name="skm_report_pdf"),
+    path("m/<slug:mall>/skm/laporan.xlsx", views.report_xlsx, name="skm_report_xlsx"),
+    path("m/<slug:mall>/skm/tindak-lanjut/", views.follow_up_new, name="skm_follow_up_new"),
+    path("m/<slug:mall>/skm/tindak-lanjut/<int:item_id>/", views.follow_up_change, name="skm_follow_up_change"),
 ]

@@ -31,10 +31,10 @@ from satuatap.accounts.scoping import scope
 from satuatap.accounts.tokens import issue_token
 from satuatap.booking import bookings
 from satuatap.booking.models import Booking
+from satuatap.complaints import complaints
+from satuatap.complaints.models import Complaint, ComplaintAttachment
 from satuatap.directory.hours import service_day
 from satuatap.directory.models import Counter, Service
-from satuatap.feedback import complaints
-from satuatap.feedback.models import Complaint, ComplaintAttachment
 from satuatap.queueing import tickets
 from satuatap.queueing.models import QueueSequence, Ticket, TicketEvent
 from satuatap.queueing.views.console import ACTIONS as CONSOLE_ACTIONS

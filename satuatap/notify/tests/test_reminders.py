@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from satuatap import personal_data
 from satuatap.booking.models import Booking, BookingPolicy
-from satuatap.feedback import complaints
+from satuatap.complaints import complaints
 from satuatap.notify import reminders
 from satuatap.notify.models import Message, Status
 from satuatap.notify.tests.conftest import PHONE, make_booking

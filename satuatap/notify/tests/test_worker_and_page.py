@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from satuatap.feedback import complaints
+from satuatap.complaints import complaints
 from satuatap.notify import outbox
 from satuatap.notify.models import Message, Status
 from satuatap.notify.tests.conftest import PHONE, file_lines, make_booking

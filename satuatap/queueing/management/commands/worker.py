@@ -11,7 +11,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from satuatap.booking.bookings import sweep_no_shows
-from satuatap.feedback.complaints import escalate_overdue, remove_orphan_attachments
+from satuatap.complaints.complaints import escalate_overdue, remove_orphan_attachments
 from satuatap.notify import outbox, reminders
 from satuatap.queueing.housekeeping import expire_previous_days, prune_live_events
 

@@ -1,6 +1,6 @@
 """Complaints (pengaduan): the national flow, one row per complaint plus its history.
 
-Only ``satuatap.feedback.complaints`` changes these rows.
+Only ``satuatap.complaints.complaints`` changes these rows.
 """
 
 from pathlib import PurePosixPath

@@ -4,10 +4,10 @@ import io
 import pytest
 from django.utils import timezone
 
+from satuatap.complaints import complaints
+from satuatap.complaints.complaints import ComplaintError, add_working_days
+from satuatap.complaints.models import Complaint, ComplaintEvent, ComplaintStatus
 from satuatap.directory.hours import service_day
-from satuatap.feedback import complaints
-from satuatap.feedback.complaints import ComplaintError, add_working_days
-from satuatap.feedback.models import Complaint, ComplaintEvent, ComplaintStatus
 from satuatap.testing import make_world
 
 pytestmark = pytest.mark.django_db

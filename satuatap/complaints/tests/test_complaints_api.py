@@ -1,7 +1,7 @@
 import pytest
 
-from satuatap.feedback import complaints
-from satuatap.feedback.models import Complaint
+from satuatap.complaints import complaints
+from satuatap.complaints.models import Complaint
 
 pytestmark = pytest.mark.django_db
 

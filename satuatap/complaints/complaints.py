@@ -41,8 +41,7 @@ from django.utils.translation import gettext as _
 from satuatap import ratelimit
 from satuatap.accounts.models import Role
 from satuatap.accounts.scoping import can_manage_mall
-from satuatap.directory.hours import is_working_day, service_day
-from satuatap.feedback.complaint_models import (
+from satuatap.complaints.models import (
     ANSWER_MAX,
     ATTACHMENT_EXTENSIONS,
     ATTACHMENT_NAME_MAX,
@@ -54,7 +53,8 @@ from satuatap.feedback.complaint_models import (
     ComplaintAttachment,
     ComplaintEvent,
 )
-from satuatap.feedback.complaint_models import ComplaintStatus as S
+from satuatap.complaints.models import ComplaintStatus as S
+from satuatap.directory.hours import is_working_day, service_day
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud or typed from paper
 TEXT_MAX = 2000

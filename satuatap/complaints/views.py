@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from satuatap import ratelimit
 from satuatap.accounts.models import Role
 from satuatap.accounts.scoping import can_manage_mall, scope
+from satuatap.complaints import complaints
+from satuatap.complaints.models import Complaint, ComplaintAttachment, ComplaintStatus
 from satuatap.directory.models import Agency, Mall
-from satuatap.feedback import complaints
-from satuatap.feedback.complaint_models import Complaint, ComplaintAttachment, ComplaintStatus
 from satuatap.feedback.views import report_mall
 from satuatap.uploads import oversized_uploads
 
@@ -43,7 +43,7 @@ def complaint_form(request, mall: str):
         elif _filing_limited(request):
             error = _("Terlalu banyak pengaduan dari perangkat ini. Coba lagi nanti.")
             return render(
-                request, "feedback/complaint_form.html", _form_context(mall_obj, agencies, form, error), status=429
+                request, "complaints/complaint_form.html", _form_context(mall_obj, agencies, form, error), status=429
             )
         elif oversized:
             error = complaints.too_large_error().message
@@ -64,9 +64,9 @@ def complaint_form(request, mall: str):
         if files or oversized:  # a browser cannot refill a file input: say so, the text is kept
             error = f"{error} {_('Isian Anda tetap ada, tetapi lampiran perlu dipilih ulang.')}"
         return render(
-            request, "feedback/complaint_form.html", _form_context(mall_obj, agencies, form, error), status=422
+            request, "complaints/complaint_form.html", _form_context(mall_obj, agencies, form, error), status=422
         )
-    return render(request, "feedback/complaint_form.html", _form_context(mall_obj, agencies, form, error))
+    return render(request, "complaints/complaint_form.html", _form_context(mall_obj, agencies, form, error))
 
 
 def _form_context(mall, agencies, form, error):
@@ -102,7 +102,7 @@ def complaint_track(request, tracking_code: str):
         "can_reopen": complaint.status == S.ANSWERED,
         "error": error,
     }
-    return render(request, "feedback/complaint_track.html", context, status=422 if error else 200)
+    return render(request, "complaints/complaint_track.html", context, status=422 if error else 200)
 
 
 def _desk_mall(request, mall: str) -> Mall:
@@ -129,7 +129,7 @@ def complaint_desk(request, mall: str):
     items = [{"c": c, "overdue": complaints.is_overdue(c)} for c in rows[:200]]
     return render(
         request,
-        "feedback/complaint_desk.html",
+        "complaints/complaint_desk.html",
         {"mall": mall_obj, "items": items, "statuses": S.choices, "status": status},
     )
 
@@ -187,7 +187,7 @@ def complaint_detail(request, mall: str, complaint_id: int):
         "overdue": complaints.is_overdue(complaint),
         "error": error,
     }
-    return render(request, "feedback/complaint_detail.html", context, status=422 if error else 200)
+    return render(request, "complaints/complaint_detail.html", context, status=422 if error else 200)
 
 
 @login_required

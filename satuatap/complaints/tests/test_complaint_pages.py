@@ -2,8 +2,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from satuatap.feedback import complaints
-from satuatap.feedback.models import Complaint, ComplaintStatus
+from satuatap.complaints import complaints
+from satuatap.complaints.models import Complaint, ComplaintStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from satuatap.feedback import complaint_views as views
+from satuatap.complaints import views
 
 urlpatterns = [
     path("m/<slug:mall>/pengaduan/", views.complaint_form, name="complaint_form"),

@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from satuatap.feedback import complaints
-from satuatap.feedback.models import Complaint, ComplaintAttachment, ComplaintEvent
+from satuatap.complaints import complaints
+from satuatap.complaints.models import Complaint, ComplaintAttachment, ComplaintEvent
 
 pytestmark = pytest.mark.django_db
 

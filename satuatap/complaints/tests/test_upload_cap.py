@@ -2,8 +2,8 @@
 
 from django.core.files.uploadhandler import MemoryFileUploadHandler
 
-from satuatap.feedback.models import Complaint, ComplaintAttachment
-from satuatap.feedback.tests.test_complaint_attachments import PNG, form_url, stored_files, upload
+from satuatap.complaints.models import Complaint, ComplaintAttachment
+from satuatap.complaints.tests.test_complaint_attachments import PNG, form_url, stored_files, upload
 
 
 class RecordingHandler(MemoryFileUploadHandler):
