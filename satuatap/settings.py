@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "satuatap.feedback",
     "satuatap.booking",
     "satuatap.notify",
+    "satuatap.project",  # the project level: the worker and the demo loader (docs/architecture.md)
 ]
 
 MIDDLEWARE = [
