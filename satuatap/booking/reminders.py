@@ -89,7 +89,7 @@ def enqueue_for_booking(booking, kind: str, *, extra_context: dict | None = None
             subject_ref=f"booking:{booking.code}",
         )
         if kind == "booking_no_show" and message is not None:
-            type(booking).objects.filter(pk=booking.pk, no_show_notified_at__isnull=True).update(
+            Booking.objects.filter(pk=booking.pk, no_show_notified_at__isnull=True).update(
                 no_show_notified_at=message.created_at
             )
     return message
