@@ -7,7 +7,8 @@
   (Fernet: AES-128-CBC + HMAC). ``PERSONAL_DATA_ENCRYPTION_KEY`` may hold several
   comma-separated keys, newest first, to rotate keys without losing old rows.
 - ``mask_nik``/``mask_phone`` are what every screen shows.
-- ``reveal`` is the only way a person sees a stored value in full, and it is audited.
+- ``audit.reveal.reveal`` is the only way a person sees a stored value in full, and it is audited
+  (it lives with the audit log: the library imports no app).
 
 Production sets both keys in the environment; without them keys are derived from
 ``SECRET_KEY`` with fixed labels (demo and tests only).
@@ -127,29 +128,3 @@ def normalise_phone(raw: str) -> str:
     if not 10 <= len(text) <= 13:
         raise ValueError(_("Panjang nomor HP tidak sesuai (10–13 angka, misalnya 081234567890)."))
     return text
-
-
-def reveal(obj, field: str, *, actor, reason: str) -> str:
-    """Decrypt ``obj.<field>_encrypted`` for a person, with the reason on the audit log.
-
-    ``field`` is "nik", "phone" or "name" (any attribute ``<field>_encrypted``).
-    """
-    from satuatap.audit.log import record
-
-    reason = " ".join(str(reason or "").split())[:200]
-    if not reason:
-        raise ValueError(_("Tuliskan alasan membuka data pribadi."))
-    attribute = f"{field}_encrypted"
-    if not hasattr(obj, attribute):
-        raise ValueError(f"{type(obj).__name__} has no encrypted field {field!r}")
-    value = decrypt(getattr(obj, attribute))
-    label = obj._meta.model_name if hasattr(obj, "_meta") else type(obj).__name__.lower()
-    code = getattr(obj, "code", None)
-    record(
-        "personal_data.reveal",
-        actor=actor,
-        mall_id=getattr(obj, "mall_id", None),
-        subject=f"{label}:{code or obj.pk}",
-        data={"field": field, "reason": reason},
-    )
-    return value

@@ -32,10 +32,11 @@ INSTALLED_APPS = [
     "satuatap.queueing",
     "satuatap.audit",
     "satuatap.reports",
-    "satuatap.feedback",
     "satuatap.complaints",
+    "satuatap.feedback",
     "satuatap.booking",
     "satuatap.notify",
+    "satuatap.project",  # the project level: the worker and the demo loader (docs/architecture.md)
 ]
 
 MIDDLEWARE = [

@@ -31,6 +31,11 @@ class User(AbstractUser):
     def is_agency_bound(self) -> bool:
         return self.role in AGENCY_BOUND_ROLES and not self.is_superuser
 
+    @property
+    def managed_mall_id(self) -> int | None:
+        """The mall this user manages (a manager's own), else None; for leaves that import no app."""
+        return self.mall_id if self.role == Role.MANAGER else None
+
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()

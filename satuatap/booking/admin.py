@@ -11,10 +11,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from satuatap.accounts.admin_base import MallScopedMixin
 from satuatap.booking import bookings
 from satuatap.booking.models import Booking, BookingPolicy, NoShowSuspension, ServiceBookingSetting, SlotSession
 from satuatap.booking.policies import policy_for
-from satuatap.directory.admin_base import MallScopedMixin
 from satuatap.queueing.admin import ReadOnlyMixin
 
 

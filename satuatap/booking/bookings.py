@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 
 from satuatap import personal_data
 from satuatap.audit.log import record
+from satuatap.audit.reveal import reveal
+from satuatap.booking import reminders
 from satuatap.booking.models import (
     Booking,
     BookingPolicy,
@@ -40,7 +42,6 @@ from satuatap.booking.policies import policy_for
 from satuatap.booking.slots import find_slot
 from satuatap.directory.hours import local_now, mall_tz, service_day
 from satuatap.directory.models import Mall, Service
-from satuatap.notify import outbox
 from satuatap.queueing.errors import QueueError
 from satuatap.queueing.models import Ticket, TicketSource
 
@@ -77,7 +78,7 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 def _notify(booking: Booking, kind: str) -> None:
     """Hand a notice to the outbox after commit (robust: a failing outbox never fails a booking)."""
-    transaction.on_commit(lambda: outbox.enqueue_for_booking(booking, kind), robust=True)
+    transaction.on_commit(lambda: reminders.enqueue_for_booking(booking, kind), robust=True)
 
 
 def _audit(action: str, booking: Booking, *, actor=None, **data) -> None:
@@ -613,7 +614,7 @@ def reveal_contact(booking: Booking, *, actor, reason: str) -> dict[str, str]:
         raise BookingError("reason_required", _("Pilih atau tuliskan alasan sebelum membuka data pribadi."), status=422)
     try:
         with transaction.atomic():
-            return {field: personal_data.reveal(booking, field, actor=actor, reason=reason) for field in REVEAL_FIELDS}
+            return {field: reveal(booking, field, actor=actor, reason=reason) for field in REVEAL_FIELDS}
     except ValueError as err:  # a token the configured keys cannot open (rotated away)
         log.error("booking %s: personal data cannot be decrypted: %s", booking.code, err)
         raise BookingError(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from satuatap.booking import bookings
 from satuatap.booking.bookings import BookingError
 from satuatap.directory.hours import local_now
-from satuatap.queueing.views.kiosk import _kiosk_mall, _to_device_sign_in
+from satuatap.queueing.views.kiosk import kiosk_mall, to_device_sign_in
 
 CODE_MAX = 32
 
@@ -25,9 +25,9 @@ def clean_code(raw: str) -> str:
 
 
 def kiosk_check_in(request, mall: str):
-    mall = _kiosk_mall(request, mall)
+    mall = kiosk_mall(request, mall)
     if mall is None:
-        return _to_device_sign_in()
+        return to_device_sign_in()
     error, window, code = "", None, ""
     if request.method == "POST":
         code = clean_code(request.POST.get("code", ""))

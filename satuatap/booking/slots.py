@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from satuatap.booking.models import Booking, BookingPolicy, BookingStatus, SlotCapacity, SlotSession
 from satuatap.booking.policies import booking_state, policy_for, setting_for
-from satuatap.directory.hours import _mall_closures_on, holiday_name, mall_tz, service_day
+from satuatap.directory.hours import holiday_name, mall_closures_on, mall_tz, service_day
 from satuatap.directory.models import Service
 
 
@@ -114,7 +114,7 @@ def _day_refusal(plan: _Plan, day: dt.date) -> tuple[str, str]:
         if name:
             return "holiday", _("Libur nasional atau cuti bersama: %(name)s. Tidak ada layanan.") % {"name": name}
     closure = (
-        _mall_closures_on(mall, day)
+        mall_closures_on(mall, day)
         .filter(Q(service__isnull=True, counter__isnull=True) | Q(service=plan.service))
         .order_by("starts_at")
         .first()

@@ -27,8 +27,8 @@ from satuatap.booking.models import Booking, BookingPolicy, Ordering
 from satuatap.booking.policies import bookable_services
 from satuatap.directory.hours import local_now, mall_tz, service_day
 from satuatap.directory.models import Agency, Mall, Service
-from satuatap.directory.views import _get_mall, _lines
-from satuatap.queueing.views.kiosk import qr_svg
+from satuatap.directory.views import bullet_lines, get_mall
+from satuatap.qr import qr_svg
 
 # Booking submits (new, cancel, reschedule) per client address per hour, on top of the
 # per-minute limit of every public page: enough for a family, too few for a tout's script.
@@ -109,7 +109,7 @@ def _service_context(mall: Mall, service: Service) -> dict:
     return {
         "mall": mall,
         "service": service,
-        "requirements": _lines(service.requirements),
+        "requirements": bullet_lines(service.requirements),
         "policy": policy,
         "ordering": ordering_text(policy),
         "tz_label": mall.get_timezone_display(),
@@ -123,7 +123,7 @@ def booking_start(request, mall: str):
     """Step 1: the agencies that take online bookings."""
     if _limited(request):
         return ratelimit.too_many_response()
-    mall = _get_mall(mall)
+    mall = get_mall(mall)
     policy = policies.policy_for(mall)
     counts: dict[int, int] = {}
     for agency_id in bookable_services(mall).values_list("agency_id", flat=True):
@@ -142,7 +142,7 @@ def booking_services(request, mall: str, agency_code: str):
     """Step 2: the agency's bookable services, each with its requirements before booking."""
     if _limited(request):
         return ratelimit.too_many_response()
-    mall = _get_mall(mall)
+    mall = get_mall(mall)
     agency = get_object_or_404(Agency.objects.active(), mall=mall, code=agency_code)
     services = list(bookable_services(mall).filter(agency=agency))
     if not services:
@@ -150,7 +150,7 @@ def booking_services(request, mall: str, agency_code: str):
     policy = policies.policy_for(mall)
     for service in services:
         service.mall = mall
-        service.requirement_lines = _lines(service.requirements)
+        service.requirement_lines = bullet_lines(service.requirements)
         service.booking_reason = policies.booking_state(service, policy)[1]
     return render(request, "booking/services.html", {"mall": mall, "agency": agency, "services": services})
 
@@ -159,7 +159,7 @@ def booking_days(request, mall: str, code: str):
     """Step 3: the days of the window; closed ones say why (holiday, closure, booking off)."""
     if _limited(request):
         return ratelimit.too_many_response()
-    mall = _get_mall(mall)
+    mall = get_mall(mall)
     service = _service(mall, code)
     days = [
         {"day": day, "iso": day.isoformat(), "reason": reason} for day, reason in slots.days_open_for_booking(service)
@@ -174,7 +174,7 @@ def booking_slots(request, mall: str, code: str, day: str):
     """Step 4: the slots of one day with the places left; full ones cannot be chosen."""
     if _limited(request):
         return ratelimit.too_many_response()
-    mall = _get_mall(mall)
+    mall = get_mall(mall)
     service = _service(mall, code)
     day = _day(day)
     items = slots.slots_for(service, day)
@@ -188,7 +188,7 @@ def booking_form(request, mall: str, code: str, day: str):
     """Step 5: NIK, name, phone and consent; the submit books (idempotent on the form's key)."""
     if _limited(request):
         return ratelimit.too_many_response()
-    mall = _get_mall(mall)
+    mall = get_mall(mall)
     service = _service(mall, code)
     day = _day(day)
     hhmm = (request.POST if request.method == "POST" else request.GET).get("jam", "")
@@ -273,7 +273,7 @@ def booking_confirmation(request, mall: str, booking_code: str):
     """Step 6: the code, its QR (the kiosk scans it), and the way to the booking's page."""
     if _limited(request):
         return ratelimit.too_many_response()
-    mall = _get_mall(mall)
+    mall = get_mall(mall)
     booking = _booking(mall, booking_code)
     context = _booking_context(request, mall, booking)
     context["qr_svg"] = qr_svg(booking.code)
@@ -301,7 +301,7 @@ def booking_detail(request, mall: str, booking_code: str):
     """The booking's page: status, slot, masked data, check-in window; cancel and reschedule."""
     if _limited(request):
         return ratelimit.too_many_response()
-    mall = _get_mall(mall)
+    mall = get_mall(mall)
     booking = _booking(mall, booking_code)
     return _detail(request, mall, booking, move_day=_parse_day(request.GET.get("tanggal", "")))
 
@@ -310,7 +310,7 @@ def booking_detail(request, mall: str, booking_code: str):
 def booking_cancel(request, mall: str, booking_code: str):
     if _limited(request):
         return ratelimit.too_many_response()
-    mall = _get_mall(mall)
+    mall = get_mall(mall)
     booking = _booking(mall, booking_code)
     form = NikForm(request.POST, prefix="batal")
     if submit_limited(request):
@@ -330,7 +330,7 @@ def booking_cancel(request, mall: str, booking_code: str):
 def booking_reschedule(request, mall: str, booking_code: str):
     if _limited(request):
         return ratelimit.too_many_response()
-    mall = _get_mall(mall)
+    mall = get_mall(mall)
     booking = _booking(mall, booking_code)
     form = NikForm(request.POST, prefix="ubah")
     move_day, hhmm = _parse_day(request.POST.get("tanggal", "")), request.POST.get("jam", "")

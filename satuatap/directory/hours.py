@@ -80,10 +80,10 @@ def is_working_day(mall: Mall, day: dt.date) -> bool:
         return False
     if not mall.hours.filter(weekday=day.weekday()).exists():
         return False
-    return not _mall_closures_on(mall, day).filter(service__isnull=True, counter__isnull=True).exists()
+    return not mall_closures_on(mall, day).filter(service__isnull=True, counter__isnull=True).exists()
 
 
-def _mall_closures_on(mall: Mall, day: dt.date):
+def mall_closures_on(mall: Mall, day: dt.date):
     """Closures in force on a local day: a pause without end date lasts its own day only."""
     tz = mall_tz(mall)
     day_start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
@@ -115,8 +115,14 @@ def open_state(
     *,
     service: Service | None = None,
     counter: Counter | None = None,
-    check_quota: bool = True,
+    issued_today: int | None = None,
 ) -> OpenState:
+    """Open or closed at ``at`` (default now) for the mall, a service or a counter.
+
+    ``issued_today`` is the count of numbers the queue issued today for ``service``; given, a
+    reached daily quota stops issuing. The directory does not count tickets itself: ask
+    ``queueing.quota.open_state`` for the answer with the quota counted.
+    """
     now = local_now(mall, at)
     day, clock = now.date(), now.time()
     hours = hours_on(mall, day)
@@ -135,7 +141,7 @@ def open_state(
         scope |= Q(service=service)
     if counter is not None:
         scope |= Q(counter=counter)
-    closure = _mall_closures_on(mall, day).filter(scope, starts_at__lte=now).order_by("-starts_at").first()
+    closure = mall_closures_on(mall, day).filter(scope, starts_at__lte=now).order_by("-starts_at").first()
     if closure:
         return closed(_("Ditutup sementara: %(reason)s") % {"reason": closure.reason})
     if hours is None:
@@ -158,11 +164,8 @@ def open_state(
             reason=_("Pengambilan nomor sudah ditutup (batas pukul %(time)s).") % {"time": _fmt(cutoff)},
             hours_today=hours_text,
         )
-    if service is not None and check_quota and service.daily_quota is not None:
-        from satuatap.queueing.models import QueueSequence
-
-        issued = QueueSequence.objects.filter(service=service, day=day).values_list("last_number", flat=True).first()
-        if (issued or 0) >= service.daily_quota:
+    if service is not None and issued_today is not None and service.daily_quota is not None:
+        if issued_today >= service.daily_quota:
             return OpenState(
                 serving=True, issuing=False, reason=_("Kuota harian layanan ini sudah habis."), hours_today=hours_text
             )

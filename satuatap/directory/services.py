@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satuatap import live
 from satuatap.audit.log import record
 from satuatap.directory.hours import service_day
 from satuatap.directory.models import Agency, Archivable, Closure, Counter, Mall, Service
-from satuatap.queueing import live
 
 
 def _label(obj) -> str:
@@ -108,7 +108,7 @@ def close(
     """Close or pause the whole mall, one service or one counter.
 
     Without ``until_date`` it is a pause of the day it starts on: it lifts
-    itself at the next opening day (see ``hours._mall_closures_on``).
+    itself at the next opening day (see ``hours.mall_closures_on``).
     """
     reason = (reason or "").strip()
     starts_at = starts_at or timezone.now()

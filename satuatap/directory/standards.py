@@ -7,12 +7,12 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from satuatap.directory.models import Agency, Service
-from satuatap.directory.views import _get_mall, published_fee, standard_of
-from satuatap.queueing.views.kiosk import qr_svg
+from satuatap.directory.views import get_mall, published_fee, standard_of
+from satuatap.qr import qr_svg
 
 
 def maklumat(request, mall: str):
-    mall = _get_mall(mall)
+    mall = get_mall(mall)
     agencies = (
         Agency.objects.active()
         .filter(mall=mall)

@@ -35,7 +35,7 @@ from satuatap.directory.models import Counter
 from satuatap.feedback import skm
 from satuatap.feedback.elements import ELEMENTS
 from satuatap.feedback.models import SurveyResponse, SurveySource
-from satuatap.feedback.views import _posted_profile, _posted_scores, _survey_context
+from satuatap.feedback.views import posted_profile, posted_scores, survey_context
 from satuatap.queueing.models import Ticket, TicketStatus
 
 STAFF_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.MANAGER)
@@ -130,7 +130,7 @@ def tablet(request, mall: str, number: int):
     ticket = current_ticket(counter)
     if ticket is None:
         return render(request, "feedback/tablet_wait.html", _context(counter, None))
-    context = _survey_context(ticket, storage_key=_storage_key(counter, ticket.pk))
+    context = survey_context(ticket, storage_key=_storage_key(counter, ticket.pk))
     return render(request, "feedback/tablet_survey.html", {**context, **_context(counter, ticket)})
 
 
@@ -156,7 +156,7 @@ def _answer(request, counter: Counter):
             ),
         )
         return render(request, "feedback/tablet_wait.html", context, status=409)
-    chosen = _posted_scores(request.POST)
+    chosen = posted_scores(request.POST)
     scores = [chosen.get(e.field) for e in ELEMENTS]
     storage_key = _storage_key(counter, ticket.pk)
     try:
@@ -164,14 +164,14 @@ def _answer(request, counter: Counter):
             ticket,
             scores,
             comment=request.POST.get("comment", ""),
-            profile=_posted_profile(request.POST),
+            profile=posted_profile(request.POST),
             source=SurveySource.TABLET,
         )
     except skm.SurveyError as err:
         if err.code in ("not_finished", "expired", "already_answered"):
             context = _context(counter, None, error=err.message)
             return render(request, "feedback/tablet_wait.html", context, status=err.status)
-        context = _survey_context(ticket, chosen, request.POST, err.message, storage_key=storage_key)
+        context = survey_context(ticket, chosen, request.POST, err.message, storage_key=storage_key)
         return render(request, "feedback/tablet_survey.html", {**context, **_context(counter, ticket)}, status=422)
     return render(request, "feedback/tablet_thanks.html", _context(counter, None, storage_key=storage_key))
 

@@ -21,7 +21,7 @@ def _link_storage_key(ticket) -> str:
     return f"skm:{ticket.public_code}"
 
 
-def _survey_context(ticket, chosen=None, form=None, error="", storage_key=None):
+def survey_context(ticket, chosen=None, form=None, error="", storage_key=None):
     chosen = chosen or {}
     form = form or {}
     questions = [
@@ -43,7 +43,7 @@ def _survey_context(ticket, chosen=None, form=None, error="", storage_key=None):
     }
 
 
-def _posted_scores(post) -> dict[str, int]:
+def posted_scores(post) -> dict[str, int]:
     chosen = {}
     for element in ELEMENTS:
         raw = post.get(element.field, "")
@@ -52,7 +52,7 @@ def _posted_scores(post) -> dict[str, int]:
     return chosen
 
 
-def _posted_profile(post) -> dict[str, str]:
+def posted_profile(post) -> dict[str, str]:
     return {f: post.get(f, "") for f, _label, _choices in PROFILE_QUESTIONS}
 
 
@@ -66,12 +66,12 @@ def survey(request, public_code: str):
         context = {"ticket": ticket, "mall": ticket.mall, "storage_key": _link_storage_key(ticket)}
         return render(request, "feedback/thanks.html", context)
     if request.method == "POST":
-        chosen = _posted_scores(request.POST)
+        chosen = posted_scores(request.POST)
         scores = [chosen.get(e.field) for e in ELEMENTS]
         try:
-            skm.submit(ticket, scores, comment=request.POST.get("comment", ""), profile=_posted_profile(request.POST))
+            skm.submit(ticket, scores, comment=request.POST.get("comment", ""), profile=posted_profile(request.POST))
         except skm.SurveyError as err:
-            context = _survey_context(ticket, chosen, request.POST, err.message)
+            context = survey_context(ticket, chosen, request.POST, err.message)
             if err.code in ("not_finished", "expired", "already_answered"):
                 return render(request, "feedback/closed.html", context, status=err.status)
             return render(request, "feedback/survey.html", context, status=422)
@@ -79,8 +79,8 @@ def survey(request, public_code: str):
     try:
         skm.check_open(ticket)
     except skm.SurveyError as err:
-        return render(request, "feedback/closed.html", _survey_context(ticket, error=err.message))
-    return render(request, "feedback/survey.html", _survey_context(ticket))
+        return render(request, "feedback/closed.html", survey_context(ticket, error=err.message))
+    return render(request, "feedback/survey.html", survey_context(ticket))
 
 
 REPORT_ROLES = (Role.MANAGER, Role.SUPERVISOR)

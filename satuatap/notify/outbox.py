@@ -4,7 +4,9 @@
   inserts one row in the caller's transaction; nothing is sent here, so it is
   safe inside ``transaction.atomic`` and from ``transaction.on_commit``.
   Idempotent on ``dedupe_key``.
-- ``enqueue_for_booking`` builds the context of a booking message.
+- Each app builds its own messages and calls ``enqueue`` (``booking/reminders.py``,
+  ``feedback/survey_links.py``, ``complaints/reminders.py``); the outbox
+  imports no app and writes no other app's rows.
 - ``deliver_due`` (the worker, each tick) claims due rows in one short
   transaction (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL; the
   immediate transaction serialises claimers on SQLite), marks them
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,12 +28,10 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from satuatap import personal_data
-from satuatap.booking.policies import policy_for
 from satuatap.notify import channels
 from satuatap.notify.models import Channel, Message, Status
 
@@ -40,17 +41,6 @@ BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 3600
 SENDING_LEASE = dt.timedelta(minutes=5)  # a claimed row not recorded by then is claimed again
 MESSAGE_LANGUAGE = "id"  # templates are Bahasa Indonesia whatever language the request that caused them used
-
-BOOKING_KINDS = (
-    "booking_confirmed",
-    "booking_cancelled",
-    "booking_rescheduled",
-    "booking_reminder_day",
-    "booking_reminder_hour",
-    "turn_near",
-    "booking_no_show",
-    "survey_link",
-)
 
 
 def _subjects() -> dict[str, str]:
@@ -166,68 +156,15 @@ def enqueue(
     return row
 
 
-# ---------------------------------------------------------------- bookings
-
-
-def booking_link(booking) -> str:
-    return absolute_url(reverse("booking_detail", kwargs={"mall": booking.mall.slug, "booking_code": booking.code}))
+# ---------------------------------------------------------------- texts
 
 
 def local_text(mall, at: dt.datetime) -> dict[str, str]:
     """Date and time in the mall's local time, Indonesian words ("Senin, 24 November 2026", "09.30 WIB")."""
-    from satuatap.directory.hours import local_now
-
-    local = local_now(mall, at)
+    local = at.astimezone(ZoneInfo(mall.timezone))  # as directory.hours.local_now (notify imports no app)
     with translation.override(MESSAGE_LANGUAGE):
         day = formats.date_format(local, "l, j F Y")
     return {"date": day, "time": f"{local:%H.%M} {mall.get_timezone_display()}"}
-
-
-def booking_context(booking) -> dict:
-    mall = booking.mall
-    start = local_text(mall, booking.start)
-    return {
-        "code": booking.code,
-        "service": booking.service.name,
-        "agency": booking.service.agency.name,
-        "mall_name": mall.name,
-        "date": start["date"],
-        "time": start["time"],
-        "end_time": local_text(mall, booking.end)["time"],
-        "link": booking_link(booking),
-        # A booking exists, so its mall's policy row does too: policy_for only reads it here.
-        "early_minutes": policy_for(mall).check_in_early_minutes,
-        "reason": getattr(booking, "cancel_reason", ""),
-    }
-
-
-def booking_dedupe_key(booking, kind: str, extra: str = "") -> str:
-    """One message per booking, kind and slot (a rescheduled booking is a new slot, so it is told again)."""
-    key = f"booking:{booking.pk}:{kind}:{booking.start.astimezone(dt.UTC):%Y%m%dT%H%M}"
-    return f"{key}:{extra}" if extra else key
-
-
-def enqueue_for_booking(booking, kind: str, *, extra_context: dict | None = None, dedupe_extra: str = ""):
-    """The booking's message of this kind, to the booking's phone (decrypted); idempotent per slot."""
-    if kind not in BOOKING_KINDS:
-        raise ValueError(f"unknown booking message kind {kind!r}")
-    phone = personal_data.decrypt(booking.phone_encrypted)
-    context = booking_context(booking)
-    context.update(extra_context or {})
-    with transaction.atomic():
-        message = enqueue(
-            mall=booking.mall,
-            kind=kind,
-            to=phone,
-            context=context,
-            dedupe_key=booking_dedupe_key(booking, kind, dedupe_extra),
-            subject_ref=f"booking:{booking.code}",
-        )
-        if kind == "booking_no_show" and message is not None:
-            type(booking).objects.filter(pk=booking.pk, no_show_notified_at__isnull=True).update(
-                no_show_notified_at=message.created_at
-            )
-    return message
 
 
 # ---------------------------------------------------------------- delivery

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from satuatap.directory.admin_base import MallScopedMixin
+from satuatap.accounts.admin_base import MallScopedMixin
 from satuatap.queueing.models import Ticket, TicketEvent
 
 

@@ -9,9 +9,9 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from satuatap import live
 from satuatap.accounts.models import ApiToken, Role
 from satuatap.directory.models import Mall, Service, Zone
-from satuatap.queueing import live
 
 FORBIDDEN = 4403
 NOT_FOUND = 4404

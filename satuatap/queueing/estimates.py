@@ -55,7 +55,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from satuatap.directory.hours import _mall_closures_on, hours_on, local_now, service_day
+from satuatap.directory.hours import hours_on, local_now, mall_closures_on, service_day
 from satuatap.directory.models import Counter, Mall, Service
 from satuatap.queueing.models import AT_COUNTER_STATUSES, Ticket, TicketStatus
 
@@ -83,7 +83,7 @@ class Estimate:
 ZERO = Estimate(minutes=0, position=0, ahead=0, staffed=0, free=0, service_minutes=0.0, from_history=False)
 
 
-def _now(now: dt.datetime | None) -> dt.datetime:
+def or_now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
 
 
@@ -129,7 +129,7 @@ def _recent_by_service(fallbacks: dict[int, float], day: dt.date, now: dt.dateti
 
 def recent_service_minutes(service: Service, now: dt.datetime | None = None) -> float:
     """The ``s`` of the formula for one service."""
-    now = _now(now)
+    now = or_now(now)
     day = service_day(service.mall, now)
     minutes, _from_history = _recent_by_service({service.pk: fallback_minutes(service)}, day, now)[service.pk]
     return minutes
@@ -165,7 +165,7 @@ def _counters_by_service(
     live = Q(counter__archived_at__isnull=True, service__archived_at__isnull=True)
     serving = through.objects.filter(live, service_id__in=list(services)).values("counter_id")
     pool = through.objects.filter(live, counter_id__in=serving).values("service_id")
-    closures = _mall_closures_on(mall, today).filter(starts_at__lte=now)
+    closures = mall_closures_on(mall, today).filter(starts_at__lte=now)
     rows = list(
         through.objects.filter(live, service_id__in=pool)
         .annotate(
@@ -345,7 +345,7 @@ def estimate_new(
     now: dt.datetime | None = None,
 ) -> Estimate:
     """The estimate for a ticket about to join ``service``'s queue at ``queued_at`` (three queries)."""
-    now = _now(now)
+    now = or_now(now)
     before = Q(queued_at__lte=queued_at or now)
     return _estimates(service.mall, [service], now, before, is_priority=bool(priority_group))[service.pk]
 
@@ -354,7 +354,7 @@ def estimate_ticket(ticket: Ticket, *, now: dt.datetime | None = None) -> Estima
     """The live estimate of a ticket; zero unless it is waiting (three queries)."""
     if ticket.status != TicketStatus.WAITING:
         return ZERO
-    now = _now(now)
+    now = or_now(now)
     before = Q(queued_at__lt=ticket.queued_at) | Q(queued_at=ticket.queued_at, id__lt=ticket.pk)
     service = ticket.service
     return _estimates(service.mall, [service], now, before, is_priority=bool(ticket.priority_group), day=ticket.day)[
@@ -364,7 +364,7 @@ def estimate_ticket(ticket: Ticket, *, now: dt.datetime | None = None) -> Estima
 
 def estimate_services(mall: Mall, services, *, now: dt.datetime | None = None) -> dict[int, Estimate]:
     """Per service id: the estimate for a regular ticket taken now (the kiosk's list), in three queries."""
-    now = _now(now)
+    now = or_now(now)
     services = list(services)
     if not services:
         return {}

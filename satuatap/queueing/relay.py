@@ -19,6 +19,11 @@ log = logging.getLogger(__name__)
 _task: asyncio.Task | None = None
 
 
+def store_hints(groups: list[str], payload: dict) -> None:
+    """The embedded-mode store of ``satuatap.live`` (registered in ``QueueingConfig.ready``)."""
+    LiveEvent.objects.bulk_create([LiveEvent(group=g, payload=payload) for g in groups])
+
+
 @database_sync_to_async
 def _latest_id() -> int:
     return LiveEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0

@@ -14,11 +14,12 @@ from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
+from satuatap import live
 from satuatap.directory.hours import open_state, service_day
 from satuatap.directory.models import Counter, Service
-from satuatap.queueing import estimates, live
+from satuatap.queueing import estimates, quota
 from satuatap.queueing.errors import NotAllowed, QueueError
-from satuatap.queueing.estimates import _now
+from satuatap.queueing.estimates import or_now
 from satuatap.queueing.models import (
     AT_COUNTER_STATUSES,
     Ticket,
@@ -74,10 +75,7 @@ def _reserved_for_bookings(service: Service, day: dt.date, source: str) -> int:
     """Walk-ins stop short of the quota by the bookings still to check in; a check-in uses its own place."""
     if source == TicketSource.BOOKING:
         return 0
-    # Imported here: booking builds on queueing (check-in issues a ticket), not the other way round.
-    from satuatap.booking.slots import reserved_places
-
-    return reserved_places(service, day)
+    return quota.held_places(service, day)  # booking registers its places (the queue never imports booking)
 
 
 def issue_ticket(
@@ -90,12 +88,12 @@ def issue_ticket(
     queued_at: dt.datetime | None = None,
 ) -> Ticket:
     """Issue the next number; ``queued_at`` (a booked check-in's slot start) is the FIFO key when given."""
-    now = _now(now)
+    now = or_now(now)
     mall = service.mall
     priority_group = priority_group or ""
     if priority_group and priority_group not in (mall.priority_groups or []):
         raise QueueError("bad_priority_group", _("Kelompok prioritas tidak dikenal."), status=422)
-    state = open_state(mall, now, service=service, check_quota=False)
+    state = open_state(mall, now, service=service)
     if not state.issuing:
         raise QueueError("closed", state.reason)
     day = service_day(mall, now)
@@ -191,7 +189,7 @@ def call_next(counter: Counter, officer, *, now: dt.datetime | None = None) -> T
     with SKIP LOCKED on PostgreSQL so two counters never wait on or take the
     same ticket. On SQLite the transaction is IMMEDIATE, which serialises writers.
     """
-    now = _now(now)
+    now = or_now(now)
     with transaction.atomic():
         counter, waiting = _ready_to_call(counter, officer, now)
         max_streak = counter.mall.max_priority_streak
@@ -213,7 +211,7 @@ def call_ticket(counter: Counter, officer, number: str, *, reason: str, now: dt.
     Queue jumping is how extortion starts: the reason is required and recorded
     on the call, where supervisors and reports see it.
     """
-    now = _now(now)
+    now = or_now(now)
     reason = " ".join((reason or "").split())[:150]
     if not reason:
         raise QueueError("reason_required", _("Tuliskan alasan memanggil nomor di luar urutan."), status=422)
@@ -289,7 +287,7 @@ def _transition(
 def recall(ticket: Ticket, officer, *, reason: str = "", now: dt.datetime | None = None) -> Ticket:
     from django.db.models import F
 
-    now = _now(now)
+    now = or_now(now)
     return _transition(
         ticket,
         officer,
@@ -303,7 +301,7 @@ def recall(ticket: Ticket, officer, *, reason: str = "", now: dt.datetime | None
 
 
 def start_service(ticket: Ticket, officer, *, now: dt.datetime | None = None) -> Ticket:
-    now = _now(now)
+    now = or_now(now)
     return _transition(
         ticket,
         officer,
@@ -316,7 +314,7 @@ def start_service(ticket: Ticket, officer, *, now: dt.datetime | None = None) ->
 
 
 def finish(ticket: Ticket, officer, *, now: dt.datetime | None = None) -> Ticket:
-    now = _now(now)
+    now = or_now(now)
     return _transition(
         ticket,
         officer,
@@ -329,7 +327,7 @@ def finish(ticket: Ticket, officer, *, now: dt.datetime | None = None) -> Ticket
 
 
 def no_show(ticket: Ticket, officer, *, now: dt.datetime | None = None) -> Ticket:
-    now = _now(now)
+    now = or_now(now)
     return _transition(
         ticket,
         officer,
@@ -343,12 +341,12 @@ def no_show(ticket: Ticket, officer, *, now: dt.datetime | None = None) -> Ticke
 
 def transfer(ticket: Ticket, officer, target: Service, *, now: dt.datetime | None = None) -> Ticket:
     """Send the citizen to another service's queue; the number and history stay."""
-    now = _now(now)
+    now = or_now(now)
     if target.mall_id != ticket.mall_id or target.archived_at:
         raise QueueError("bad_service", _("Layanan tujuan tidak ditemukan."), status=422)
     if target.pk == ticket.service_id:
         raise QueueError("same_service", _("Tiket sudah berada di antrean layanan ini."), status=422)
-    state = open_state(target.mall, now, service=target, check_quota=False)
+    state = open_state(target.mall, now, service=target)
     if not state.serving:
         raise QueueError("closed", state.reason)
     source = ticket.service
@@ -384,7 +382,7 @@ def transfer(ticket: Ticket, officer, target: Service, *, now: dt.datetime | Non
 
 def cancel(ticket: Ticket, *, actor=None, reason: str = "", now: dt.datetime | None = None) -> Ticket:
     """The citizen (or an officer) withdraws a ticket that is still waiting."""
-    now = _now(now)
+    now = or_now(now)
     with transaction.atomic():
         changed = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).update(
             status=TicketStatus.CANCELLED, finished_at=now

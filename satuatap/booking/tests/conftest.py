@@ -68,8 +68,10 @@ def bworld(world):
 @pytest.fixture
 def outbox_calls(monkeypatch):
     """Notices handed to the notify outbox: [(booking code, kind)] (after commit)."""
-    from satuatap.notify import outbox
+    from satuatap.booking import reminders
 
     calls = []
-    monkeypatch.setattr(outbox, "enqueue_for_booking", lambda booking, kind, **kw: calls.append((booking.code, kind)))
+    monkeypatch.setattr(
+        reminders, "enqueue_for_booking", lambda booking, kind, **kw: calls.append((booking.code, kind))
+    )
     return calls

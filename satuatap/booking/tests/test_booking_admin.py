@@ -10,8 +10,8 @@ from satuatap.audit.models import AuditEntry
 from satuatap.booking.models import Booking, BookingPolicy, BookingStatus, ServiceBookingSetting, SlotSession
 from satuatap.booking.policies import policy_for
 from satuatap.booking.tests.conftest import book
-from satuatap.directory.management.commands.demo import manager_permissions
 from satuatap.directory.models import Agency, Building, Mall, Service, Zone
+from satuatap.project.management.commands.demo import manager_permissions
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ from django.test import override_settings
 from satuatap import personal_data as pd
 from satuatap.audit.log import verify_chain
 from satuatap.audit.models import AuditEntry
+from satuatap.audit.reveal import reveal
 
 
 def test_hash_is_keyed_stable_and_separates_kinds():
@@ -80,10 +81,10 @@ def test_reveal_decrypts_and_writes_the_audit_log(world):
     booking = book(service, tomorrow_slot(service), nik="1471011203900001", phone="081234567890")
     manager = world.users["manager"]
     with pytest.raises(ValueError):
-        pd.reveal(booking, "nik", actor=manager, reason="  ")
+        reveal(booking, "nik", actor=manager, reason="  ")
     assert not AuditEntry.objects.filter(action="personal_data.reveal").exists()
-    assert pd.reveal(booking, "nik", actor=manager, reason="Verifikasi pengaduan") == "1471011203900001"
-    assert pd.reveal(booking, "phone", actor=manager, reason="Menghubungi pemohon") == "081234567890"
+    assert reveal(booking, "nik", actor=manager, reason="Verifikasi pengaduan") == "1471011203900001"
+    assert reveal(booking, "phone", actor=manager, reason="Menghubungi pemohon") == "081234567890"
     entries = list(AuditEntry.objects.filter(action="personal_data.reveal").order_by("id"))
     assert [(e.actor, e.mall_id, e.subject, e.data) for e in entries] == [
         (

@@ -9,9 +9,9 @@ from satuatap.accounts.models import ApiToken, Role, User, hash_token
 from satuatap.accounts.tokens import issue_token
 from satuatap.audit.models import AuditEntry
 from satuatap.directory.hours import open_state
-from satuatap.directory.management.commands.demo import manager_permissions
 from satuatap.directory.models import Agency, Building, Closure, Mall, Service, Zone
 from satuatap.directory.services import close
+from satuatap.project.management.commands.demo import manager_permissions
 from satuatap.queueing.models import Ticket
 from satuatap.queueing.tickets import issue_ticket
 

@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from satuatap.directory.management.commands.demo import manager_permissions
 from satuatap.directory.models import Counter, Mall
 from satuatap.directory.services import archive
-from satuatap.queueing.views.kiosk import qr_svg
+from satuatap.project.management.commands.demo import manager_permissions
+from satuatap.qr import qr_svg
 
 PROMISE = (
     "Dengan ini, kami menyatakan sanggup menyelenggarakan pelayanan sesuai standar pelayanan yang telah "

@@ -6,6 +6,7 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from satuatap import personal_data
+from satuatap.booking import reminders as booking_reminders
 from satuatap.notify import outbox
 from satuatap.notify.models import Message, Status
 from satuatap.notify.tests.conftest import PHONE, file_lines, make_booking
@@ -61,7 +62,7 @@ def test_booking_messages_are_rendered_in_bahasa_with_local_time_and_link(world)
     start = dt.datetime(2026, 11, 24, 3, 0, tzinfo=UTC)  # 10.00 WIB, a Tuesday
     booking = make_booking(world, start, code="ABCD2345")
     with translation.override("en"):  # the citizen browsed in English: the SMS is still Bahasa
-        message = outbox.enqueue_for_booking(booking, "booking_confirmed")
+        message = booking_reminders.enqueue_for_booking(booking, "booking_confirmed")
     assert message.kind == "booking_confirmed"
     assert "pemesanan Anda berhasil" in message.body
     assert "Selasa, 24 November 2026" in message.body
@@ -72,7 +73,7 @@ def test_booking_messages_are_rendered_in_bahasa_with_local_time_and_link(world)
     assert message.subject == "Pemesanan kunjungan dikonfirmasi · MPP Pekanbaru"
     assert message.subject_ref == "booking:ABCD2345"
     assert "&" not in message.body.replace("&amp;", "")  # plain text, no HTML escaping
-    assert outbox.enqueue_for_booking(booking, "booking_confirmed").pk == message.pk  # idempotent per slot
+    assert booking_reminders.enqueue_for_booking(booking, "booking_confirmed").pk == message.pk  # idempotent per slot
 
 
 def test_no_html_escaping_in_plain_text(world):
@@ -83,7 +84,7 @@ def test_no_html_escaping_in_plain_text(world):
 def test_an_unknown_kind_is_refused(world):
     booking = make_booking(world, timezone.now() + dt.timedelta(days=1))
     with pytest.raises(ValueError):
-        outbox.enqueue_for_booking(booking, "spam")
+        booking_reminders.enqueue_for_booking(booking, "spam")
 
 
 def test_delivery_in_sandbox_writes_the_file_and_records_sent(world, settings):

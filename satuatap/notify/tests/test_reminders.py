@@ -3,11 +3,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from satuatap import personal_data
+from satuatap import jobs, personal_data
+from satuatap.booking import reminders as booking_reminders
 from satuatap.booking.models import Booking, BookingPolicy
-from satuatap.complaints import complaints
-from satuatap.notify import reminders
-from satuatap.notify.models import Message, Status
+from satuatap.feedback import survey_links
+from satuatap.notify.models import Message
 from satuatap.notify.tests.conftest import PHONE, make_booking
 from satuatap.queueing import tickets
 from satuatap.testing import seat
@@ -27,9 +27,9 @@ def kinds():
 def test_the_day_before_reminder_goes_once_after_16_local(world):
     booking = make_booking(world, TUESDAY_10_WIB, created_at=MONDAY_17_WIB - dt.timedelta(days=3))
     before_16 = MONDAY_17_WIB - dt.timedelta(hours=2)  # 15:00 WIB
-    assert reminders.remind_day_before(before_16) == 0
-    assert reminders.remind_day_before(MONDAY_17_WIB) == 1
-    assert reminders.remind_day_before(MONDAY_17_WIB + dt.timedelta(hours=1)) == 0
+    assert booking_reminders.remind_day_before(before_16) == 0
+    assert booking_reminders.remind_day_before(MONDAY_17_WIB) == 1
+    assert booking_reminders.remind_day_before(MONDAY_17_WIB + dt.timedelta(hours=1)) == 0
     [message] = Message.objects.all()
     assert message.kind == "booking_reminder_day"
     assert "besok, Selasa, 24 November 2026" in message.body and "10.00 WIB" in message.body
@@ -43,7 +43,7 @@ def test_no_day_before_reminder_for_a_booking_made_late_or_not_tomorrow(world):
     make_booking(
         world, TUESDAY_10_WIB, created_at=MONDAY_17_WIB - dt.timedelta(days=3), status="cancelled"
     )  # cancelled: nothing
-    assert reminders.remind_day_before(MONDAY_17_WIB) == 0
+    assert booking_reminders.remind_day_before(MONDAY_17_WIB) == 0
     assert Message.objects.count() == 0
 
 
@@ -52,8 +52,8 @@ def test_the_day_before_follows_the_mall_time_zone(world):
     world.mall.save()
     start = dt.datetime(2026, 11, 24, 1, 0, tzinfo=UTC)  # Tuesday 10:00 WIT
     make_booking(world, start, created_at=start - dt.timedelta(days=5))
-    assert reminders.remind_day_before(dt.datetime(2026, 11, 23, 6, 0, tzinfo=UTC)) == 0  # Monday 15:00 WIT
-    assert reminders.remind_day_before(dt.datetime(2026, 11, 23, 7, 0, tzinfo=UTC)) == 1  # Monday 16:00 WIT
+    assert booking_reminders.remind_day_before(dt.datetime(2026, 11, 23, 6, 0, tzinfo=UTC)) == 0  # Monday 15:00 WIT
+    assert booking_reminders.remind_day_before(dt.datetime(2026, 11, 23, 7, 0, tzinfo=UTC)) == 1  # Monday 16:00 WIT
     assert "10.00 WIT" in Message.objects.get().body
 
 
@@ -66,8 +66,8 @@ def test_the_hour_before_reminder_goes_once(world):
     make_booking(world, now + dt.timedelta(minutes=90), created_at=now - dt.timedelta(days=1))  # not yet
     make_booking(world, now + dt.timedelta(minutes=50), created_at=now - dt.timedelta(minutes=30))  # just booked
     make_booking(world, now + dt.timedelta(minutes=10), created_at=now - dt.timedelta(days=1))  # worker was down
-    assert reminders.remind_hour_before(now) == 1
-    assert reminders.remind_hour_before(now + dt.timedelta(minutes=1)) == 0
+    assert booking_reminders.remind_hour_before(now) == 1
+    assert booking_reminders.remind_hour_before(now + dt.timedelta(minutes=1)) == 0
     message = Message.objects.get()
     assert message.kind == "booking_reminder_hour" and message.subject_ref == f"booking:{booking.code}"
     assert "17.55 WIB" in message.body
@@ -79,8 +79,8 @@ def test_reminders_in_one_worker_tick_each_once(world):
     now = MONDAY_17_WIB
     make_booking(world, TUESDAY_10_WIB, created_at=now - dt.timedelta(days=3))
     make_booking(world, now + dt.timedelta(minutes=45), created_at=now - dt.timedelta(days=3))
-    first = reminders.run_sweeps(now)
-    second = reminders.run_sweeps(now + dt.timedelta(minutes=5))
+    first = jobs.run_stage(jobs.NOTICES, now)
+    second = jobs.run_stage(jobs.NOTICES, now + dt.timedelta(minutes=5))
     assert first["remind_day_before"] == 1 and first["remind_hour_before"] == 1
     assert second["remind_day_before"] == 0 and second["remind_hour_before"] == 0
     assert kinds() == ["booking_reminder_day", "booking_reminder_hour"]
@@ -106,11 +106,11 @@ def test_turn_near_when_the_booked_ticket_is_n_places_from_the_front(world):
         world, timezone.now() - dt.timedelta(minutes=5), created_at=timezone.now() - dt.timedelta(days=2)
     )
     ticket = _checked_in(world, booking)
-    assert reminders.notify_turn_near() == 0  # five ahead, policy default 3
+    assert booking_reminders.notify_turn_near() == 0  # five ahead, policy default 3
     for _ in range(2):
         tickets.finish(tickets.call_next(world.counters[1], officer), officer)
-    assert reminders.notify_turn_near() == 1  # three ahead
-    assert reminders.notify_turn_near() == 0
+    assert booking_reminders.notify_turn_near() == 1  # three ahead
+    assert booking_reminders.notify_turn_near() == 0
     message = Message.objects.get()
     assert message.kind == "turn_near"
     assert f"Nomor antrean {ticket.number}" in message.body and "tinggal 3 orang" in message.body
@@ -125,16 +125,16 @@ def test_turn_near_follows_the_mall_policy(world):
         tickets.issue_ticket(world.services["DUKCAPIL-KTP"])
     booking = make_booking(world, timezone.now(), created_at=timezone.now() - dt.timedelta(days=2))
     _checked_in(world, booking)
-    assert reminders.notify_turn_near() == 0
+    assert booking_reminders.notify_turn_near() == 0
     officer = seat(world, 1)
     tickets.finish(tickets.call_next(world.counters[1], officer), officer)
-    assert reminders.notify_turn_near() == 1
+    assert booking_reminders.notify_turn_near() == 1
     assert "tinggal 1 orang" in Message.objects.get().body
 
 
 def test_walk_in_tickets_get_nothing(world):
     tickets.issue_ticket(world.services["DUKCAPIL-KTP"])
-    assert reminders.notify_turn_near() == 0
+    assert booking_reminders.notify_turn_near() == 0
     assert Message.objects.count() == 0
 
 
@@ -146,10 +146,10 @@ def test_the_survey_link_goes_once_when_the_booked_ticket_is_finished(world, set
     officer = seat(world, 1)
     booking = make_booking(world, timezone.now(), created_at=timezone.now() - dt.timedelta(days=2))
     ticket = _checked_in(world, booking)
-    assert reminders.send_survey_links() == 0  # still waiting
+    assert survey_links.send_survey_links() == 0  # still waiting
     ticket = tickets.finish(tickets.call_next(world.counters[1], officer), officer)
-    assert reminders.send_survey_links() == 1
-    assert reminders.send_survey_links() == 0
+    assert survey_links.send_survey_links() == 1
+    assert survey_links.send_survey_links() == 0
     message = Message.objects.get()
     assert message.kind == "survey_link"
     assert f"https://mpp.example.go.id/t/{ticket.public_code}/survei/" in message.body
@@ -170,70 +170,16 @@ def test_no_survey_link_when_already_answered_or_expired(world, settings):
     _checked_in(world, booking)
     ticket = tickets.finish(tickets.call_next(world.counters[1], officer), officer)
     skm.submit(ticket, [4] * 9)  # answered on the counter's tablet
-    assert reminders.send_survey_links() == 0
-    assert reminders.send_survey_links(timezone.now() + dt.timedelta(days=4)) == 0  # long past
+    assert survey_links.send_survey_links() == 0
+    assert survey_links.send_survey_links(timezone.now() + dt.timedelta(days=4)) == 0  # long past
     assert Message.objects.count() == 0
-
-
-# ------------------------------------------------------------------ complaints
-
-
-def test_every_step_of_a_complaint_tells_a_complainant_with_an_email(world):
-    manager = world.users["manager"]
-    complaint = complaints.file_complaint(world.mall, "Antrean lama", "Menunggu tiga jam.", contact="siti@example.com")
-    assert reminders.notify_complaint_events() == 1
-    assert reminders.notify_complaint_events() == 0
-    received = Message.objects.get()
-    assert received.channel == "email" and received.kind == "complaint_update"
-    assert complaint.tracking_code in received.body and "Diterima" in received.body
-    assert f"Lacak pengaduan Anda: https://mpp.example.go.id/pengaduan/{complaint.tracking_code}/" in received.body
-    assert personal_data.decrypt(received.address_encrypted) == "siti@example.com"
-    complaints.verify(complaint, manager)
-    complaints.forward(complaint, manager, world.agencies["DUKCAPIL"])
-    complaints.start(complaint, world.users["sup_dukcapil"])
-    complaints.answer(complaint, world.users["sup_dukcapil"], "Loket tambahan dibuka mulai Senin.")
-    assert reminders.notify_complaint_events() == 4
-    bodies = list(Message.objects.order_by("pk").values_list("body", flat=True))
-    assert "Diverifikasi" in bodies[1]
-    assert "Diteruskan ke instansi" in bodies[2] and "Dinas Kependudukan" in bodies[2]
-    assert "Sedang ditangani" in bodies[3]
-    assert "Dijawab" in bodies[4] and "Loket tambahan dibuka mulai Senin." in bodies[4]
-    assert Message.objects.filter(subject_ref=f"complaint:{complaint.tracking_code}").count() == 5
-
-
-def test_a_phone_contact_gets_sms_and_not_our_authority_says_where_to_go(world):
-    complaint = complaints.file_complaint(world.mall, "Izin usaha", "Soal izin.", contact="+62 812 3456 7890")
-    complaints.not_our_authority(complaint, world.users["manager"], "Kewenangan provinsi", "DPMPTSP Provinsi Riau")
-    assert reminders.notify_complaint_events() == 2
-    last = Message.objects.order_by("pk").last()
-    assert last.channel == "sms" and last.address_masked == "0812******90"
-    assert "Bukan kewenangan kami" in last.body and "DPMPTSP Provinsi Riau" in last.body
-
-
-def test_no_contact_no_message_and_a_bad_contact_is_recorded_once(world):
-    complaints.file_complaint(world.mall, "Anonim", "Tanpa kontak.")
-    complaints.file_complaint(world.mall, "Kontak aneh", "Isi.", contact="hubungi saya di loket")
-    assert reminders.notify_complaint_events() == 1
-    assert reminders.notify_complaint_events() == 0
-    bad = Message.objects.get()
-    assert bad.status == Status.DEAD and bad.last_error
-
-
-def test_escalations_are_internal(world):
-    complaint = complaints.file_complaint(world.mall, "Lama", "Isi.", contact="siti@example.com")
-    reminders.notify_complaint_events()
-    later = timezone.now() + dt.timedelta(days=30)
-    assert complaints.escalate_overdue(later) == 1
-    assert reminders.notify_complaint_events() == 0
-    assert Message.objects.filter(subject_ref=f"complaint:{complaint.tracking_code}").count() == 1
 
 
 @pytest.mark.parametrize("kind", ["booking_cancelled", "booking_no_show", "booking_rescheduled"])
 def test_booking_notices_render(world, kind):
-    from satuatap.notify import outbox
 
     booking = make_booking(world, TUESDAY_10_WIB)
-    message = outbox.enqueue_for_booking(booking, kind, extra_context={"reason": "Loket ditutup"})
+    message = booking_reminders.enqueue_for_booking(booking, kind, extra_context={"reason": "Loket ditutup"})
     assert booking.code in message.body
     assert "Selasa, 24 November 2026" in message.body and "10.00 WIB" in message.body
     assert ("Alasan: Loket ditutup" in message.body) == (kind == "booking_cancelled")
@@ -241,11 +187,10 @@ def test_booking_notices_render(world, kind):
 
 
 def test_the_no_show_notice_marks_the_booking(world):
-    from satuatap.notify import outbox
 
     booking = make_booking(world, TUESDAY_10_WIB, status="no_show")
-    message = outbox.enqueue_for_booking(booking, "booking_no_show")
-    assert outbox.enqueue_for_booking(booking, "booking_no_show").pk == message.pk
+    message = booking_reminders.enqueue_for_booking(booking, "booking_no_show")
+    assert booking_reminders.enqueue_for_booking(booking, "booking_no_show").pk == message.pk
     booking.refresh_from_db()
     assert booking.no_show_notified_at == message.created_at
     assert "tercatat tidak hadir" in message.body

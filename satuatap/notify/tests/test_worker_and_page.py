@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from satuatap.booking import reminders as booking_reminders
 from satuatap.complaints import complaints
 from satuatap.notify import outbox
 from satuatap.notify.models import Message, Status
@@ -18,7 +19,7 @@ def test_worker_once_runs_the_sweeps_and_delivers(world, settings):
     booking = make_booking(
         world, now + dt.timedelta(minutes=50), code="WRKR2345", created_at=now - dt.timedelta(days=3)
     )
-    outbox.enqueue_for_booking(booking, "booking_confirmed")  # as booking.book() does on commit
+    booking_reminders.enqueue_for_booking(booking, "booking_confirmed")  # as booking.book() does on commit
     complaints.file_complaint(world.mall, "Antrean lama", "Isi.", contact="siti@example.com")
     officer = seat(world, 1)
     done = make_booking(world, now - dt.timedelta(minutes=20), created_at=now - dt.timedelta(days=3))
@@ -52,7 +53,7 @@ def _page(client, world, username, **params):
 def test_the_manager_sees_the_outbox_masked(client, world):
     phone = "085277001122"  # not the example number in the "bad phone" message
     booking = make_booking(world, timezone.now() + dt.timedelta(days=1), code="PAGE2345", phone=phone)
-    outbox.enqueue_for_booking(booking, "booking_confirmed")
+    booking_reminders.enqueue_for_booking(booking, "booking_confirmed")
     failed = outbox.enqueue(
         mall=world.mall, kind="complaint_update", to="bukan-nomor", context={"tracking_code": "ADU-X"}, dedupe_key="x"
     )

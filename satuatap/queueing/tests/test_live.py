@@ -10,7 +10,8 @@ from django.db import connections
 from django.test import override_settings
 from django.utils import timezone
 
-from satuatap.queueing import live, tickets
+from satuatap import live
+from satuatap.queueing import tickets
 from satuatap.queueing.housekeeping import expire_previous_days, prune_live_events
 from satuatap.queueing.models import LiveEvent
 
@@ -62,7 +63,7 @@ def test_hints_travel_through_redis_to_a_group_member(world, settings, redis_url
         return channel
 
     channel = asyncio.run(join())
-    live._send_now([group], {"event": "called", "event_id": 7})
+    live.send_now([group], {"event": "called", "event_id": 7})
 
     async def receive():
         return await asyncio.wait_for(layer.receive(channel), timeout=5)

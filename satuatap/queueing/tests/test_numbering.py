@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from satuatap.directory.hours import open_state
-from satuatap.queueing import tickets
+from satuatap.queueing import quota, tickets
 from satuatap.queueing.errors import QueueError
 from satuatap.queueing.models import QueueSequence, Ticket, TicketStatus
 from satuatap.testing import make_world, seat
@@ -89,7 +88,7 @@ def test_a_reached_quota_refuses_the_next_ticket_and_leaves_no_gap():
         assert err.value.code == "quota_reached"
     assert Ticket.objects.filter(issued_service=skck).count() == 3
     assert QueueSequence.objects.get(service=skck, day=dt.date(2026, 3, 2)).last_number == 3
-    state = open_state(world.mall, morning, service=skck)
+    state = quota.open_state(world.mall, morning, service=skck)
     assert (state.serving, state.issuing) == (True, False)
     assert "Kuota" in state.reason
     # The manager raises the quota: the next number follows on, no gap where refusals were.

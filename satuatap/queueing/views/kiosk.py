@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import qrcode
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from qrcode.image.svg import SvgPathImage
 
 from satuatap.accounts.models import Role
 from satuatap.directory.hours import local_now, open_state
 from satuatap.directory.models import Agency, Mall, Service
-from satuatap.queueing import estimates, snapshots, tickets
+from satuatap.qr import qr_svg
+from satuatap.queueing import estimates, quota, snapshots, tickets
 from satuatap.queueing.errors import QueueError
 from satuatap.queueing.models import Ticket, TicketSource
 
@@ -41,24 +40,24 @@ def may_use_kiosk(user, mall: Mall) -> bool:
     return user.role in (Role.KIOSK, Role.MANAGER) and user.mall_id == mall.pk
 
 
-def _kiosk_mall(request, slug: str) -> Mall | None:
+def kiosk_mall(request, slug: str) -> Mall | None:
     """The mall if this session may run its kiosk, else None (caller redirects to device sign-in)."""
     mall = get_object_or_404(Mall.objects.active().prefetch_related("hours"), slug=slug)
     return mall if may_use_kiosk(request.user, mall) else None
 
 
-def _to_device_sign_in():
+def to_device_sign_in():
     return redirect("device_sign_in")
 
 
 def _services_with_state(mall: Mall, services):
-    return [(service, open_state(mall, service=service)) for service in services]
+    return [(service, quota.open_state(mall, service=service)) for service in services]
 
 
 def kiosk_home(request, mall):
-    mall = _kiosk_mall(request, mall)
+    mall = kiosk_mall(request, mall)
     if mall is None:
-        return _to_device_sign_in()
+        return to_device_sign_in()
     services = Service.objects.active().filter(mall=mall).select_related("agency")
     by_agency: dict[int, list] = {}
     for service, state in _services_with_state(mall, services):
@@ -82,9 +81,9 @@ def kiosk_home(request, mall):
 
 
 def kiosk_agency(request, mall, agency_code):
-    mall = _kiosk_mall(request, mall)
+    mall = kiosk_mall(request, mall)
     if mall is None:
-        return _to_device_sign_in()
+        return to_device_sign_in()
     agency = get_object_or_404(Agency.objects.active().select_related("zone"), mall=mall, code=agency_code)
     services = list(Service.objects.active().filter(agency=agency).prefetch_related("counters"))
     # A regular ticket's wait per service, for all of them at once (a fixed number of queries).
@@ -108,9 +107,9 @@ def kiosk_agency(request, mall, agency_code):
 
 @require_POST
 def kiosk_issue(request, mall):
-    mall = _kiosk_mall(request, mall)
+    mall = kiosk_mall(request, mall)
     if mall is None:
-        return _to_device_sign_in()
+        return to_device_sign_in()
     code = request.POST.get("service", "").strip()
     service = Service.objects.active().filter(mall=mall, code=code).select_related("agency").first()
     if service is None:
@@ -130,16 +129,10 @@ def kiosk_issue(request, mall):
     return redirect("kiosk_ticket", mall.slug, ticket.public_code)
 
 
-def qr_svg(data: str) -> str:
-    """An inline SVG QR code (no XML declaration, so it can sit in HTML)."""
-    image = qrcode.make(data, image_factory=SvgPathImage, box_size=10, border=2)
-    return image.to_string(encoding="unicode")
-
-
 def kiosk_ticket(request, mall, public_code):
-    mall = _kiosk_mall(request, mall)
+    mall = kiosk_mall(request, mall)
     if mall is None:
-        return _to_device_sign_in()
+        return to_device_sign_in()
     ticket = get_object_or_404(
         Ticket.objects.select_related("service__agency", "counter"), mall=mall, public_code=public_code
     )

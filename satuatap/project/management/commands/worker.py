@@ -1,7 +1,8 @@
 """The background worker: the work that never runs inside a request.
 
 Each tick runs every step once; a step is idempotent and a failing step is logged
-without keeping the others from running. Slow housekeeping runs once an hour.
+without keeping the others from running. Slow housekeeping runs once an hour. The
+steps are the jobs the apps register in ``satuatap.jobs`` (each in its ``AppConfig.ready``).
 """
 
 import logging
@@ -10,26 +11,18 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from satuatap.booking.bookings import sweep_no_shows
-from satuatap.complaints.complaints import escalate_overdue, remove_orphan_attachments
-from satuatap.notify import outbox, reminders
-from satuatap.queueing.housekeeping import expire_previous_days, prune_live_events
+from satuatap import jobs
 
 log = logging.getLogger(__name__)
 
-# (name, function) in the order they run each tick.
-EVERY_TICK = [
-    ("prune relayed live hints", prune_live_events),
-    ("expire tickets of earlier days", expire_previous_days),
-    ("escalate overdue complaints", escalate_overdue),  # past their working-day deadline, to the mall manager
-    ("sweep booking no-shows", sweep_no_shows),  # not checked in by their slot's end (+ late margin)
-    # Reminders, turn near, survey links, complaint notices (each sweep its own step); then delivery of the outbox.
-    *((f"notify sweep {sweep.__name__}", sweep) for sweep in reminders.SWEEPS),
-    ("deliver the notification outbox", outbox.deliver_due),
-]
-HOURLY = [
-    ("remove orphaned complaint attachments", remove_orphan_attachments),
-]
+
+def every_tick():
+    """(name, function) in the order they run each tick (tests replace this)."""
+    return jobs.every_tick()
+
+
+def hourly():
+    return jobs.hourly()
 
 
 def run_steps(steps) -> None:
@@ -61,9 +54,9 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         last_hourly = None
         while True:
-            run_steps(EVERY_TICK)
+            run_steps(every_tick())
             if last_hourly is None or time.monotonic() - last_hourly >= 3600:
-                run_steps(HOURLY)
+                run_steps(hourly())
                 last_hourly = time.monotonic()
             if once or stopping:
                 break

@@ -1,0 +1,67 @@
+"""Announce changes to live screens. Messages are hints, never state.
+
+Every screen rebuilds its state from an HTTP snapshot on (re)connect and on
+each hint, so a lost hint costs a few seconds, never a wrong screen. That is why
+a hint that cannot be sent (Redis down, a full channel) is logged and dropped: the
+write that caused it is already committed and must still be answered as a success.
+
+With Redis the hint goes to the channel layer's groups. Without it (the embedded
+mode) it goes to the store an app registers with ``set_embedded_store``; the queue
+registers one that writes rows its ASGI process relays (``queueing/relay.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+_embedded_store: Callable[[list[str], dict], None] | None = None
+
+
+def zone_group(zone_id: int) -> str:
+    return f"zone.{zone_id}"
+
+
+def service_group(service_id: int) -> str:
+    return f"service.{service_id}"
+
+
+def mall_group(mall_id: int) -> str:
+    return f"mall.{mall_id}"
+
+
+def set_embedded_store(store: Callable[[list[str], dict], None]) -> None:
+    """Where hints go without Redis: ``store(groups, payload)`` (called from ``AppConfig.ready``)."""
+    global _embedded_store
+    _embedded_store = store
+
+
+def publish(groups: list[str], payload: dict) -> None:
+    """Send a hint to groups once the current transaction commits."""
+    transaction.on_commit(lambda: send_now(groups, payload))
+
+
+def send_now(groups: list[str], payload: dict) -> None:
+    """Send a hint now. A failure is logged, never raised: the hint is only a hint."""
+    try:
+        _send(groups, payload)
+    except Exception:
+        log.exception("live hint %r to %s not sent; screens catch up from their snapshots", payload, groups)
+
+
+def _send(groups: list[str], payload: dict) -> None:
+    if settings.REDIS_URL:
+        layer = get_channel_layer()
+        for group in groups:
+            async_to_sync(layer.group_send)(group, {"type": "live.hint", "payload": payload})
+        return
+    if _embedded_store is None:
+        raise RuntimeError("no embedded live store registered (is the queueing app installed?)")
+    _embedded_store(groups, payload)
