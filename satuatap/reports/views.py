@@ -83,6 +83,9 @@ def estimate_accuracy(request, mall: str):
     )
 
 
+# --- The SKM report (IKM): the page, its downloads and its follow-up forms ------------------------------------
+
+
 def _date(raw: str | None) -> dt.date | None:
     try:
         day = dt.date.fromisoformat(raw) if raw else None

@@ -1,3 +1,5 @@
+"""The IKM report and its follow-up items through the API, each user within their scope."""
+
 import datetime as dt
 
 from django.utils import timezone
