@@ -1,6 +1,64 @@
+import datetime as dt
+import os
+
 import pytest
 
-from satuatap.testing import make_world
+from satuatap.testing import MONDAY_MORNING, make_world
+
+# SATUATAP_TEST_CLOCK=2027-12-02T03:00:00+00:00 runs the session on a shifted clock that keeps
+# ticking (time-machine): datetime.now, date.today, time.time and django.utils.timezone.now start at
+# that instant. SATUATAP_TEST_CLOCK_PER_TEST=1 sets the clock back to it at the start of every test,
+# so that each test, not just the one that happens to run then, meets e.g. a midnight a moment later.
+# It shows that no test depends on the real date or time of day; see "Time in tests" in
+# docs/architecture.md. Not shifted: the database's clock (PostgreSQL now(), which the code never
+# asks), file times on disk, subprocesses, and time.monotonic/perf_counter (timeouts stay real).
+CLOCK_ENV = "SATUATAP_TEST_CLOCK"
+PER_TEST_ENV = "SATUATAP_TEST_CLOCK_PER_TEST"
+_shifted_clock = None  # (time_machine.travel, its Traveller, the instant) while a shifted run is on
+
+
+def _clock_destination(value: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError as err:
+        raise pytest.UsageError(f"{CLOCK_ENV}: {err}") from err
+    if moment.tzinfo is None:
+        raise pytest.UsageError(f"{CLOCK_ENV} needs an explicit UTC offset, e.g. 2027-12-02T14:59:00+00:00: {value!r}")
+    # A fixed offset, never a ZoneInfo: time-machine would then also change the process's TZ.
+    return moment.astimezone(dt.UTC)
+
+
+def pytest_configure(config):
+    global _shifted_clock
+    value = os.environ.get(CLOCK_ENV, "").strip()
+    if not value:
+        return
+    import time_machine
+
+    destination = _clock_destination(value)
+    travel = time_machine.travel(destination, tick=True)
+    # Started before collection, so module-level constants see the shifted clock too.
+    _shifted_clock = (travel, travel.start(), destination)
+
+
+def pytest_unconfigure(config):
+    global _shifted_clock
+    if _shifted_clock is not None:
+        _shifted_clock[0].stop()
+        _shifted_clock = None
+
+
+def pytest_report_header(config):
+    if _shifted_clock is None:
+        return None
+    each = " (again for every test)" if os.environ.get(PER_TEST_ENV) == "1" else ""
+    return f"shifted clock ({CLOCK_ENV}): {_shifted_clock[2].isoformat()}{each}"
+
+
+@pytest.fixture(autouse=True)
+def _shifted_clock_per_test():
+    if _shifted_clock is not None and os.environ.get(PER_TEST_ENV) == "1":
+        _shifted_clock[1].move_to(_shifted_clock[2], tick=True)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -25,6 +83,17 @@ def _fresh_cache():
 def _private_media(settings, tmp_path):
     # Complaint attachments are written under PRIVATE_MEDIA_ROOT: a test writes into its own tmp dir, never var/.
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def frozen_now(time_machine):
+    """Time stands still at ``MONDAY_MORNING`` for this test (every clock in the process); returns it.
+
+    For a test that needs another instant, or a clock that runs on from a fixed start (rows ordered by
+    their timestamps), use time-machine directly: ``time_machine.move_to(instant, tick=True)``.
+    """
+    time_machine.move_to(MONDAY_MORNING.astimezone(dt.UTC), tick=False)
+    return MONDAY_MORNING
 
 
 @pytest.fixture

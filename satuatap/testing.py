@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from satuatap.accounts.models import Role, User
 from satuatap.directory.models import Agency, Building, Counter, Mall, OpeningHours, Service, Zone
 
 PASSWORD = "rahasia-uji-123"
+# A fixed instant for tests that need one: a Monday 09:00 in Pekanbaru (WIB), far from midnight, the
+# end of a month and any national holiday. The root conftest's ``frozen_now`` stops the clock there.
+MONDAY_MORNING = dt.datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 
 
 @dataclass

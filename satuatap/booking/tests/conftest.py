@@ -10,10 +10,12 @@ import pytest
 
 from satuatap.booking import bookings, slots
 from satuatap.booking.policies import policy_for
+from satuatap.testing import MONDAY_MORNING
 
 WIB = ZoneInfo("Asia/Jakarta")
-# A Monday morning; every test passes ``now`` explicitly, so the calendar never makes a test flaky.
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=WIB)
+# A Monday morning. Every booking test runs on a clock that starts there (``_clock_starts_at_now``),
+# and the service calls here also pass it as ``now``: the calendar never makes a test flaky.
+NOW = MONDAY_MORNING
 
 _serial = itertools.count(1)
 _phone = itertools.count(1)
@@ -56,6 +58,15 @@ def book(service, slot, *, nik=None, phone=None, name="Budi Santoso", now=NOW, *
     return bookings.book(
         service, start, nik=nik or make_nik(), name=name, phone=phone or make_phone(), now=now, **kwargs
     )
+
+
+@pytest.fixture(autouse=True)
+def _clock_starts_at_now(time_machine):
+    """Pages, the API and the services called without ``now`` read the same Monday morning as NOW.
+
+    The clock keeps running (tick=True), so rows still get distinct, ordered timestamps.
+    """
+    time_machine.move_to(NOW.astimezone(dt.UTC), tick=True)
 
 
 @pytest.fixture

@@ -267,7 +267,10 @@ def test_orphan_files_are_swept_and_attachments_kept(world, settings):
     stale_tmp.write_bytes(b"x")
     fresh_tmp = root / "tmp" / "filing-now.part"
     fresh_tmp.write_bytes(b"x")
-    old = time.time() - 7200
+    # Ages on the test's clock, not the file system's (which a shifted test clock does not move).
+    now = time.time()
+    os.utime(fresh_tmp, (now, now))
+    old = now - 7200
     for path in (orphan, stale_tmp, complaints.attachment_path(attachment)):
         os.utime(path, (old, old))
     assert complaints.remove_orphan_attachments() == 2
