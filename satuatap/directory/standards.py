@@ -6,13 +6,14 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse
 
-from satuatap.directory.models import Agency, Service
-from satuatap.directory.views import _get_mall, published_fee, standard_of
+from satuatap.accounts.access import public_mall_page
+from satuatap.directory.models import Agency, Mall, Service
+from satuatap.directory.views import published_fee, standard_of
 from satuatap.queueing.views.kiosk import qr_svg
 
 
-def maklumat(request, mall: str):
-    mall = _get_mall(mall)
+@public_mall_page()
+def maklumat(request, mall: Mall):
     agencies = (
         Agency.objects.active()
         .filter(mall=mall)

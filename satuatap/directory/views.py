@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from satuatap.accounts.access import find_mall, public_mall_page
 from satuatap.booking import policies
 from satuatap.directory.hours import describe_hours, open_state, service_day
 from satuatap.directory.models import Agency, Closure, Counter, Mall, OpeningHours, Service, Zone
@@ -25,17 +26,13 @@ def _lines(text: str) -> list[str]:
     return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]
 
 
-def _get_mall(slug: str) -> Mall:
-    return get_object_or_404(Mall.objects.active().prefetch_related("hours"), slug=slug)
-
-
 def _week(mall: Mall) -> list[tuple[str, str]]:
     hours = {h.weekday: h for h in mall.hours.all()}
     return [(label, describe_hours(hours.get(day))) for day, label in OpeningHours.Weekday.choices]
 
 
-def mall_home(request, mall: str):
-    mall = _get_mall(mall)
+@public_mall_page()
+def mall_home(request, mall: Mall):
     state = open_state(mall)
     services = Service.objects.active().order_by("name")
     agencies = (
@@ -86,7 +83,7 @@ def mall_home(request, mall: str):
 
 def standard_of(mall_slug: str, code: str) -> dict:
     """A live service of a live agency, its six published components and the counters serving it (or 404)."""
-    mall = _get_mall(mall_slug)
+    mall = find_mall(mall_slug, with_hours=True)
     service = get_object_or_404(
         Service.objects.active().select_related("agency__zone__building"),
         mall=mall,

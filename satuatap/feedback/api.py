@@ -8,31 +8,29 @@ from typing import Literal
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from satuatap.accounts.access import access_mall
 from satuatap.accounts.models import Role
 from satuatap.accounts.scoping import scope
 from satuatap.apiauth import (
+    BAD_INPUT,
     PUBLIC_REFUSALS,
-    ApiError,
     Error,
     ValidationErrorOut,
     bearer,
     caller,
-    forbidden,
-    get_mall,
-    invalid,
-    not_found,
     optional_bearer,
     public_throttle,
-    require_own_mall,
-    require_role,
 )
 from satuatap.directory.hours import local_now, service_day
 from satuatap.feedback import follow_up, ikm, periods, report_export, skm
 from satuatap.feedback.models import COMMENT_MAX, FollowUpItem, SurveySource
-from satuatap.feedback.report_unit import UnitRefused, report_unit
+from satuatap.feedback.report_unit import report_unit
 from satuatap.queueing.models import Ticket
+from satuatap.refusal import invalid, not_found
 
 router = Router(tags=["Survei kepuasan"], auth=bearer)
+
+REPORT_REFUSALS = {**BAD_INPUT, 401: Error, 403: Error, 404: Error, 422: ValidationErrorOut}
 
 
 class SurveyIn(Schema):
@@ -125,19 +123,13 @@ def answer_survey(request, public_code: str, payload: SurveyIn):
     ticket = Ticket.objects.select_related("service").filter(public_code=public_code).first()
     if ticket is None:
         raise not_found("ticket_not_found", _("Tiket tidak ditemukan."))
-    try:
-        response = skm.submit(ticket, payload.scores, comment=payload.comment, source=SurveySource.API)
-    except skm.SurveyError as err:
-        if err.status == 422:
-            field = "scores" if err.code == "bad_scores" else "comment"
-            raise invalid(field, err.message) from None
-        raise ApiError(err.status, err.code, err.message) from None
+    response = skm.submit(ticket, payload.scores, comment=payload.comment, source=SurveySource.API)
     return Status(201, {"ticket": public_code, "answered_at": response.answered_at})
 
 
 @router.get(
     "/malls/{mall}/reports/ikm",
-    response={200: IkmOut, 401: Error, 403: Error, 404: Error, 422: ValidationErrorOut},
+    response={200: IkmOut, **REPORT_REFUSALS},
     summary="IKM per periode",
 )
 def ikm_report(request, mall: str, filters: Query[IkmQuery]):
@@ -165,7 +157,7 @@ def ikm_report(request, mall: str, filters: Query[IkmQuery]):
 
 @router.get(
     "/malls/{mall}/reports/ikm/follow-up",
-    response={200: FollowUpReportOut, 401: Error, 403: Error, 404: Error, 422: ValidationErrorOut},
+    response={200: FollowUpReportOut, **REPORT_REFUSALS},
     summary="Tindak lanjut SKM per periode",
 )
 def follow_up_report(request, mall: str, filters: Query[IkmQuery]):
@@ -209,7 +201,7 @@ def follow_up_report(request, mall: str, filters: Query[IkmQuery]):
 
 @router.get(
     "/malls/{mall}/reports/ikm/document",
-    response={401: Error, 403: Error, 404: Error, 422: ValidationErrorOut},
+    response=REPORT_REFUSALS,
     summary="Laporan SKM (PDF atau spreadsheet)",
     openapi_extra={
         "responses": {
@@ -235,9 +227,8 @@ def ikm_document(request, mall: str, filters: Query[DocumentQuery]):
 def _report_scope(request, mall: str, filters: IkmQuery):
     """The mall, the dates (this month by default) and the agency or service a report asks for, in the user's scope."""
     start, end, agency, service = filters.start, filters.end, filters.agency, filters.service
-    user = require_role(request, Role.SUPERVISOR, Role.MANAGER)
-    mall_obj = get_mall(mall)
-    require_own_mall(user, mall_obj)
+    user = caller(request)
+    mall_obj = access_mall(user, mall, Role.SUPERVISOR, Role.MANAGER)
     if start is None or end is None:
         month = periods.bounds("month", local_now(mall_obj).date())
         start, end = start or month[0], end or month[1]
@@ -249,9 +240,5 @@ def _report_scope(request, mall: str, filters: IkmQuery):
             )
     if start > end:
         raise invalid("from", _("Tanggal awal harus sebelum tanggal akhir."))
-    try:
-        agency_obj, service_obj = report_unit(user, mall_obj, agency, service)
-    except UnitRefused as err:
-        refuse = forbidden if err.code == "no_agency" else not_found
-        raise refuse(err.code, err.message) from None
+    agency_obj, service_obj = report_unit(user, mall_obj, agency, service)
     return mall_obj, start, end, agency_obj, service_obj

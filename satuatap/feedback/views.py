@@ -17,15 +17,16 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from satuatap import ratelimit
-from satuatap.accounts.models import Role
+from satuatap.accounts.access import staff_mall
 from satuatap.accounts.scoping import scope
 from satuatap.directory.hours import local_now, service_day
 from satuatap.directory.models import Agency, Counter, Mall, Service
 from satuatap.feedback import follow_up, ikm, periods, report_export, skm
 from satuatap.feedback.elements import ELEMENTS
 from satuatap.feedback.models import PROFILE_QUESTIONS, FollowUpItem, SurveyResponse
-from satuatap.feedback.report_unit import UnitRefused, report_unit
+from satuatap.feedback.report_unit import report_unit
 from satuatap.queueing.models import Ticket
+from satuatap.refusal import Refused
 
 
 def _link_storage_key(ticket) -> str:
@@ -68,9 +69,8 @@ def _posted_profile(post) -> dict[str, str]:
     return {f: post.get(f, "") for f, _label, _choices in PROFILE_QUESTIONS}
 
 
+@ratelimit.limit_public_page("ticket")
 def survey(request, public_code: str):
-    if ratelimit.public_page_limited(request, "ticket"):
-        return ratelimit.too_many_response()
     ticket = Ticket.objects.select_related("mall", "service__agency").filter(public_code=public_code).first()
     if ticket is None:
         raise Http404
@@ -82,7 +82,7 @@ def survey(request, public_code: str):
         scores = [chosen.get(e.field) for e in ELEMENTS]
         try:
             skm.submit(ticket, scores, comment=request.POST.get("comment", ""), profile=_posted_profile(request.POST))
-        except skm.SurveyError as err:
+        except Refused as err:
             context = _survey_context(ticket, chosen, request.POST, err.message)
             if err.code in ("not_finished", "expired", "already_answered"):
                 return render(request, "feedback/closed.html", context, status=err.status)
@@ -90,19 +90,9 @@ def survey(request, public_code: str):
         return redirect("skm_survey", public_code=ticket.public_code)
     try:
         skm.check_open(ticket)
-    except skm.SurveyError as err:
+    except Refused as err:
         return render(request, "feedback/closed.html", _survey_context(ticket, error=err.message))
     return render(request, "feedback/survey.html", _survey_context(ticket))
-
-
-REPORT_ROLES = (Role.MANAGER, Role.SUPERVISOR)
-
-
-def report_mall(user, slug: str) -> Mall:
-    mall = get_object_or_404(Mall.objects.active(), slug=slug)
-    if not (user.is_superuser or (user.role in REPORT_ROLES and user.mall_id == mall.pk)):
-        raise Http404
-    return mall
 
 
 def _date(raw: str | None) -> dt.date | None:
@@ -135,14 +125,14 @@ def chosen_period(mall, params) -> tuple[str, dt.date, dt.date, str]:
 
 def report_scope(request, mall: str) -> ReportScope:
     """The mall, period and unit of the report page (and its downloads and follow-up forms), from the query."""
-    mall_obj = report_mall(request.user, mall)
+    mall_obj = staff_mall(request.user, mall)
     params = request.GET
     kind, first, last, error = chosen_period(mall_obj, params)
     agencies = scope(request.user, Agency.objects.filter(mall=mall_obj)).order_by("name")
     services = scope(request.user, Service.objects.filter(mall=mall_obj)).select_related("agency").order_by("name")
     try:
         agency, service = report_unit(request.user, mall_obj, params.get("agency"), params.get("service"))
-    except UnitRefused:
+    except Refused:  # a page does not say why: 404 (the API says it)
         raise Http404 from None
     return ReportScope(mall_obj, periods.Period(kind, first, last), agency, service, error, agencies, services)
 
@@ -239,7 +229,7 @@ def report_xlsx(request, mall: str):
     return _export(request, mall, "xlsx")
 
 
-def _refused(request, err: follow_up.FollowUpError) -> None:
+def _refused(request, err: Refused) -> None:
     """A refused follow-up change: 403 when the user may not manage it, else a message on the report page."""
     if err.status == 403:
         raise PermissionDenied(err.message) from None
@@ -282,7 +272,7 @@ def follow_up_new(request, mall: str):
                 due=request.POST.get("due"),
             )
             messages.success(request, _("Tindak lanjut ditambahkan."))
-    except follow_up.FollowUpError as err:
+    except Refused as err:
         _refused(request, err)
     return _back(rs, _query(request))
 
@@ -306,6 +296,6 @@ def follow_up_change(request, mall: str, item_id: int):
                 due=request.POST.get("due"),
             )
             messages.success(request, _("Tindak lanjut diperbarui."))
-    except follow_up.FollowUpError as err:
+    except Refused as err:
         _refused(request, err)
     return _back(rs, _query(request))
