@@ -79,10 +79,7 @@ def _day(raw: str) -> dt.date:
 
 
 def _booking(mall: Mall, code: str) -> Booking:
-    try:
-        booking = bookings.find(mall, code)
-    except Refused:
-        raise Http404 from None
+    booking = bookings.find(mall, code)  # unknown: Refused 404, the 404 page (RefusalMiddleware)
     booking.service.mall = mall  # with its opening hours read already (the slots need them)
     return booking
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -230,9 +229,9 @@ def report_xlsx(request, mall: str):
 
 
 def _refused(request, err: Refused) -> None:
-    """A refused follow-up change: 403 when the user may not manage it, else a message on the report page."""
+    """A refused follow-up change: the 403 page when the user may not manage it, else a message on the report page."""
     if err.status == 403:
-        raise PermissionDenied(err.message) from None
+        raise err  # RefusalMiddleware: the 403 page
     messages.error(request, err.message)
 
 
