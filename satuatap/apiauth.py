@@ -105,4 +105,10 @@ def require_role(request, *roles: str) -> User:
     return access.require_role(caller(request), *roles)
 
 
+def officer_counter(request, mall_slug: str, number: int):
+    """The calling officer and a counter of their agency in that mall (another agency's: 404)."""
+    user = require_role(request, Role.OFFICER)
+    return user, access.access_counter(user, mall_slug, number)
+
+
 STAFF_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.MANAGER, Role.SYSTEM)

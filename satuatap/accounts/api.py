@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from ninja import Router, Schema
 
-from satuatap.accounts.access import access_agency, access_counter, access_mall
+from satuatap.accounts.access import access_agency, access_mall
 from satuatap.accounts.models import Role, User
 from satuatap.accounts.scoping import scope
-from satuatap.apiauth import BAD_INPUT, STAFF_ROLES, Error, ValidationErrorOut, bearer, caller, require_role
+from satuatap.apiauth import BAD_INPUT, STAFF_ROLES, Error, ValidationErrorOut, bearer, caller, officer_counter
 from satuatap.directory.models import Agency, Counter
 from satuatap.queueing import tickets
 
@@ -58,19 +58,13 @@ def _counter_number(user: User) -> int | None:
         return None
 
 
-def _officer_counter(request, mall_slug: str, number: int) -> tuple[User, Counter]:
-    """The calling officer and a counter of their agency in that mall (404 for another agency's)."""
-    user = require_role(request, Role.OFFICER)
-    return user, access_counter(user, mall_slug, number)
-
-
 @router.post(
     "/malls/{mall}/counters/{number}/sign-in",
     response={200: SeatOut, 409: Error, **REFUSALS},
     summary="Petugas masuk ke loket",
 )
 def sign_in(request, mall: str, number: int):
-    user, counter = _officer_counter(request, mall, number)
+    user, counter = officer_counter(request, mall, number)
     counter = tickets.sign_in(counter, user)
     return {"counter": counter.number, "officer": user.username}
 
@@ -81,6 +75,6 @@ def sign_in(request, mall: str, number: int):
     summary="Petugas keluar dari loket",
 )
 def sign_out(request, mall: str, number: int):
-    user, counter = _officer_counter(request, mall, number)
+    user, counter = officer_counter(request, mall, number)
     counter = tickets.sign_out(counter, user)
     return {"counter": counter.number, "officer": None}

@@ -14,7 +14,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from satuatap.accounts.access import access_counter, access_ticket, find_mall, find_zone, other_zone, require_own_mall
+from satuatap.accounts.access import access_ticket, find_mall, find_zone, other_zone, require_own_mall
 from satuatap.accounts.models import ApiToken, Role
 from satuatap.accounts.scoping import scope
 from satuatap.apiauth import (
@@ -23,6 +23,7 @@ from satuatap.apiauth import (
     Error,
     ValidationErrorOut,
     bearer,
+    officer_counter,
     optional_bearer,
     public_throttle,
     require_role,
@@ -178,11 +179,6 @@ def ticket_status(request, public_code: str):
     return data
 
 
-def _my_counter(request, mall_slug: str, number: int):
-    user = require_role(request, Role.OFFICER)
-    return user, access_counter(user, mall_slug, number)
-
-
 @router.post(
     "/malls/{mall}/counters/{number}/call-next",
     response={200: TicketOut, 204: None, **REFUSALS},
@@ -190,7 +186,7 @@ def _my_counter(request, mall_slug: str, number: int):
 )
 def call_next(request, mall: str, number: int):
     """200 with the called ticket, 204 when nobody waits. Only the officer signed in at the counter."""
-    user, counter = _my_counter(request, mall, number)
+    user, counter = officer_counter(request, mall, number)
     ticket = tickets.call_next(counter, user)
     if ticket is None:
         return Status(204, None)
@@ -205,7 +201,7 @@ def call_next(request, mall: str, number: int):
 def call_ticket(request, mall: str, number: int, payload: CallTicketIn):
     """Call one waiting ticket out of order; the reason is recorded on the call. 404 when that number
     is not waiting in this counter's queues, 422 without a reason."""
-    user, counter = _my_counter(request, mall, number)
+    user, counter = officer_counter(request, mall, number)
     ticket = tickets.call_ticket(counter, user, payload.number, reason=payload.reason)
     return ticket_out(ticket, counter.mall, counter)
 
