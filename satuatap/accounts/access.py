@@ -49,8 +49,8 @@ def find_mall(slug: str, *, with_hours: bool = False) -> Mall:
     return mall
 
 
-def public_mall_page(scope: str | None = None, *, with_hours: bool = True):
-    """Decorate a public page of a mall: rate limited per client in ``scope`` (None: not limited), and the view's
+def public_mall_page(rate_scope: str | None = None, *, with_hours: bool = True):
+    """Decorate a public page of a mall: rate limited per client in ``rate_scope`` (None: not limited), and the view's
     ``mall`` slug handed over as the active ``Mall`` (hours prefetched unless ``with_hours=False``), else 404."""
 
     def decorator(view):
@@ -58,7 +58,7 @@ def public_mall_page(scope: str | None = None, *, with_hours: bool = True):
         def wrapper(request, *args, mall: str, **kwargs):
             return view(request, *args, mall=find_mall(mall, with_hours=with_hours), **kwargs)
 
-        return ratelimit.limit_public_page(scope)(wrapper) if scope else wrapper
+        return ratelimit.limit_public_page(rate_scope)(wrapper) if rate_scope else wrapper
 
     return decorator
 
