@@ -116,7 +116,7 @@ def issue_phase(services, total: int, threads: int) -> tuple[float, list[float]]
 
 def call_phase(seated, threads: int) -> tuple[float, list[float], list[float], Tally]:
     from satuatap.queueing import tickets
-    from satuatap.queueing.errors import QueueError
+    from satuatap.refusal import Refused
 
     call_lat: list[float] = []
     finish_lat: list[float] = []
@@ -133,7 +133,7 @@ def call_phase(seated, threads: int) -> tuple[float, list[float], list[float], T
                 t0 = time.perf_counter()
                 try:
                     ticket = tickets.call_next(counter, officer)
-                except QueueError as err:
+                except Refused as err:
                     mine_refused[err.code] += 1
                     continue
                 calls.append(time.perf_counter() - t0)

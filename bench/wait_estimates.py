@@ -204,11 +204,11 @@ class Simulation:
 
     def on_arrive(self, now, service, group):
         from satuatap.queueing import tickets
-        from satuatap.queueing.errors import QueueError
+        from satuatap.refusal import Refused
 
         try:
             ticket = tickets.issue_ticket(self.world.services[service], priority_group=group, now=now)
-        except QueueError:
+        except Refused:
             return 0
         fresh = ticket.issue_estimate
         self.baseline[ticket.pk] = previous_formula(ticket, fresh, now)
@@ -220,11 +220,11 @@ class Simulation:
 
     def on_call(self, now, counter):
         from satuatap.queueing import tickets
-        from satuatap.queueing.errors import QueueError
+        from satuatap.refusal import Refused
 
         try:
             ticket = tickets.call_next(self.world.counters[counter], self.world.officers[counter], now=now)
-        except QueueError as err:
+        except Refused as err:
             if err.code != "closed":
                 raise
             self.closed_refusals += 1

@@ -16,11 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
-from satuatap.apiauth import ApiError, invalid, invalid_fields
-from satuatap.queueing.errors import QueueError
-
-# Refusals of queueing.tickets that are about one field of the request.
-_FIELD_OF_CODE = {"bad_priority_group": "priority_group", "bad_service": "service", "same_service": "service"}
+from satuatap.refusal import OWN_CODE_422, Refused
 
 
 def _error_body(code: str, message: str, errors: list[dict] | None = None) -> dict:
@@ -28,6 +24,11 @@ def _error_body(code: str, message: str, errors: list[dict] | None = None) -> di
     if errors is not None:
         body["errors"] = errors
     return body
+
+
+def _invalid_detail(errors: list[dict]) -> str:
+    fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
+    return _("Data tidak sah: %(fields)s.") % {"fields": fields}
 
 
 def _has_nul(request) -> bool:
@@ -91,29 +92,15 @@ _HTTP_CODES = {
 }
 
 
-@api.exception_handler(ApiError)
-def _api_error(request, exc: ApiError):
-    return api.error(request, exc.status, exc.code, exc.message, exc.errors)
-
-
-@api.exception_handler(QueueError)
-def _queue_error(request, exc: QueueError):
-    if exc.status == 422:  # about one field of the request: answer like any other 422
-        return _api_error(request, invalid(_FIELD_OF_CODE.get(exc.code, "__all__"), exc.message))
-    return api.error(request, exc.status, exc.code, exc.message)
-
-
-from satuatap.booking.bookings import BookingError  # noqa: E402 (kept next to its handler)
-
-
-@api.exception_handler(BookingError)
-def _booking_error(request, exc: BookingError):
-    """Keep the booking's own machine code (``invalid_nik``, ``slot_full``…); a 422 also names the field."""
-    if exc.status == 422:
-        from satuatap.booking.api import field_of
-
-        return api.error(request, 422, exc.code, exc.message, [{"field": field_of(exc.code), "message": exc.message}])
-    return api.error(request, exc.status, exc.code, exc.message)
+@api.exception_handler(Refused)
+def _refused(request, exc: Refused):
+    """The one place a service's refusal becomes an answer: ``{detail, code}``; a 422 names its field in ``errors``."""
+    if exc.status != 422:
+        return api.error(request, exc.status, exc.code, exc.message)
+    errors = [{"field": exc.field or "__all__", "message": exc.message}]
+    if exc.code in OWN_CODE_422:
+        return api.error(request, 422, exc.code, exc.message, errors)
+    return api.error(request, 422, "invalid", _invalid_detail(errors), errors)
 
 
 @api.exception_handler(Http404)
@@ -164,7 +151,7 @@ def _field_message(error: dict) -> str:
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc: ValidationError):
     errors = [{"field": _field_name(e.get("loc", ())), "message": _field_message(e)} for e in exc.errors]
-    return _api_error(request, invalid_fields(errors))
+    return api.error(request, 422, "invalid", _invalid_detail(errors), errors)
 
 
 def _register_routers() -> None:

@@ -1,4 +1,4 @@
-"""Who is calling the API, what they may do, and the API's own refusal type.
+"""Who is calling the API, what they may do, and the schemas of its refusals.
 
 Private endpoints use ``bearer``: ``Authorization: Bearer <token>`` resolved by
 ``accounts.tokens.resolve_token`` (hashed, cached). Public endpoints use
@@ -10,16 +10,15 @@ and a bad token is refused rather than silently ignored.
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
 from satuatap import ratelimit
+from satuatap.accounts import access
 from satuatap.accounts.models import ApiToken, Role, User
 from satuatap.accounts.tokens import resolve_token
-from satuatap.directory.models import Mall
 
 
 class Error(Schema):
@@ -38,37 +37,10 @@ class ValidationErrorOut(Error):
     errors: list[FieldError]
 
 
+# What every endpoint may refuse with: 400 for characters PostgreSQL cannot take (``satuatap.api``).
+BAD_INPUT = {400: Error}
 # What a public endpoint may refuse with (documented in the OpenAPI document).
-PUBLIC_REFUSALS = {401: Error, 404: Error, 429: Error}
-
-
-class ApiError(Exception):
-    """A refusal answered as ``{"detail", "code"}`` (and ``errors`` for 422)."""
-
-    def __init__(self, status: int, code: str, message: str, errors: list[dict] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.errors = errors
-
-
-def not_found(code: str, message: str) -> ApiError:
-    return ApiError(404, code, message)
-
-
-def invalid_fields(errors: list[dict]) -> ApiError:
-    """422 naming each bad field: ``errors`` is ``[{"field", "message"}]``."""
-    fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
-    return ApiError(422, "invalid", _("Data tidak sah: %(fields)s.") % {"fields": fields}, errors)
-
-
-def invalid(field: str, message: str) -> ApiError:
-    return invalid_fields([{"field": field, "message": message}])
-
-
-def forbidden(code: str, message: str) -> ApiError:
-    return ApiError(403, code, message)
+PUBLIC_REFUSALS = {**BAD_INPUT, 401: Error, 404: Error, 429: Error}
 
 
 class _Anonymous:
@@ -129,27 +101,14 @@ def caller(request) -> User:
 
 
 def require_role(request, *roles: str) -> User:
-    """The calling user if their role is one of ``roles``, else 403."""
-    user = caller(request)
-    if user.is_superuser or user.role in roles:
-        return user
-    raise forbidden("role_not_allowed", _("Peran Anda tidak boleh melakukan tindakan ini."))
+    """The calling user if their role is one of ``roles``, else 403 (``accounts.access.require_role``)."""
+    return access.require_role(caller(request), *roles)
 
 
-def require_own_mall(user: User, mall: Mall) -> None:
-    if not user.is_superuser and user.mall_id != mall.pk:
-        raise forbidden("other_mall", _("Akun ini milik mal lain."))
-
-
-def get_mall(slug: str, *, with_hours: bool = False) -> Mall:
-    """An active mall by slug, or 404. ``with_hours`` prefetches what ``open_state`` reads."""
-    malls = Mall.objects.active()
-    if with_hours:
-        malls = malls.prefetch_related("hours")
-    mall = malls.filter(slug=slug).first()
-    if mall is None:
-        raise not_found("mall_not_found", _("Mal tidak ditemukan."))
-    return mall
+def officer_counter(request, mall_slug: str, number: int):
+    """The calling officer and a counter of their agency in that mall (another agency's: 404)."""
+    user = require_role(request, Role.OFFICER)
+    return user, access.access_counter(user, mall_slug, number)
 
 
 STAFF_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.MANAGER, Role.SYSTEM)

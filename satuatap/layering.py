@@ -54,9 +54,10 @@ MODULE_OWNERS = {
     # API authentication: tokens, roles and the mall of the caller (accounts' business).
     f"{PACKAGE}.apiauth": "accounts",
     # The directory's web side: the mall's public pages show the live queue and the booking offer,
-    # and its API and admin need accounts' authentication and tenancy. Its reads (``views``,
-    # ``standards``), ``hours`` and ``services`` stay on the ground floor.
+    # and its API and admin need accounts' authentication and tenancy. Its reads (``views``),
+    # ``hours`` and ``services`` stay on the ground floor.
     f"{PACKAGE}.directory.pages": "directory.web",
+    f"{PACKAGE}.directory.standards": "directory.web",
     f"{PACKAGE}.directory.urls": "directory.web",
     f"{PACKAGE}.directory.api": "directory.web",
     f"{PACKAGE}.directory.admin": "directory.web",

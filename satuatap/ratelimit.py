@@ -15,6 +15,7 @@ is fine for abuse protection and costs nothing to compute.
 
 from __future__ import annotations
 
+import functools
 import time
 
 from django.conf import settings
@@ -31,7 +32,7 @@ def client_address(request) -> str:
     header without a proxy would let any client pick its own address.
     """
     remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    proxies = getattr(settings, "NUM_PROXIES", 0) or 0
+    proxies = settings.NUM_PROXIES
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [h.strip() for h in forwarded.split(",") if h.strip()]
@@ -75,6 +76,21 @@ def retry_after(window: int = 60, now: float | None = None) -> int:
 def public_page_limited(request, scope: str) -> bool:
     """Count one request to a public page; True when the client is over ``PUBLIC_RATE_LIMIT`` this minute."""
     return not hit(scope, client_address(request), limit=settings.PUBLIC_RATE_LIMIT)
+
+
+def limit_public_page(scope: str):
+    """Decorate a public page: past ``PUBLIC_RATE_LIMIT`` requests this minute the client gets ``too_many_response``."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if public_page_limited(request, scope):
+                return too_many_response()
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def too_many_response() -> JsonResponse:

@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "satuatap.accounts.middleware.DeviceTokenMiddleware",
+    "satuatap.refusal.RefusalMiddleware",  # a refusal no page caught: its 404/403 or error page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -144,6 +145,10 @@ SKM_TABLET_MINUTES = env_int("SKM_TABLET_MINUTES", 15)  # how long the counter t
 COMPLAINT_VERIFY_WORKING_DAYS = env_int("COMPLAINT_VERIFY_WORKING_DAYS", 3)  # received -> verified
 COMPLAINT_FOLLOW_UP_WORKING_DAYS = env_int("COMPLAINT_FOLLOW_UP_WORKING_DAYS", 5)  # forwarded -> answered
 COMPLAINT_REOPEN_DAYS = env_int("COMPLAINT_REOPEN_DAYS", 14)  # the complainant may reopen an answer
+# New complaints per client address per hour (form and API together): enough for a family, few for a spammer.
+COMPLAINT_FILE_LIMIT_PER_HOUR = env_int("COMPLAINT_FILE_LIMIT_PER_HOUR", 5)
+# Trusted reverse proxies (nginx) in front of the app that append to X-Forwarded-For; 0 trusts none.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "mpp-demo-2026")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from satuatap.accounts.admin_base import MallScopedMixin, limit_to_mall
+from satuatap.accounts.admin_base import MallScopedMixin, NoDeleteMixin, limit_to_mall
 from satuatap.accounts.models import ApiToken, Role, User
 from satuatap.accounts.tokens import issue_token, revoke_token
 
@@ -76,7 +76,7 @@ class IssueTokenForm(forms.ModelForm):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(MallScopedMixin, admin.ModelAdmin):
+class ApiTokenAdmin(NoDeleteMixin, MallScopedMixin, admin.ModelAdmin):
     mall_path = "user__mall"
     form = IssueTokenForm
     list_display = ["prefix_hint", "label", "user", "zone", "created_at", "revoked_at"]
@@ -106,14 +106,6 @@ class ApiTokenAdmin(MallScopedMixin, admin.ModelAdmin):
                 role__in=[Role.KIOSK, Role.DISPLAY, Role.SYSTEM], is_active=True
             )
         return field
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     def save_model(self, request, obj, form, change):
         if change:

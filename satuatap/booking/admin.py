@@ -11,18 +11,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from satuatap.accounts.admin_base import MallScopedMixin
+from satuatap.accounts.admin_base import MallScopedMixin, NoDeleteMixin
 from satuatap.booking import bookings
 from satuatap.booking.models import Booking, BookingPolicy, NoShowSuspension, ServiceBookingSetting, SlotSession
 from satuatap.booking.policies import policy_for
 from satuatap.queueing.admin import ReadOnlyMixin
-
-
-class _NoDelete:
-    """No deleting (the admin also drops its "delete selected" action without the permission)."""
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class _SwitchActions:
@@ -51,7 +44,7 @@ class _SwitchActions:
 
 
 @admin.register(BookingPolicy)
-class BookingPolicyAdmin(_SwitchActions, _NoDelete, MallScopedMixin, admin.ModelAdmin):
+class BookingPolicyAdmin(_SwitchActions, NoDeleteMixin, MallScopedMixin, admin.ModelAdmin):
     list_display = [
         "mall",
         "enabled",
@@ -112,7 +105,7 @@ class BookingPolicyAdmin(_SwitchActions, _NoDelete, MallScopedMixin, admin.Model
 
 
 @admin.register(ServiceBookingSetting)
-class ServiceBookingSettingAdmin(_SwitchActions, _NoDelete, MallScopedMixin, admin.ModelAdmin):
+class ServiceBookingSettingAdmin(_SwitchActions, NoDeleteMixin, MallScopedMixin, admin.ModelAdmin):
     mall_path = "service__mall"
     list_display = ["service", "enabled", "minutes_per_visit"]
     list_filter = ["enabled"]
@@ -179,7 +172,7 @@ class BookingAdmin(ReadOnlyMixin, MallScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(NoShowSuspension)
-class NoShowSuspensionAdmin(_NoDelete, MallScopedMixin, admin.ModelAdmin):
+class NoShowSuspensionAdmin(NoDeleteMixin, MallScopedMixin, admin.ModelAdmin):
     list_display = ["nik_masked", "no_shows", "created_at", "until", "lifted_at"]
     fields = ["nik_masked", "no_shows", "created_at", "until", "lifted_at"]
     readonly_fields = fields

@@ -1,7 +1,7 @@
 """Booking in the API (see api-contract "Booking"): slots, book, cancel (public), check-in (kiosk).
 
 Thin on purpose: every rule is ``booking.slots``/``booking.bookings``; their refusals
-(``BookingError``) become ``{detail, code}`` answers in ``satuatap.api`` (a 422 also
+(``Refused``) become ``{detail, code}`` answers in ``satuatap.api`` (a 422 also
 names the field: ``nik`` for ``invalid_nik``, ``phone`` for ``invalid_phone``).
 """
 
@@ -12,20 +12,17 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from satuatap.accounts.access import access_mall, find_mall
 from satuatap.accounts.models import Role
 from satuatap.apiauth import (
+    BAD_INPUT,
     PUBLIC_REFUSALS,
-    ApiError,
     Error,
     ValidationErrorOut,
     bearer,
-    get_mall,
-    invalid,
-    not_found,
+    caller,
     optional_bearer,
     public_throttle,
-    require_own_mall,
-    require_role,
 )
 from satuatap.booking import bookings, slots
 from satuatap.booking.models import Booking
@@ -34,13 +31,12 @@ from satuatap.booking.views import SUBMITS_PER_HOUR, submit_limited  # the limit
 from satuatap.directory.hours import mall_tz
 from satuatap.directory.models import Mall
 from satuatap.queueing.api import TicketOut, ticket_out
+from satuatap.refusal import Refused, invalid, not_found
 
 router = Router(tags=["Pemesanan"])
 
 PUBLIC = {"auth": optional_bearer, "throttle": public_throttle}
 BOOKING_REFUSALS = {403: Error, 409: Error, 422: ValidationErrorOut, **PUBLIC_REFUSALS}
-# The request field a 422 BookingError is about: the citizen's own fields as on the booking form, else the start.
-_FIELD_OF_CODE = {**bookings.FIELD_OF_CODE, "outside_window": "start", "no_slot": "start", "day_closed": "start"}
 
 
 class SlotOut(Schema):
@@ -98,8 +94,8 @@ def _service(mall: Mall, code: str):
 
 
 def _booking(mall_slug: str, code: str) -> tuple[Mall, Booking]:
-    mall = get_mall(mall_slug)
-    booking = bookings.find(mall, code)  # BookingError not_found -> 404
+    mall = find_mall(mall_slug)
+    booking = bookings.find(mall, code)  # Refused not_found -> 404
     return mall, booking
 
 
@@ -112,7 +108,7 @@ def _booking(mall_slug: str, code: str) -> tuple[Mall, Booking]:
 def list_slots(request, mall: str, code: str, date: dt.date):
     """The day's slots still ahead with the places left; an empty list when the day has none
     (holiday, closure, outside the window, booking switched off)."""
-    mall_obj = get_mall(mall, with_hours=True)
+    mall_obj = find_mall(mall, with_hours=True)
     service = _service(mall_obj, code)
     tz = mall_tz(mall_obj)
     return [
@@ -132,13 +128,13 @@ def list_slots(request, mall: str, code: str, date: dt.date):
     "/malls/{mall}/bookings", response={201: BookingOut, **BOOKING_REFUSALS}, summary="Pesan kunjungan", **PUBLIC
 )
 def create_booking(request, mall: str, payload: BookingIn):
-    mall_obj = get_mall(mall, with_hours=True)
+    mall_obj = find_mall(mall, with_hours=True)
     service = _service(mall_obj, payload.service)
     start = payload.start  # without a zone: the mall's local time (bookings.book)
     if not 2000 <= start.year <= 9000:  # far outside any window, and near the calendar's ends (overflow)
         raise invalid("start", _("Waktu mulai di luar rentang yang mungkin."))
     if submit_limited(request, SUBMITS_PER_HOUR):
-        raise ApiError(429, "rate_limited", _("Terlalu banyak pemesanan dari perangkat ini. Coba lagi nanti."))
+        raise Refused("rate_limited", _("Terlalu banyak pemesanan dari perangkat ini. Coba lagi nanti."), status=429)
     booking = bookings.book(
         service,
         start,
@@ -159,30 +155,21 @@ def create_booking(request, mall: str, payload: BookingIn):
 def cancel_booking(request, mall: str, booking_code: str, payload: CancelIn):
     mall_obj, booking = _booking(mall, booking_code)
     if submit_limited(request, SUBMITS_PER_HOUR):
-        raise ApiError(429, "rate_limited", _("Terlalu banyak permintaan dari perangkat ini. Coba lagi nanti."))
+        raise Refused("rate_limited", _("Terlalu banyak permintaan dari perangkat ini. Coba lagi nanti."), status=429)
     booking = bookings.cancel(booking, nik=payload.nik, reason=_("Dibatalkan oleh pemesan"))
     return _booking_out(booking, mall_obj)
 
 
 @router.post(
     "/malls/{mall}/bookings/{booking_code}/check-in",
-    response={201: TicketOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: ValidationErrorOut},
+    response={201: TicketOut, **BAD_INPUT, 401: Error, 403: Error, 404: Error, 409: Error, 422: ValidationErrorOut},
     summary="Check-in pemesanan di anjungan (menjadi tiket antrean)",
     auth=bearer,
 )
 def check_in_booking(request, mall: str, booking_code: str):
     """The kiosk of the mall. Idempotent: a second check-in answers the same ticket."""
-    user = require_role(request, Role.KIOSK)
-    mall_obj = get_mall(mall)
-    require_own_mall(user, mall_obj)
+    user = caller(request)
+    mall_obj = access_mall(user, mall, Role.KIOSK)
     booking = bookings.find(mall_obj, booking_code)
     ticket = bookings.check_in(booking, actor=user)
     return Status(201, ticket_out(ticket, mall_obj))
-
-
-def field_of(code: str) -> str:
-    """The request field a 422 BookingError is about."""
-    return _FIELD_OF_CODE.get(code, "__all__")
-
-
-__all__ = ["field_of", "invalid", "router"]

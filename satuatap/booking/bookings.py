@@ -37,13 +37,13 @@ from satuatap.booking.models import (
     ServiceBookingSetting,
     SlotCapacity,
 )
-from satuatap.booking.nik import NikError, validate_nik
+from satuatap.booking.nik import validate_nik
 from satuatap.booking.policies import policy_for
 from satuatap.booking.slots import find_slot
 from satuatap.directory.hours import local_now, mall_tz, service_day
 from satuatap.directory.models import Mall, Service
-from satuatap.queueing.errors import QueueError
 from satuatap.queueing.models import Ticket, TicketSource
+from satuatap.refusal import Refused
 
 log = logging.getLogger(__name__)
 
@@ -54,22 +54,12 @@ NAME_MAX = 100
 _COUNTED = (BookingStatus.ACTIVE, BookingStatus.CHECKED_IN, BookingStatus.NO_SHOW)
 _LOCK_NIK, _LOCK_PHONE = 7301, 7302  # advisory lock namespaces (two-int form; the audit lock uses one bigint)
 SWEEP_BATCH = 500
-# Where a refusal caused by the citizen's own input belongs on a form or in a request.
-FIELD_OF_CODE = {"invalid_nik": "nik", "wrong_nik": "nik", "invalid_phone": "phone", "invalid_name": "name"}
 
 
 def _duplicate_day_message() -> str:
     return _(
         "NIK ini sudah punya pesanan aktif untuk layanan ini pada tanggal tersebut. Satu NIK satu pesanan per hari."
     )
-
-
-class BookingError(Exception):
-    """A refused booking operation: ``message`` (Bahasa Indonesia) for people, ``code`` for machines."""
-
-    def __init__(self, code: str, message: str, status: int = 409):
-        super().__init__(message)
-        self.code, self.message, self.status = code, message, status
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -108,9 +98,9 @@ def _lock(namespace: int, digest: str) -> None:
 def _clean_name(raw: str) -> str:
     name = " ".join(str(raw or "").replace("\x00", "").split())
     if not name:
-        raise BookingError("invalid_name", _("Nama wajib diisi sesuai KTP-el."), status=422)
+        raise Refused("invalid_name", _("Nama wajib diisi sesuai KTP-el."), status=422)
     if len(name) > NAME_MAX:
-        raise BookingError(
+        raise Refused(
             "invalid_name", _("Nama terlalu panjang (paling banyak %(n)d karakter).") % {"n": NAME_MAX}, status=422
         )
     return name
@@ -119,15 +109,15 @@ def _clean_name(raw: str) -> str:
 def _clean_nik(raw: str) -> str:
     try:
         return validate_nik(raw)
-    except NikError as err:
-        raise BookingError("invalid_nik", err.message, status=422) from err
+    except Refused as err:
+        raise Refused("invalid_nik", err.message, status=422) from err
 
 
 def _clean_phone(raw: str) -> str:
     try:
         return personal_data.normalise_phone(raw)
     except ValueError as err:
-        raise BookingError("invalid_phone", str(err), status=422) from err
+        raise Refused("invalid_phone", str(err), status=422) from err
 
 
 def _aware(mall: Mall, at: dt.datetime) -> dt.datetime:
@@ -153,7 +143,7 @@ def _existing(mall: Mall, service: Service, start: dt.datetime, nik_hash: str, k
         found = Booking.objects.filter(mall=mall, idempotency_key=key).first()
         if found is not None:
             if found.nik_hash != nik_hash:
-                raise BookingError(
+                raise Refused(
                     "idempotency_conflict", _("Formulir ini sudah dipakai untuk pemesanan lain. Muat ulang halaman.")
                 )
             return found
@@ -164,16 +154,16 @@ def _slot_or_refuse(service: Service, start: dt.datetime, now: dt.datetime):
     slots, slot = find_slot(service, start, now=now)
     if slot is None:
         if slots.code == "booking_closed":
-            raise BookingError("booking_closed", slots.reason)
+            raise Refused("booking_closed", slots.reason)
         if not slots and slots.code:
-            raise BookingError("outside_window" if slots.code == "outside_window" else "day_closed", slots.reason, 422)
+            raise Refused("outside_window" if slots.code == "outside_window" else "day_closed", slots.reason, 422)
         if start <= now:
-            raise BookingError("outside_window", _("Slot ini sudah dimulai atau sudah lewat. Pilih slot lain."), 422)
-        raise BookingError("no_slot", _("Slot yang dipilih tidak tersedia. Pilih slot lain."), status=422)
+            raise Refused("outside_window", _("Slot ini sudah dimulai atau sudah lewat. Pilih slot lain."), 422)
+        raise Refused("no_slot", _("Slot yang dipilih tidak tersedia. Pilih slot lain."), status=422)
     if not slot.bookable:
         if slot.code == "full":
-            raise BookingError("slot_full", _("Slot ini sudah penuh. Silakan pilih slot lain."))
-        raise BookingError("outside_window", slot.reason, status=422)
+            raise Refused("slot_full", _("Slot ini sudah penuh. Silakan pilih slot lain."))
+        raise Refused("outside_window", slot.reason, status=422)
     return slot
 
 
@@ -188,7 +178,7 @@ def _check_rules(
         .first()
     )
     if suspension is not None:
-        raise BookingError(
+        raise Refused(
             "suspended",
             _(
                 "Pemesanan daring untuk NIK ini ditangguhkan sampai %(date)s karena %(n)d kali tidak hadir. "
@@ -201,20 +191,20 @@ def _check_rules(
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
     if others.filter(service=service, day=day, nik_hash=nik_hash, status=BookingStatus.ACTIVE).exists():
-        raise BookingError(
+        raise Refused(
             "duplicate_day",
             _duplicate_day_message(),
         )
     monday = day - dt.timedelta(days=day.weekday())
     week = others.filter(day__gte=monday, day__lte=monday + dt.timedelta(days=6), status__in=_COUNTED)
     if week.filter(nik_hash=nik_hash).count() >= policy.max_per_nik_per_week:
-        raise BookingError(
+        raise Refused(
             "weekly_limit",
             _("Satu NIK paling banyak %(n)d pesanan dalam satu minggu (Senin–Minggu). Batas itu sudah tercapai.")
             % {"n": policy.max_per_nik_per_week},
         )
     if week.filter(phone_hash=phone_hash).count() >= policy.max_per_phone_per_week:
-        raise BookingError(
+        raise Refused(
             "phone_limit",
             _(
                 "Satu nomor HP paling banyak dipakai untuk %(n)d pesanan dalam satu minggu (Senin–Minggu). "
@@ -234,7 +224,7 @@ def _take_place(service: Service, start: dt.datetime, end: dt.datetime, capacity
     row.exclude(capacity=capacity).update(capacity=capacity)
     taken = row.filter(booked__lt=F("capacity")).update(booked=F("booked") + 1)
     if taken != 1:
-        raise BookingError("slot_full", _("Slot ini sudah penuh. Silakan pilih slot lain."))
+        raise Refused("slot_full", _("Slot ini sudah penuh. Silakan pilih slot lain."))
 
 
 def _release_place(booking: Booking) -> None:
@@ -306,7 +296,7 @@ def book(
         existing = _existing(mall, service, start, nik_hash, key)
         if existing is not None:
             return existing
-        raise BookingError(
+        raise Refused(
             "duplicate_day",
             _duplicate_day_message(),
         ) from None
@@ -320,7 +310,7 @@ def find(mall: Mall, code: str) -> Booking:
         else None
     )
     if booking is None:
-        raise BookingError("not_found", _("Kode pemesanan tidak ditemukan. Periksa kembali kodenya."), status=404)
+        raise Refused("not_found", _("Kode pemesanan tidak ditemukan. Periksa kembali kodenya."), status=404)
     return booking
 
 
@@ -334,11 +324,11 @@ def _locked(booking: Booking) -> Booking:
 
 def _refuse_unless_active(booking: Booking) -> None:
     if booking.status == BookingStatus.CANCELLED:
-        raise BookingError("already_cancelled", _("Pesanan ini sudah dibatalkan."))
+        raise Refused("already_cancelled", _("Pesanan ini sudah dibatalkan."))
     if booking.status == BookingStatus.CHECKED_IN:
-        raise BookingError("checked_in", _("Pesanan ini sudah check-in dan menjadi nomor antrean."))
+        raise Refused("checked_in", _("Pesanan ini sudah check-in dan menjadi nomor antrean."))
     if booking.status == BookingStatus.NO_SHOW:
-        raise BookingError("no_show", _("Pesanan ini sudah lewat dan tercatat tidak hadir."))
+        raise Refused("no_show", _("Pesanan ini sudah lewat dan tercatat tidak hadir."))
 
 
 def _cancel_locked(booking: Booking, *, now: dt.datetime, actor, reason: str) -> Booking:
@@ -361,10 +351,10 @@ def cancel(
     with transaction.atomic():
         current = _locked(booking)
         if actor is None and not nik_matches(current, nik):
-            raise BookingError("wrong_nik", _("NIK tidak sesuai dengan pesanan ini."), status=403)
+            raise Refused("wrong_nik", _("NIK tidak sesuai dengan pesanan ini."), status=403)
         _refuse_unless_active(current)
         if actor is None and now >= current.start:
-            raise BookingError(
+            raise Refused(
                 "too_late", _("Slot sudah dimulai; pesanan tidak dapat dibatalkan lagi. Tidak hadir akan tercatat.")
             )
         return _cancel_locked(current, now=now, actor=actor, reason=reason or ("citizen" if actor is None else "staff"))
@@ -375,10 +365,10 @@ def reschedule(booking: Booking, new_start: dt.datetime, *, nik: str, now: dt.da
     now = _now(now)
     new_start = _aware(booking.mall, new_start)
     if not nik_matches(booking, nik):
-        raise BookingError("wrong_nik", _("NIK tidak sesuai dengan pesanan ini."), status=403)
+        raise Refused("wrong_nik", _("NIK tidak sesuai dengan pesanan ini."), status=403)
     _refuse_unless_active(booking)
     if now >= booking.start:
-        raise BookingError("too_late", _("Slot sudah dimulai; pesanan tidak dapat dijadwalkan ulang."))
+        raise Refused("too_late", _("Slot sudah dimulai; pesanan tidak dapat dijadwalkan ulang."))
     if new_start == booking.start:
         return booking
     slot = _slot_or_refuse(booking.service, new_start, now)
@@ -405,7 +395,7 @@ def reschedule(booking: Booking, new_start: dt.datetime, *, nik: str, now: dt.da
             _notify(current, "booking_confirmed")
             return current
     except IntegrityError:
-        raise BookingError(
+        raise Refused(
             "duplicate_day",
             _duplicate_day_message(),
         ) from None
@@ -433,7 +423,7 @@ def check_in(booking: Booking, *, now: dt.datetime | None = None, actor=None) ->
         if current.status == BookingStatus.CHECKED_IN and current.ticket_id:
             return Ticket.objects.select_related("service__agency").get(pk=current.ticket_id)
         if current.status == BookingStatus.CANCELLED:
-            raise BookingError("already_cancelled", _("Pesanan ini sudah dibatalkan."))
+            raise Refused("already_cancelled", _("Pesanan ini sudah dibatalkan."))
         policy = policy_for(current.mall)
         opens, closes = check_in_window(current, policy)
         window = {
@@ -441,7 +431,7 @@ def check_in(booking: Booking, *, now: dt.datetime | None = None, actor=None) ->
             "closes": f"{local_now(current.mall, closes):%H:%M}",
         }
         if current.status == BookingStatus.NO_SHOW or now > closes:
-            raise BookingError(
+            raise Refused(
                 "too_late",
                 _(
                     "Waktu check-in sudah lewat (check-in pukul %(opens)s–%(closes)s). "
@@ -450,7 +440,7 @@ def check_in(booking: Booking, *, now: dt.datetime | None = None, actor=None) ->
                 % window,
             )
         if now < opens:
-            raise BookingError(
+            raise Refused(
                 "too_early",
                 _("Terlalu awal. Check-in untuk pesanan ini dibuka pukul %(opens)s sampai %(closes)s.") % window,
             )
@@ -459,8 +449,8 @@ def check_in(booking: Booking, *, now: dt.datetime | None = None, actor=None) ->
             ticket = issue_ticket(
                 current.service, source=TicketSource.BOOKING, queued_at=queued_at, actor=actor, now=now
             )
-        except QueueError as err:
-            raise BookingError(err.code, err.message) from err
+        except Refused as err:
+            raise Refused(err.code, err.message) from err
         Booking.objects.filter(pk=current.pk, status=BookingStatus.ACTIVE).update(
             status=BookingStatus.CHECKED_IN, ticket=ticket, checked_in_at=now
         )
@@ -556,9 +546,9 @@ def set_booking_enabled(
     Returns the number cancelled.
     """
     if existing not in ("honour", "cancel"):
-        raise BookingError("invalid", _("Pilihan untuk pesanan yang ada tidak dikenal."), status=422)
+        raise Refused("invalid", _("Pilihan untuk pesanan yang ada tidak dikenal."), status=422)
     if service is not None and service.mall_id != mall.pk:
-        raise BookingError("not_found", _("Layanan tidak ditemukan."), status=404)
+        raise Refused("not_found", _("Layanan tidak ditemukan."), status=404)
     now = _now(now)
     with transaction.atomic():
         to_cancel = []
@@ -611,13 +601,13 @@ def reveal_contact(booking: Booking, *, actor, reason: str) -> dict[str, str]:
     """
     reason = reveal_reason(reason)
     if not reason:
-        raise BookingError("reason_required", _("Pilih atau tuliskan alasan sebelum membuka data pribadi."), status=422)
+        raise Refused("reason_required", _("Pilih atau tuliskan alasan sebelum membuka data pribadi."), status=422)
     try:
         with transaction.atomic():
             return {field: reveal(booking, field, actor=actor, reason=reason) for field in REVEAL_FIELDS}
     except ValueError as err:  # a token the configured keys cannot open (rotated away)
         log.error("booking %s: personal data cannot be decrypted: %s", booking.code, err)
-        raise BookingError(
+        raise Refused(
             "undecryptable",
             _("Data pribadi pemesanan ini tidak dapat dibuka dengan kunci yang terpasang. Hubungi admin sistem."),
             status=409,

@@ -11,10 +11,11 @@ from __future__ import annotations
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from satuatap.accounts.access import kiosk_page
 from satuatap.booking import bookings
-from satuatap.booking.bookings import BookingError
 from satuatap.directory.hours import local_now
-from satuatap.queueing.views.kiosk import kiosk_mall, to_device_sign_in
+from satuatap.directory.models import Mall
+from satuatap.refusal import Refused
 
 CODE_MAX = 32
 
@@ -24,10 +25,8 @@ def clean_code(raw: str) -> str:
     return "".join(ch for ch in (raw or "") if ch.isalnum()).upper()[:CODE_MAX]
 
 
-def kiosk_check_in(request, mall: str):
-    mall = kiosk_mall(request, mall)
-    if mall is None:
-        return to_device_sign_in()
+@kiosk_page
+def kiosk_check_in(request, mall: Mall):
     error, window, code = "", None, ""
     if request.method == "POST":
         code = clean_code(request.POST.get("code", ""))
@@ -36,12 +35,12 @@ def kiosk_check_in(request, mall: str):
         else:
             try:
                 booking = bookings.find(mall, code)
-            except BookingError as err:
+            except Refused as err:
                 error = err.message
             else:
                 try:
                     ticket = bookings.check_in(booking, actor=request.user)
-                except BookingError as err:
+                except Refused as err:
                     error = err.message
                     opens, closes = bookings.check_in_window(booking)
                     window = {"opens": local_now(mall, opens), "closes": local_now(mall, closes)}

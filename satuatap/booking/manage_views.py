@@ -17,15 +17,15 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from satuatap.accounts.models import Role
+from satuatap.accounts.access import staff_mall
 from satuatap.accounts.scoping import can_manage_mall, scope
 from satuatap.booking import bookings, policies
-from satuatap.booking.bookings import BookingError
 from satuatap.booking.models import Booking, ServiceBookingSetting
 from satuatap.booking.policies import bookable_services
 from satuatap.booking.views import ordering_text
 from satuatap.directory.hours import local_now, service_day
 from satuatap.directory.models import Mall
+from satuatap.refusal import Refused
 
 EXISTING_CHOICES = ("honour", "cancel")
 # Suggested reasons for opening a booking's personal data (any other reason may be typed).
@@ -38,12 +38,8 @@ REVEAL_REASONS = (
 
 def _manage_mall(user, slug: str) -> tuple[Mall, bool]:
     """The mall and whether the user may switch (manager) or only read (a supervisor there); else 404."""
-    mall = get_object_or_404(Mall.objects.active(), slug=slug)
-    if can_manage_mall(user, mall):
-        return mall, True
-    if user.role == Role.SUPERVISOR and user.mall_id == mall.pk:
-        return mall, False
-    raise Http404
+    mall = staff_mall(user, slug)
+    return mall, can_manage_mall(user, mall)
 
 
 def _service_rows(user, mall: Mall) -> list[dict]:
@@ -113,7 +109,7 @@ def _switch(request, mall: Mall) -> str:
         cancelled = bookings.set_booking_enabled(
             mall, enabled == "1", service=service, existing=existing, actor=request.user
         )
-    except BookingError as err:
+    except Refused as err:
         return err.message
     what = service.name if service else _("seluruh mal")
     if enabled == "1":
@@ -155,7 +151,7 @@ def booking_reveal(request, mall: str, booking_code: str):
     reason = request.POST.get("reason_other", "").strip() or request.POST.get("reason", "")
     try:
         values = bookings.reveal_contact(booking, actor=request.user, reason=reason)
-    except BookingError as err:
+    except Refused as err:
         # Back to the list (whose forms post to their own URL) with the reason why.
         messages.error(request, err.message)
         return redirect("booking_manage", mall.slug)

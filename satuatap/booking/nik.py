@@ -14,11 +14,11 @@ import re
 
 from django.utils.translation import gettext as _
 
+from satuatap.refusal import Refused
 
-class NikError(ValueError):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
+
+def _refused(code: str, message: str) -> Refused:
+    return Refused(code, message, status=422, field="nik")
 
 
 def _birth_date_ok(day: int, month: int, yy: int) -> bool:
@@ -33,26 +33,26 @@ def _birth_date_ok(day: int, month: int, yy: int) -> bool:
 
 
 def validate_nik(raw: str) -> str:
-    """The cleaned 16-digit NIK, or NikError with a message in Bahasa Indonesia."""
+    """The cleaned 16-digit NIK, or Refused (422, field ``nik``) with a message in Bahasa Indonesia."""
     nik = re.sub(r"[\s.\-]", "", str(raw or ""))
     if not nik:
-        raise NikError("nik_required", _("NIK wajib diisi (16 angka sesuai KTP-el atau Kartu Keluarga)."))
+        raise _refused("nik_required", _("NIK wajib diisi (16 angka sesuai KTP-el atau Kartu Keluarga)."))
     if not nik.isascii() or not nik.isdigit():
-        raise NikError("nik_digits", _("NIK hanya boleh berisi angka."))
+        raise _refused("nik_digits", _("NIK hanya boleh berisi angka."))
     if len(nik) != 16:
-        raise NikError("nik_length", _("NIK harus 16 angka; yang dimasukkan %(n)d angka.") % {"n": len(nik)})
+        raise _refused("nik_length", _("NIK harus 16 angka; yang dimasukkan %(n)d angka.") % {"n": len(nik)})
     day, month, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     if 41 <= day <= 71:
         day -= 40  # women
     elif not 1 <= day <= 31:
-        raise NikError(
+        raise _refused(
             "nik_date",
             _("Tanggal lahir di dalam NIK tidak valid (angka ke-7 dan ke-8 harus 01–31, atau 41–71 untuk perempuan)."),
         )
     if not 1 <= month <= 12:
-        raise NikError("nik_date", _("Bulan lahir di dalam NIK tidak valid (angka ke-9 dan ke-10 harus 01–12)."))
+        raise _refused("nik_date", _("Bulan lahir di dalam NIK tidak valid (angka ke-9 dan ke-10 harus 01–12)."))
     if not _birth_date_ok(day, month, yy):
-        raise NikError("nik_date", _("Tanggal lahir di dalam NIK tidak ada di kalender. Periksa kembali NIK Anda."))
+        raise _refused("nik_date", _("Tanggal lahir di dalam NIK tidak ada di kalender. Periksa kembali NIK Anda."))
     if nik[12:] == "0000":
-        raise NikError("nik_serial", _("Nomor urut di dalam NIK (4 angka terakhir) tidak boleh 0000."))
+        raise _refused("nik_serial", _("Nomor urut di dalam NIK (4 angka terakhir) tidak boleh 0000."))
     return nik

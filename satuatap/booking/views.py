@@ -2,7 +2,7 @@
 
 Thin on purpose: every rule (window, closed days, capacity, NIK and phone checks,
 anti-hoarding limits, cancel and reschedule) lives in ``booking.slots`` and
-``booking.bookings``; a refusal's message (``BookingError``) is shown as it is.
+``booking.bookings``; a refusal's message (``Refused``) is shown as it is.
 The booking code is the permission to see the booking's page (masked data only);
 changing it also needs the NIK.
 """
@@ -20,15 +20,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satuatap import ratelimit
+from satuatap.accounts.access import public_mall_page
 from satuatap.booking import bookings, policies, slots
-from satuatap.booking.bookings import FIELD_OF_CODE, BookingError
 from satuatap.booking.forms import BookingForm, NikForm, new_idempotency_key
 from satuatap.booking.models import Booking, BookingPolicy, Ordering
 from satuatap.booking.policies import bookable_services
 from satuatap.directory.hours import local_now, mall_tz, service_day
 from satuatap.directory.models import Agency, Mall, Service
-from satuatap.directory.views import bullet_lines, get_mall
+from satuatap.directory.views import bullet_lines
 from satuatap.qr import qr_svg
+from satuatap.refusal import Refused
 
 # Booking submits (new, cancel, reschedule) per client address per hour, on top of the
 # per-minute limit of every public page: enough for a family, too few for a tout's script.
@@ -49,10 +50,6 @@ def ordering_text(policy) -> str:
 
 
 # --- lookups ------------------------------------------------------------------------------------
-
-
-def _limited(request) -> bool:
-    return ratelimit.public_page_limited(request, "booking")
 
 
 def submit_limited(request, limit: int | None = None) -> bool:
@@ -82,10 +79,7 @@ def _day(raw: str) -> dt.date:
 
 
 def _booking(mall: Mall, code: str) -> Booking:
-    try:
-        booking = bookings.find(mall, code)
-    except BookingError:
-        raise Http404 from None
+    booking = bookings.find(mall, code)  # unknown: Refused 404, the 404 page (RefusalMiddleware)
     booking.service.mall = mall  # with its opening hours read already (the slots need them)
     return booking
 
@@ -119,11 +113,9 @@ def _service_context(mall: Mall, service: Service) -> dict:
 # --- the steps ----------------------------------------------------------------------------------
 
 
-def booking_start(request, mall: str):
+@public_mall_page("booking")
+def booking_start(request, mall: Mall):
     """Step 1: the agencies that take online bookings."""
-    if _limited(request):
-        return ratelimit.too_many_response()
-    mall = get_mall(mall)
     policy = policies.policy_for(mall)
     counts: dict[int, int] = {}
     for agency_id in bookable_services(mall).values_list("agency_id", flat=True):
@@ -138,11 +130,9 @@ def booking_start(request, mall: str):
     )
 
 
-def booking_services(request, mall: str, agency_code: str):
+@public_mall_page("booking")
+def booking_services(request, mall: Mall, agency_code: str):
     """Step 2: the agency's bookable services, each with its requirements before booking."""
-    if _limited(request):
-        return ratelimit.too_many_response()
-    mall = get_mall(mall)
     agency = get_object_or_404(Agency.objects.active(), mall=mall, code=agency_code)
     services = list(bookable_services(mall).filter(agency=agency))
     if not services:
@@ -155,11 +145,9 @@ def booking_services(request, mall: str, agency_code: str):
     return render(request, "booking/services.html", {"mall": mall, "agency": agency, "services": services})
 
 
-def booking_days(request, mall: str, code: str):
+@public_mall_page("booking")
+def booking_days(request, mall: Mall, code: str):
     """Step 3: the days of the window; closed ones say why (holiday, closure, booking off)."""
-    if _limited(request):
-        return ratelimit.too_many_response()
-    mall = get_mall(mall)
     service = _service(mall, code)
     days = [
         {"day": day, "iso": day.isoformat(), "reason": reason} for day, reason in slots.days_open_for_booking(service)
@@ -170,11 +158,9 @@ def booking_days(request, mall: str, code: str):
     return render(request, "booking/days.html", context)
 
 
-def booking_slots(request, mall: str, code: str, day: str):
+@public_mall_page("booking")
+def booking_slots(request, mall: Mall, code: str, day: str):
     """Step 4: the slots of one day with the places left; full ones cannot be chosen."""
-    if _limited(request):
-        return ratelimit.too_many_response()
-    mall = get_mall(mall)
     service = _service(mall, code)
     day = _day(day)
     items = slots.slots_for(service, day)
@@ -184,11 +170,9 @@ def booking_slots(request, mall: str, code: str, day: str):
     return render(request, "booking/slots.html", context)
 
 
-def booking_form(request, mall: str, code: str, day: str):
+@public_mall_page("booking")
+def booking_form(request, mall: Mall, code: str, day: str):
     """Step 5: NIK, name, phone and consent; the submit books (idempotent on the form's key)."""
-    if _limited(request):
-        return ratelimit.too_many_response()
-    mall = get_mall(mall)
     service = _service(mall, code)
     day = _day(day)
     hhmm = (request.POST if request.method == "POST" else request.GET).get("jam", "")
@@ -224,13 +208,13 @@ def booking_form(request, mall: str, code: str, day: str):
             phone=data["phone"],
             idempotency_key=data["idempotency_key"],
         )
-    except BookingError as err:
+    except Refused as err:
         if err.code == "idempotency_conflict":  # this form's key made another booking: a fresh key for the retry
             data = request.POST.copy()
             data["idempotency_key"] = new_idempotency_key()
             form = context["form"] = BookingForm(data)
             form.is_valid()
-        field = FIELD_OF_CODE.get(err.code)
+        field = err.field if err.field in form.fields else None
         if field:
             form.add_error(field, err.message)  # shown at the field; the banner only points to it
         context["error"] = _("Periksa isian yang ditandai.") if field else err.message
@@ -269,11 +253,9 @@ def _booking_context(request, mall: Mall, booking: Booking) -> dict:
     }
 
 
-def booking_confirmation(request, mall: str, booking_code: str):
+@public_mall_page("booking")
+def booking_confirmation(request, mall: Mall, booking_code: str):
     """Step 6: the code, its QR (the kiosk scans it), and the way to the booking's page."""
-    if _limited(request):
-        return ratelimit.too_many_response()
-    mall = get_mall(mall)
     booking = _booking(mall, booking_code)
     context = _booking_context(request, mall, booking)
     context["qr_svg"] = qr_svg(booking.code)
@@ -297,20 +279,16 @@ def _detail(request, mall: Mall, booking: Booking, *, status: int = 200, **extra
     return render(request, "booking/detail.html", context, status=status)
 
 
-def booking_detail(request, mall: str, booking_code: str):
+@public_mall_page("booking")
+def booking_detail(request, mall: Mall, booking_code: str):
     """The booking's page: status, slot, masked data, check-in window; cancel and reschedule."""
-    if _limited(request):
-        return ratelimit.too_many_response()
-    mall = get_mall(mall)
     booking = _booking(mall, booking_code)
     return _detail(request, mall, booking, move_day=_parse_day(request.GET.get("tanggal", "")))
 
 
 @require_POST
-def booking_cancel(request, mall: str, booking_code: str):
-    if _limited(request):
-        return ratelimit.too_many_response()
-    mall = get_mall(mall)
+@public_mall_page("booking")
+def booking_cancel(request, mall: Mall, booking_code: str):
     booking = _booking(mall, booking_code)
     form = NikForm(request.POST, prefix="batal")
     if submit_limited(request):
@@ -320,17 +298,15 @@ def booking_cancel(request, mall: str, booking_code: str):
         return _detail(request, mall, booking, status=422, cancel_form=form, cancel_error=_("NIK wajib diisi."))
     try:
         bookings.cancel(booking, nik=form.cleaned_data["nik"], reason=_("Dibatalkan oleh pemesan"))
-    except BookingError as err:
+    except Refused as err:
         return _detail(request, mall, booking, status=_status(err), cancel_form=form, cancel_error=err.message)
     messages.success(request, _("Pemesanan dibatalkan. Tempat Anda dilepas untuk orang lain."))
     return redirect("booking_detail", mall.slug, booking.code)
 
 
 @require_POST
-def booking_reschedule(request, mall: str, booking_code: str):
-    if _limited(request):
-        return ratelimit.too_many_response()
-    mall = get_mall(mall)
+@public_mall_page("booking")
+def booking_reschedule(request, mall: Mall, booking_code: str):
     booking = _booking(mall, booking_code)
     form = NikForm(request.POST, prefix="ubah")
     move_day, hhmm = _parse_day(request.POST.get("tanggal", "")), request.POST.get("jam", "")
@@ -349,11 +325,11 @@ def booking_reschedule(request, mall: str, booking_code: str):
         return refuse(_("Pilih tanggal dan jam baru dari daftar."))
     try:
         booking = bookings.reschedule(booking, slot.start, nik=form.cleaned_data["nik"])
-    except BookingError as err:
+    except Refused as err:
         return refuse(err.message, _status(err))
     messages.success(request, _("Jadwal kunjungan diubah."))
     return redirect("booking_detail", mall.slug, booking.code)
 
 
-def _status(err: BookingError) -> int:
+def _status(err: Refused) -> int:
     return err.status if err.status in (403, 404, 409, 422) else 422

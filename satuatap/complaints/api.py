@@ -8,19 +8,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from satuatap import ratelimit
-from satuatap.apiauth import (
-    PUBLIC_REFUSALS,
-    ApiError,
-    ValidationErrorOut,
-    get_mall,
-    invalid,
-    not_found,
-    optional_bearer,
-    public_throttle,
-)
+from satuatap.accounts.access import find_mall
+from satuatap.apiauth import PUBLIC_REFUSALS, ValidationErrorOut, optional_bearer, public_throttle
 from satuatap.complaints import complaints
 from satuatap.complaints.models import BODY_MAX, CONTACT_MAX, SUBJECT_MAX, Complaint
 from satuatap.directory.models import Agency
+from satuatap.refusal import Refused, invalid, not_found
 
 router = Router(tags=["Pengaduan"], auth=optional_bearer)
 # OpenAPI operation ids as they were before the move from ``satuatap.feedback.complaint_api``: clients generated
@@ -66,20 +59,17 @@ class ComplaintOut(Schema):
     operation_id=_OPERATION_ID.format("file_complaint"),
 )
 def file_complaint(request, mall: str, payload: ComplaintIn):
-    mall_obj = get_mall(mall)
+    mall_obj = find_mall(mall)
     agency = None
     if payload.agency:
         agency = Agency.objects.filter(mall=mall_obj, code=payload.agency).first()
         if agency is None:
             raise invalid("agency", _("Instansi tidak dikenal di mal ini."))
     if not complaints.filing_allowed(ratelimit.client_address(request)):
-        raise ApiError(429, "rate_limited", _("Terlalu banyak pengaduan dari perangkat ini. Coba lagi nanti."))
-    try:
-        complaint = complaints.file_complaint(
-            mall_obj, payload.subject, payload.body, agency=agency, contact=payload.contact or ""
-        )
-    except complaints.ComplaintError as err:
-        raise invalid(err.field or "body", err.message) from None
+        raise Refused("rate_limited", _("Terlalu banyak pengaduan dari perangkat ini. Coba lagi nanti."), status=429)
+    complaint = complaints.file_complaint(
+        mall_obj, payload.subject, payload.body, agency=agency, contact=payload.contact or ""
+    )
     return Status(201, {"tracking_code": complaint.tracking_code, "status": complaint.status})
 
 

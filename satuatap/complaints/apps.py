@@ -12,7 +12,5 @@ class ComplaintsConfig(AppConfig):
 
         # Past their working-day deadline, to the mall manager.
         jobs.register("escalate overdue complaints", complaints.escalate_overdue, stage=jobs.SWEEPS)
-        jobs.register(
-            "notify sweep notify_complaint_events", reminders.notify_complaint_events, stage=jobs.NOTICES
-        )
+        jobs.register("notify sweep notify_complaint_events", reminders.notify_complaint_events, stage=jobs.NOTICES)
         jobs.register("remove orphaned complaint attachments", complaints.remove_orphan_attachments, stage=jobs.HOURLY)

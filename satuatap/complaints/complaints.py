@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satuatap import ratelimit
-from satuatap.accounts.models import Role
+from satuatap.accounts.access import may_act_for_agency
 from satuatap.accounts.scoping import can_manage_mall
 from satuatap.complaints.models import (
     ANSWER_MAX,
@@ -55,17 +55,11 @@ from satuatap.complaints.models import (
 )
 from satuatap.complaints.models import ComplaintStatus as S
 from satuatap.directory.hours import is_working_day, service_day
+from satuatap.refusal import Refused
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud or typed from paper
 TEXT_MAX = 2000
-# New complaints per client address per hour (form and API together): enough for a family, few for a spammer.
-FILE_LIMIT = getattr(settings, "COMPLAINT_FILE_LIMIT_PER_HOUR", 5)
-
-
-class ComplaintError(Exception):
-    def __init__(self, code: str, message: str, status: int = 400, field: str = ""):
-        super().__init__(message)
-        self.code, self.message, self.status, self.field = code, message, status, field
+FILE_LIMIT = settings.COMPLAINT_FILE_LIMIT_PER_HOUR
 
 
 def add_working_days(mall, start: dt.date, n: int) -> dt.date:
@@ -93,10 +87,10 @@ def new_tracking_code() -> str:
 def _clean(value, limit: int, label: str, required: bool = True, field: str = "") -> str:
     text = str(value or "").replace("\x00", "").strip()
     if required and not text:
-        raise ComplaintError("invalid", _("%(label)s wajib diisi.") % {"label": label}, field=field)
+        raise Refused("invalid", _("%(label)s wajib diisi.") % {"label": label}, status=422, field=field)
     if len(text) > limit:
         message = _("%(label)s terlalu panjang (paling banyak %(n)s karakter).") % {"label": label, "n": limit}
-        raise ComplaintError("invalid", message, field=field)
+        raise Refused("invalid", message, status=422, field=field)
     return text
 
 
@@ -115,14 +109,14 @@ def _event(complaint, from_status, to_status, actor=None, note="", at=None):
 def _move(complaint, expected: tuple, to_status, actor=None, note="", **fields) -> Complaint:
     """Compare-and-set: the row changes only if it is still in one of ``expected``."""
     if complaint.status not in expected:
-        raise ComplaintError("wrong_status", _("Pengaduan ini tidak dapat diproses pada status sekarang."), 409)
+        raise Refused("wrong_status", _("Pengaduan ini tidak dapat diproses pada status sekarang."), 409)
     with transaction.atomic():
         now = timezone.now()
         changed = Complaint.objects.filter(pk=complaint.pk, status__in=expected).update(
             status=to_status, updated_at=now, **fields
         )
         if not changed:
-            raise ComplaintError("conflict", _("Pengaduan ini baru saja diubah orang lain. Muat ulang halaman."), 409)
+            raise Refused("conflict", _("Pengaduan ini baru saja diubah orang lain. Muat ulang halaman."), 409)
         from_status = complaint.status
         complaint.refresh_from_db()
         _event(complaint, from_status, to_status, actor, note, now)
@@ -131,19 +125,12 @@ def _move(complaint, expected: tuple, to_status, actor=None, note="", **fields) 
 
 def _require_manager(actor, complaint):
     if not can_manage_mall(actor, complaint.mall):
-        raise ComplaintError("forbidden", _("Hanya pengelola mal yang dapat melakukan ini."), 403)
+        raise Refused("forbidden", _("Hanya pengelola mal yang dapat melakukan ini."), 403)
 
 
 def _require_agency_supervisor(actor, complaint):
-    ok = (
-        getattr(actor, "is_authenticated", False)
-        and actor.role == Role.SUPERVISOR
-        and actor.mall_id == complaint.mall_id
-        and complaint.agency_id is not None
-        and actor.agency_id == complaint.agency_id
-    )
-    if not ok:
-        raise ComplaintError("forbidden", _("Hanya supervisor instansi yang dituju yang dapat melakukan ini."), 403)
+    if not may_act_for_agency(actor, complaint.mall_id, complaint.agency_id, manager=False):
+        raise Refused("forbidden", _("Hanya supervisor instansi yang dituju yang dapat melakukan ini."), 403)
 
 
 def _today(mall) -> dt.date:
@@ -208,7 +195,7 @@ def _single_upload(attachment):
         return None
     if isinstance(attachment, list | tuple):
         if len(attachment) > 1:
-            raise ComplaintError("invalid", _("Lampiran paling banyak satu berkas."), field="attachment")
+            raise Refused("invalid", _("Lampiran paling banyak satu berkas."), status=422, field="attachment")
         return attachment[0] if attachment else None
     return attachment
 
@@ -221,11 +208,12 @@ def _chunks(upload):
         yield chunk
 
 
-def too_large_error() -> ComplaintError:
+def too_large_error() -> Refused:
     limit = settings.COMPLAINT_ATTACHMENT_MAX_BYTES
-    return ComplaintError(
+    return Refused(
         "too_large",
         _("Lampiran terlalu besar: paling besar %(size)s.") % {"size": filesizeformat(limit)},
+        status=422,
         field="attachment",
     )
 
@@ -260,12 +248,13 @@ def _stage(upload) -> _Staged:
             out.flush()
             os.fsync(out.fileno())
         if size == 0:
-            raise ComplaintError("invalid", _("Lampiran kosong."), field="attachment")
+            raise Refused("invalid", _("Lampiran kosong."), status=422, field="attachment")
         kind = sniff(head)
         if kind is None:
-            raise ComplaintError(
+            raise Refused(
                 "bad_type",
                 _("Jenis lampiran tidak diterima: hanya foto JPEG/PNG atau dokumen PDF."),
+                status=422,
                 field="attachment",
             )
     except BaseException:
@@ -292,7 +281,7 @@ def file_complaint(mall, subject, body, agency=None, contact="", attachment=None
     body = _clean(body, BODY_MAX, _("Isi pengaduan"), field="body")
     contact = _clean(contact, CONTACT_MAX, _("Kontak"), required=False, field="contact")
     if agency is not None and agency.mall_id != mall.pk:
-        raise ComplaintError("invalid", _("Instansi tidak dikenal di mal ini."), field="agency")
+        raise Refused("invalid", _("Instansi tidak dikenal di mal ini."), status=422, field="agency")
     upload = _single_upload(attachment)
     verify_due = add_working_days(mall, _today(mall), settings.COMPLAINT_VERIFY_WORKING_DAYS)
     staged = _stage(upload) if upload is not None else None
@@ -374,7 +363,7 @@ def verify(complaint, actor) -> Complaint:
 def forward(complaint, actor, agency) -> Complaint:
     _require_manager(actor, complaint)
     if agency is None or agency.mall_id != complaint.mall_id:
-        raise ComplaintError("invalid", _("Pilih instansi tujuan di mal ini."))
+        raise Refused("invalid", _("Pilih instansi tujuan di mal ini."), status=422, field="agency")
     due = add_working_days(complaint.mall, _today(complaint.mall), settings.COMPLAINT_FOLLOW_UP_WORKING_DAYS)
     return _move(
         complaint, (S.VERIFIED,), S.FORWARDED, actor, agency.name, agency=agency, follow_up_due=due, escalated_at=None
@@ -418,9 +407,9 @@ def reopen(complaint, reason) -> Complaint:
     """The complainant (holder of the tracking code) is not satisfied with the answer."""
     reason = _clean(reason, TEXT_MAX, _("Alasan"))
     if complaint.status != S.ANSWERED or complaint.answered_at is None:
-        raise ComplaintError("wrong_status", _("Hanya pengaduan yang sudah dijawab yang dapat dibuka kembali."), 409)
+        raise Refused("wrong_status", _("Hanya pengaduan yang sudah dijawab yang dapat dibuka kembali."), 409)
     if timezone.now() - complaint.answered_at > dt.timedelta(days=settings.COMPLAINT_REOPEN_DAYS):
-        raise ComplaintError("too_late", _("Batas waktu untuk membuka kembali pengaduan ini sudah lewat."), 409)
+        raise Refused("too_late", _("Batas waktu untuk membuka kembali pengaduan ini sudah lewat."), 409)
     due = add_working_days(complaint.mall, _today(complaint.mall), settings.COMPLAINT_FOLLOW_UP_WORKING_DAYS)
     return _move(complaint, (S.ANSWERED,), S.IN_PROGRESS, None, reason, follow_up_due=due, escalated_at=None)
 

@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from satuatap import ratelimit
-from satuatap.accounts.models import Role
+from satuatap.accounts.access import may_act_for_agency, public_mall_page, staff_mall
 from satuatap.accounts.scoping import can_manage_mall, scope
 from satuatap.complaints import complaints
 from satuatap.complaints.models import Complaint, ComplaintAttachment, ComplaintStatus
 from satuatap.directory.models import Agency, Mall
-from satuatap.feedback.views import report_mall
+from satuatap.refusal import Refused
 from satuatap.uploads import oversized_uploads
 
 S = ComplaintStatus
@@ -24,11 +24,9 @@ def _filing_limited(request) -> bool:
     return not complaints.filing_allowed(ratelimit.client_address(request))
 
 
-def complaint_form(request, mall: str):
-    if ratelimit.public_page_limited(request, "ticket"):
-        return ratelimit.too_many_response()
-    mall_obj = get_object_or_404(Mall.objects.active(), slug=mall)
-    agencies = Agency.objects.filter(mall=mall_obj).order_by("name")
+@public_mall_page("ticket", with_hours=False)
+def complaint_form(request, mall: Mall):
+    agencies = Agency.objects.filter(mall=mall).order_by("name")
     form, error = {}, ""
     if request.method == "POST":
         form = request.POST
@@ -43,30 +41,28 @@ def complaint_form(request, mall: str):
         elif _filing_limited(request):
             error = _("Terlalu banyak pengaduan dari perangkat ini. Coba lagi nanti.")
             return render(
-                request, "complaints/complaint_form.html", _form_context(mall_obj, agencies, form, error), status=429
+                request, "complaints/complaint_form.html", _form_context(mall, agencies, form, error), status=429
             )
         elif oversized:
             error = complaints.too_large_error().message
         else:
             try:
                 complaint = complaints.file_complaint(
-                    mall_obj,
+                    mall,
                     form.get("subject"),
                     form.get("body"),
                     agency=agency,
                     contact=form.get("contact", ""),
                     attachment=files,
                 )
-            except complaints.ComplaintError as err:
+            except Refused as err:
                 error = err.message
             else:
                 return redirect("complaint_track", tracking_code=complaint.tracking_code)
         if files or oversized:  # a browser cannot refill a file input: say so, the text is kept
             error = f"{error} {_('Isian Anda tetap ada, tetapi lampiran perlu dipilih ulang.')}"
-        return render(
-            request, "complaints/complaint_form.html", _form_context(mall_obj, agencies, form, error), status=422
-        )
-    return render(request, "complaints/complaint_form.html", _form_context(mall_obj, agencies, form, error))
+        return render(request, "complaints/complaint_form.html", _form_context(mall, agencies, form, error), status=422)
+    return render(request, "complaints/complaint_form.html", _form_context(mall, agencies, form, error))
 
 
 def _form_context(mall, agencies, form, error):
@@ -79,10 +75,9 @@ def _form_context(mall, agencies, form, error):
     }
 
 
+@ratelimit.limit_public_page("ticket")
 def complaint_track(request, tracking_code: str):
     """The tracking code is the permission; POST reopens an answered complaint."""
-    if ratelimit.public_page_limited(request, "ticket"):
-        return ratelimit.too_many_response()
     complaint = Complaint.objects.select_related("mall", "agency").filter(tracking_code=tracking_code).first()
     if complaint is None:
         raise Http404
@@ -90,7 +85,7 @@ def complaint_track(request, tracking_code: str):
     if request.method == "POST":
         try:
             complaints.reopen(complaint, request.POST.get("reason"))
-        except complaints.ComplaintError as err:
+        except Refused as err:
             error = err.message
         else:
             return redirect("complaint_track", tracking_code=complaint.tracking_code)
@@ -105,10 +100,6 @@ def complaint_track(request, tracking_code: str):
     return render(request, "complaints/complaint_track.html", context, status=422 if error else 200)
 
 
-def _desk_mall(request, mall: str) -> Mall:
-    return report_mall(request.user, mall)  # manager or supervisor of this mall, else 404
-
-
 def mask(contact: str) -> str:
     if len(contact) <= 4:
         return "•" * len(contact)
@@ -117,7 +108,7 @@ def mask(contact: str) -> str:
 
 @login_required
 def complaint_desk(request, mall: str):
-    mall_obj = _desk_mall(request, mall)
+    mall_obj = staff_mall(request.user, mall)
     rows = (
         scope(request.user, Complaint.objects.filter(mall=mall_obj))
         .select_related("agency", "mall")
@@ -138,7 +129,7 @@ def _actions(user, complaint) -> set[str]:
     if can_manage_mall(user, complaint.mall):
         allowed = {S.RECEIVED: {"verify", "not_ours"}, S.VERIFIED: {"forward", "not_ours"}, S.ANSWERED: {"close"}}
         return allowed.get(complaint.status, set())
-    if user.role == Role.SUPERVISOR and user.agency_id == complaint.agency_id:
+    if may_act_for_agency(user, complaint.mall_id, complaint.agency_id, manager=False):
         return {S.FORWARDED: {"start", "answer"}, S.IN_PROGRESS: {"answer"}}.get(complaint.status, set())
     return set()
 
@@ -156,12 +147,12 @@ def _act(user, complaint, action, post, agencies):
         return complaints.answer(complaint, user, post.get("answer"))
     if action == "close":
         return complaints.close(complaint, user)
-    raise complaints.ComplaintError("invalid", _("Tindakan tidak dikenal."))
+    raise Refused("invalid", _("Tindakan tidak dikenal."), status=422)
 
 
 @login_required
 def complaint_detail(request, mall: str, complaint_id: int):
-    mall_obj = _desk_mall(request, mall)
+    mall_obj = staff_mall(request.user, mall)
     complaint = get_object_or_404(scope(request.user, Complaint.objects.filter(mall=mall_obj)), pk=complaint_id)
     agencies = Agency.objects.filter(mall=mall_obj).order_by("name")
     error = ""
@@ -169,9 +160,9 @@ def complaint_detail(request, mall: str, complaint_id: int):
         action = request.POST.get("action", "")
         try:
             if action not in _actions(request.user, complaint):
-                raise complaints.ComplaintError("forbidden", _("Tindakan ini tidak tersedia untuk Anda."), 403)
+                raise Refused("forbidden", _("Tindakan ini tidak tersedia untuk Anda."), status=403)
             _act(request.user, complaint, action, request.POST, agencies)
-        except complaints.ComplaintError as err:
+        except Refused as err:
             error = err.message
         else:
             return redirect("complaint_detail", mall=mall_obj.slug, complaint_id=complaint.pk)
@@ -193,7 +184,7 @@ def complaint_detail(request, mall: str, complaint_id: int):
 @login_required
 def complaint_attachment(request, mall: str, complaint_id: int, attachment_id: int):
     """A complaint's attachment, for the staff who may see the complaint; always a download, never shown inline."""
-    mall_obj = _desk_mall(request, mall)
+    mall_obj = staff_mall(request.user, mall)
     # The complaint first, by its pk (an id out of the column's range is a plain 404), then its attachment;
     # both through scoping.
     complaint = get_object_or_404(scope(request.user, Complaint.objects.filter(mall=mall_obj)), pk=complaint_id)

@@ -15,30 +15,22 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from satuatap.accounts.admin_base import ArchivedFilter, MallScopedMixin
+from satuatap.accounts.admin_base import ArchivedFilter, MallScopedMixin, NoDeleteMixin
 from satuatap.directory import services
 from satuatap.directory.models import Agency, Building, Closure, Counter, Mall, OpeningHours, Service, Zone
 
 
-class MasterDataAdmin(MallScopedMixin, SimpleHistoryAdmin):
+class MasterDataAdmin(NoDeleteMixin, MallScopedMixin, SimpleHistoryAdmin):
     """Archived, never deleted."""
 
     actions = ["archive_selected", "unarchive_selected"]
     readonly_fields = ["archived_at"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_history_or_change_history_permission(self, request, obj=None):
         # simple-history reads history rows directly: keep another mall's history out of reach.
         if obj is not None and not self.get_queryset(request).filter(pk=obj.pk).exists():
             return False
         return super().has_view_history_or_change_history_permission(request, obj)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     @admin.action(description=_("Arsipkan"), permissions=["change"])
     def archive_selected(self, request, queryset):
@@ -155,7 +147,7 @@ class ClosureForm(forms.ModelForm):
 
 
 @admin.register(Closure)
-class ClosureAdmin(MallScopedMixin, admin.ModelAdmin):
+class ClosureAdmin(NoDeleteMixin, MallScopedMixin, admin.ModelAdmin):
     form = ClosureForm
     autocomplete_fields = ["service", "counter"]
     list_display = ["reason", "target", "starts_at", "until_date", "lifted_at", "created_by"]
@@ -171,14 +163,6 @@ class ClosureAdmin(MallScopedMixin, admin.ModelAdmin):
         if obj.counter_id:
             return _("Loket %(n)s") % {"n": obj.counter.number}
         return _("Seluruh mal")
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     def get_readonly_fields(self, request, obj=None):
         # A declared closure is history: it is lifted, not edited.

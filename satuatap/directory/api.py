@@ -10,7 +10,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from ninja import Router, Schema
 
-from satuatap.apiauth import PUBLIC_REFUSALS, get_mall, optional_bearer, public_throttle
+from satuatap.accounts.access import find_mall
+from satuatap.apiauth import PUBLIC_REFUSALS, optional_bearer, public_throttle
 from satuatap.directory.hours import open_state
 from satuatap.directory.models import Agency, Closure, Counter, Mall, Service, Zone
 
@@ -67,7 +68,7 @@ def list_malls(request):
 
 @router.get("/malls/{mall}/agencies", response={200: list[AgencyOut], **PUBLIC_REFUSALS}, summary="Instansi di mal")
 def list_agencies(request, mall: str):
-    mall = get_mall(mall)
+    mall = find_mall(mall)
     return list(Agency.objects.active().filter(mall=mall).order_by("name").values("code", "name"))
 
 
@@ -75,7 +76,7 @@ def list_agencies(request, mall: str):
     "/malls/{mall}/services", response={200: list[ServiceOut], **PUBLIC_REFUSALS}, summary="Layanan dan standarnya"
 )
 def list_services(request, mall: str):
-    mall = get_mall(mall)
+    mall = find_mall(mall)
     services = Service.objects.active().filter(mall=mall).select_related("agency").order_by("agency__name", "name")
     return [
         {
@@ -97,7 +98,7 @@ def list_services(request, mall: str):
 
 @router.get("/malls/{mall}/zones", response={200: list[ZoneOut], **PUBLIC_REFUSALS}, summary="Zona (papan tampilan)")
 def list_zones(request, mall: str):
-    mall = get_mall(mall)
+    mall = find_mall(mall)
     agencies = Prefetch("agencies", queryset=Agency.objects.active().order_by("code"))
     zones = Zone.objects.active().filter(mall=mall).select_related("building").prefetch_related(agencies)
     return [
@@ -110,7 +111,7 @@ def list_zones(request, mall: str):
     "/malls/{mall}/counters", response={200: list[CounterOut], **PUBLIC_REFUSALS}, summary="Loket dan status buka"
 )
 def list_counters(request, mall: str):
-    mall = get_mall(mall, with_hours=True)
+    mall = find_mall(mall, with_hours=True)
     now = timezone.now()
     services = Prefetch("services", queryset=Service.objects.active().order_by("code"))
     counters = (

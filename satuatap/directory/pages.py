@@ -9,16 +9,17 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.shortcuts import render
 
+from satuatap.accounts.access import find_mall, public_mall_page
 from satuatap.booking import policies
 from satuatap.directory.hours import open_state, service_day
-from satuatap.directory.models import Agency, Closure, Service, Zone
-from satuatap.directory.views import get_mall, published_fee, standard_of, week
+from satuatap.directory.models import Agency, Closure, Mall, Service, Zone
+from satuatap.directory.views import published_fee, standard_of, week
 from satuatap.queueing import quota
 from satuatap.queueing.snapshots import waiting_counts
 
 
-def mall_home(request, mall: str):
-    mall = get_mall(mall)
+@public_mall_page()
+def mall_home(request, mall: Mall):
     state = open_state(mall)
     services = Service.objects.active().order_by("name")
     agencies = (
@@ -68,7 +69,7 @@ def mall_home(request, mall: str):
 
 
 def service_standard(request, mall: str, code: str):
-    context = standard_of(mall, code)
+    context = standard_of(find_mall(mall, with_hours=True), code)
     mall, service = context["mall"], context["service"]
     context["state"] = quota.open_state(mall, service=service)
     context["waiting"] = waiting_counts(mall, service_day(mall), [service]).get(service.code, 0)

@@ -6,13 +6,14 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse
 
-from satuatap.directory.models import Agency, Service
-from satuatap.directory.views import get_mall, published_fee, standard_of
+from satuatap.accounts.access import find_mall, public_mall_page
+from satuatap.directory.models import Agency, Mall, Service
+from satuatap.directory.views import published_fee, standard_of
 from satuatap.qr import qr_svg
 
 
-def maklumat(request, mall: str):
-    mall = get_mall(mall)
+@public_mall_page()
+def maklumat(request, mall: Mall):
     agencies = (
         Agency.objects.active()
         .filter(mall=mall)
@@ -27,7 +28,7 @@ def maklumat(request, mall: str):
 
 
 def service_poster(request, mall: str, code: str):
-    context = standard_of(mall, code)
+    context = standard_of(find_mall(mall, with_hours=True), code)
     mall, service = context["mall"], context["service"]
     page_url = request.build_absolute_uri(reverse("service_standard", args=[mall.slug, service.code]))
     context.update(

@@ -1,4 +1,4 @@
-"""What the public pages of a mall read from the directory: the mall, its week, each service's standard.
+"""What the public pages of a mall read from the directory: its week, each service's standard.
 
 The pages themselves, which also show the queue and the booking offer, are ``pages.py``.
 """
@@ -25,18 +25,13 @@ def bullet_lines(text: str) -> list[str]:
     return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]
 
 
-def get_mall(slug: str) -> Mall:
-    return get_object_or_404(Mall.objects.active().prefetch_related("hours"), slug=slug)
-
-
 def week(mall: Mall) -> list[tuple[str, str]]:
     hours = {h.weekday: h for h in mall.hours.all()}
     return [(label, describe_hours(hours.get(day))) for day, label in OpeningHours.Weekday.choices]
 
 
-def standard_of(mall_slug: str, code: str) -> dict:
-    """A live service of a live agency, its six published components and the counters serving it (or 404)."""
-    mall = get_mall(mall_slug)
+def standard_of(mall: Mall, code: str) -> dict:
+    """A live service of a live agency of ``mall``, its six published components and its counters (or 404)."""
     service = get_object_or_404(
         Service.objects.active().select_related("agency__zone__building"),
         mall=mall,

@@ -9,18 +9,16 @@ from ninja import Field, Router, Schema, Status
 
 from satuatap.apiauth import (
     PUBLIC_REFUSALS,
-    ApiError,
     Error,
     ValidationErrorOut,
     bearer,
-    invalid,
-    not_found,
     optional_bearer,
     public_throttle,
 )
 from satuatap.feedback import skm
 from satuatap.feedback.models import COMMENT_MAX, SurveySource
 from satuatap.queueing.models import Ticket
+from satuatap.refusal import not_found
 
 router = Router(tags=["Survei kepuasan"], auth=bearer)
 
@@ -46,11 +44,5 @@ def answer_survey(request, public_code: str, payload: SurveyIn):
     ticket = Ticket.objects.select_related("service").filter(public_code=public_code).first()
     if ticket is None:
         raise not_found("ticket_not_found", _("Tiket tidak ditemukan."))
-    try:
-        response = skm.submit(ticket, payload.scores, comment=payload.comment, source=SurveySource.API)
-    except skm.SurveyError as err:
-        if err.status == 422:
-            field = "scores" if err.code == "bad_scores" else "comment"
-            raise invalid(field, err.message) from None
-        raise ApiError(err.status, err.code, err.message) from None
+    response = skm.submit(ticket, payload.scores, comment=payload.comment, source=SurveySource.API)
     return Status(201, {"ticket": public_code, "answered_at": response.answered_at})

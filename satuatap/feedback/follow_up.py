@@ -24,13 +24,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satuatap.accounts.models import Role
-from satuatap.accounts.scoping import can_manage_mall
+from satuatap.accounts.access import may_act_for_agency
 from satuatap.audit.log import record
 from satuatap.directory.hours import service_day
 from satuatap.feedback import ikm, periods
 from satuatap.feedback.elements import ELEMENTS
 from satuatap.feedback.models import ACTION_MAX, DONE_NOTE_MAX, OWNER_MAX, FollowUpItem
+from satuatap.refusal import Refused
 
 LOWEST_COUNT = 3
 WEAK_MUTU = ("C", "D")
@@ -38,29 +38,14 @@ WEAK_MUTU = ("C", "D")
 DEFAULT_DUE_DAYS = 90
 
 
-class FollowUpError(Exception):
-    def __init__(self, code: str, message: str, status: int = 400):
-        super().__init__(message)
-        self.code, self.message, self.status = code, message, status
-
-
 def may_manage(user, mall, agency) -> bool:
     """The manager for any item of the mall; a supervisor for their own agency's items."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if can_manage_mall(user, mall):
-        return True
-    return (
-        user.role == Role.SUPERVISOR
-        and user.mall_id == mall.pk
-        and agency is not None
-        and user.agency_id == getattr(agency, "pk", agency)
-    )
+    return may_act_for_agency(user, mall.pk, getattr(agency, "pk", agency))
 
 
 def _check(user, mall, agency) -> None:
     if not may_manage(user, mall, agency):
-        raise FollowUpError("forbidden", _("Anda tidak berwenang mengelola tindak lanjut ini."), 403)
+        raise Refused("forbidden", _("Anda tidak berwenang mengelola tindak lanjut ini."), status=403)
 
 
 def unit_of(agency, service):
@@ -74,12 +59,14 @@ def _clean_text(value, limit: int, label: str, required: bool) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise FollowUpError("invalid", _("%(label)s tidak sah.") % {"label": label})
+        raise Refused("invalid", _("%(label)s tidak sah.") % {"label": label}, status=422)
     value = value.strip()
     if required and not value:
-        raise FollowUpError("invalid", _("%(label)s wajib diisi.") % {"label": label})
+        raise Refused("invalid", _("%(label)s wajib diisi.") % {"label": label}, status=422)
     if len(value) > limit:
-        raise FollowUpError("invalid", _("%(label)s paling banyak %(n)s karakter.") % {"label": label, "n": limit})
+        raise Refused(
+            "invalid", _("%(label)s paling banyak %(n)s karakter.") % {"label": label, "n": limit}, status=422
+        )
     return value
 
 
@@ -89,7 +76,7 @@ def _clean_due(value) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise FollowUpError("invalid", _("Batas waktu harus berupa tanggal yang sah.")) from None
+        raise Refused("invalid", _("Batas waktu harus berupa tanggal yang sah."), status=422) from None
 
 
 def _clean_element(value) -> int:
@@ -98,7 +85,7 @@ def _clean_element(value) -> int:
     except (TypeError, ValueError):
         number = 0
     if not 1 <= number <= len(ELEMENTS):
-        raise FollowUpError("invalid", _("Pilih unsur 1 sampai 9."))
+        raise Refused("invalid", _("Pilih unsur 1 sampai 9."), status=422)
     return number
 
 
@@ -146,7 +133,7 @@ def propose(mall, period: periods.Period, *, actor, agency=None, service=None, n
     start, end = period.datetimes(mall)
     result = ikm.compute(mall, start, end, agency=agency, service=service)
     if not result.respondents:
-        raise FollowUpError("no_respondents", _("Belum ada jawaban survei pada periode ini; belum ada yang diusulkan."))
+        raise Refused("no_respondents", _("Belum ada jawaban survei pada periode ini; belum ada yang diusulkan."))
     due = period.last + dt.timedelta(days=DEFAULT_DUE_DAYS)
     created = []
     with transaction.atomic():
@@ -221,7 +208,7 @@ def _change_open(item: FollowUpItem, changes: dict, *, actor, refusal: str, even
     with transaction.atomic():
         changed = FollowUpItem.objects.filter(pk=item.pk, done_at__isnull=True).update(**changes) if changes else 1
         if changed != 1:
-            raise FollowUpError("already_done", refusal, 409)
+            raise Refused("already_done", refusal)
         item.refresh_from_db()
         record(event, actor=actor, mall_id=item.mall_id, subject=f"followup:{item.pk}", data=data)
     return item
@@ -232,7 +219,7 @@ def update(item: FollowUpItem, *, actor, action=None, owner=None, due=None) -> F
     _check(actor, item.mall, item.agency_id)
     refusal = _("Tindak lanjut ini sudah selesai dan tidak dapat diubah.")
     if item.is_done:
-        raise FollowUpError("already_done", refusal, 409)
+        raise Refused("already_done", refusal)
     changes = {}
     if action is not None:
         changes["action"] = _clean_text(action, ACTION_MAX, _("Rencana tindak lanjut"), True)
@@ -249,7 +236,7 @@ def mark_done(item: FollowUpItem, note, actor, now=None) -> FollowUpItem:
     _check(actor, item.mall, item.agency_id)
     note = _clean_text(note, DONE_NOTE_MAX, _("Catatan penyelesaian"), True)
     if not item.action or not item.owner:
-        raise FollowUpError("incomplete", _("Isi dulu rencana tindak lanjut dan penanggung jawabnya."))
+        raise Refused("incomplete", _("Isi dulu rencana tindak lanjut dan penanggung jawabnya."))
     now = now or timezone.now()
     return _change_open(
         item,

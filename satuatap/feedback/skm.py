@@ -11,20 +11,9 @@ from django.utils.translation import gettext as _
 
 from satuatap.feedback.models import COMMENT_MAX, PROFILE_QUESTIONS, SCORE_FIELDS, SurveyResponse, SurveySource
 from satuatap.queueing.models import Ticket, TicketStatus
+from satuatap.refusal import Refused
 
 PROFILE_CHOICES = {field: choices for field, _label, choices in PROFILE_QUESTIONS}
-
-
-class SurveyError(Exception):
-    """A refused survey answer; ``status`` is what the API answers."""
-
-    STATUS = {"not_finished": 409, "expired": 410, "already_answered": 409, "bad_scores": 422, "bad_profile": 422}
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = self.STATUS.get(code, 422)
 
 
 def expires_at(ticket: Ticket) -> dt.datetime | None:
@@ -34,23 +23,23 @@ def expires_at(ticket: Ticket) -> dt.datetime | None:
 
 
 def check_open(ticket: Ticket, now: dt.datetime | None = None) -> None:
-    """Raise ``SurveyError`` unless the ticket's survey can be answered now."""
+    """Raise ``Refused`` unless the ticket's survey can be answered now."""
     now = now or timezone.now()
     if ticket.status != TicketStatus.DONE or ticket.finished_at is None:
-        raise SurveyError("not_finished", _("Survei dapat diisi setelah layanan Anda selesai."))
+        raise Refused("not_finished", _("Survei dapat diisi setelah layanan Anda selesai."), status=409)
     if now > expires_at(ticket):
-        raise SurveyError("expired", _("Tautan survei ini sudah kedaluwarsa."))
+        raise Refused("expired", _("Tautan survei ini sudah kedaluwarsa."), status=410)
     if SurveyResponse.objects.filter(ticket=ticket).exists():
-        raise SurveyError("already_answered", _("Survei untuk tiket ini sudah diisi. Terima kasih."))
+        raise Refused("already_answered", _("Survei untuk tiket ini sudah diisi. Terima kasih."), status=409)
 
 
 def clean_scores(scores) -> list[int]:
     message = _("Jawab kesembilan pertanyaan dengan nilai 1 sampai 4.")
     if not isinstance(scores, list | tuple) or len(scores) != len(SCORE_FIELDS):
-        raise SurveyError("bad_scores", message)
+        raise Refused("bad_scores", message, status=422)
     for score in scores:
         if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 4:
-            raise SurveyError("bad_scores", message)
+            raise Refused("bad_scores", message, status=422)
     return list(scores)
 
 
@@ -59,7 +48,7 @@ def clean_profile(profile: dict | None) -> dict:
     for key, value in (profile or {}).items():
         choices = PROFILE_CHOICES.get(key)
         if choices is None or (value and value not in choices.values):
-            raise SurveyError("bad_profile", _("Data profil responden tidak sah."))
+            raise Refused("bad_profile", _("Data profil responden tidak sah."), status=422)
         cleaned[key] = value or ""
     return cleaned
 
@@ -67,7 +56,9 @@ def clean_profile(profile: dict | None) -> dict:
 def clean_comment(comment) -> str:
     comment = comment or ""
     if not isinstance(comment, str) or len(comment.strip()) > COMMENT_MAX:
-        raise SurveyError("bad_comment", _("Saran dan masukan paling banyak %(n)s karakter.") % {"n": COMMENT_MAX})
+        raise Refused(
+            "bad_comment", _("Saran dan masukan paling banyak %(n)s karakter.") % {"n": COMMENT_MAX}, status=422
+        )
     return comment.strip()
 
 
@@ -79,7 +70,7 @@ def submit(
     now=None,
     source: str = SurveySource.LINK,
 ) -> SurveyResponse:
-    """Store the citizen's answers for a finished ticket; refuse with ``SurveyError``, changing nothing.
+    """Store the citizen's answers for a finished ticket; refuse with ``Refused``, changing nothing.
 
     ``source`` records where the answer came from (tablet at the counter, link or QR, API).
     """
@@ -105,5 +96,5 @@ def submit(
         with transaction.atomic():
             response.save(force_insert=True)
     except IntegrityError:  # a second answer raced the first one: the unique ticket decides
-        raise SurveyError("already_answered", _("Survei untuk tiket ini sudah diisi. Terima kasih.")) from None
+        raise Refused("already_answered", _("Survei untuk tiket ini sudah diisi. Terima kasih."), status=409) from None
     return response

@@ -23,42 +23,27 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satuatap.accounts.models import Role
-from satuatap.accounts.scoping import scope
+from satuatap.accounts.access import tablet_counter
 from satuatap.directory.models import Counter
 from satuatap.feedback import skm
 from satuatap.feedback.elements import ELEMENTS
 from satuatap.feedback.models import SurveyResponse, SurveySource
 from satuatap.feedback.views import posted_profile, posted_scores, survey_context
 from satuatap.queueing.models import Ticket, TicketStatus
+from satuatap.refusal import Refused
 
-STAFF_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.MANAGER)
 POLL_SECONDS = 3
 THANKS_SECONDS = 8
 
 
 def window_minutes() -> int:
     return settings.SKM_TABLET_MINUTES
-
-
-def tablet_counters(user):
-    """The active counters (of active malls) whose tablet this user may run: a kiosk its mall's, staff their scope's."""
-    counters = Counter.objects.active().filter(mall__archived_at__isnull=True)
-    if not getattr(user, "is_authenticated", False):
-        return counters.none()
-    if user.is_superuser:
-        return counters
-    if user.role == Role.KIOSK:
-        return counters.filter(mall_id=user.mall_id)
-    if user.role in STAFF_ROLES:
-        return scope(user, counters)
-    return counters.none()
 
 
 def current_ticket(counter: Counter, now: dt.datetime | None = None) -> Ticket | None:
@@ -78,7 +63,7 @@ def current_ticket(counter: Counter, now: dt.datetime | None = None) -> Ticket |
         return None  # the next citizen is being served: the one who just left does not answer here
     try:
         skm.check_open(latest, now)
-    except skm.SurveyError:
+    except Refused:
         return None
     return latest
 
@@ -96,12 +81,7 @@ def _guard(request, mall: str, number: int, *, signed_out):
     session, or 404 hiding the counter."""
     if not request.user.is_authenticated:
         return None, signed_out(request)
-    counter = (
-        tablet_counters(request.user).filter(mall__slug=mall, number=number).select_related("mall", "agency").first()
-    )
-    if counter is None:
-        raise Http404
-    return counter, None
+    return tablet_counter(request.user, mall, number), None
 
 
 def _context(counter: Counter, ticket: Ticket | None, **extra) -> dict:
@@ -167,7 +147,7 @@ def _answer(request, counter: Counter):
             profile=posted_profile(request.POST),
             source=SurveySource.TABLET,
         )
-    except skm.SurveyError as err:
+    except Refused as err:
         if err.code in ("not_finished", "expired", "already_answered"):
             context = _context(counter, None, error=err.message)
             return render(request, "feedback/tablet_wait.html", context, status=err.status)

@@ -5,15 +5,14 @@ The IKM report page, its downloads and its follow-up forms are in ``satuatap.rep
 from __future__ import annotations
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from satuatap import ratelimit
-from satuatap.accounts.models import Role
-from satuatap.directory.models import Mall
 from satuatap.feedback import skm
 from satuatap.feedback.elements import ELEMENTS
 from satuatap.feedback.models import PROFILE_QUESTIONS, SurveyResponse
 from satuatap.queueing.models import Ticket
+from satuatap.refusal import Refused
 
 
 def _link_storage_key(ticket) -> str:
@@ -56,9 +55,8 @@ def posted_profile(post) -> dict[str, str]:
     return {f: post.get(f, "") for f, _label, _choices in PROFILE_QUESTIONS}
 
 
+@ratelimit.limit_public_page("ticket")
 def survey(request, public_code: str):
-    if ratelimit.public_page_limited(request, "ticket"):
-        return ratelimit.too_many_response()
     ticket = Ticket.objects.select_related("mall", "service__agency").filter(public_code=public_code).first()
     if ticket is None:
         raise Http404
@@ -70,7 +68,7 @@ def survey(request, public_code: str):
         scores = [chosen.get(e.field) for e in ELEMENTS]
         try:
             skm.submit(ticket, scores, comment=request.POST.get("comment", ""), profile=posted_profile(request.POST))
-        except skm.SurveyError as err:
+        except Refused as err:
             context = survey_context(ticket, chosen, request.POST, err.message)
             if err.code in ("not_finished", "expired", "already_answered"):
                 return render(request, "feedback/closed.html", context, status=err.status)
@@ -78,17 +76,6 @@ def survey(request, public_code: str):
         return redirect("skm_survey", public_code=ticket.public_code)
     try:
         skm.check_open(ticket)
-    except skm.SurveyError as err:
+    except Refused as err:
         return render(request, "feedback/closed.html", survey_context(ticket, error=err.message))
     return render(request, "feedback/survey.html", survey_context(ticket))
-
-
-REPORT_ROLES = (Role.MANAGER, Role.SUPERVISOR)
-
-
-def report_mall(user, slug: str) -> Mall:
-    """The active mall of a manager or supervisor of it (else 404): the SKM report's and the complaint desk's check."""
-    mall = get_object_or_404(Mall.objects.active(), slug=slug)
-    if not (user.is_superuser or (user.role in REPORT_ROLES and user.mall_id == mall.pk)):
-        raise Http404
-    return mall

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from satuatap.accounts.scoping import can_manage_mall
-from satuatap.directory.models import Mall
+from satuatap.accounts.access import managed_mall
 from satuatap.notify.models import Message, Status
 
 PAGE_ROWS = 200
@@ -16,9 +14,7 @@ PAGE_ROWS = 200
 
 @login_required
 def outbox_page(request, mall: str):
-    mall_obj = get_object_or_404(Mall.objects.active(), slug=mall)
-    if not can_manage_mall(request.user, mall_obj):
-        raise Http404  # the outbox holds citizens' (masked) contacts: the mall manager only
+    mall_obj = managed_mall(request.user, mall)  # the outbox holds citizens' (masked) contacts: the manager only
     rows = Message.objects.filter(mall=mall_obj)
     counts = dict(rows.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     status = request.GET.get("status", "")

@@ -7,18 +7,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from satuatap.accounts.admin_base import MallScopedMixin
+from satuatap.accounts.admin_base import MallScopedMixin, NoDeleteMixin
 from satuatap.queueing.models import Ticket, TicketEvent
 
 
-class ReadOnlyMixin:
+class ReadOnlyMixin(NoDeleteMixin):
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -14,27 +14,25 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from satuatap.accounts.access import access_ticket, find_mall, find_zone, other_zone, require_own_mall
 from satuatap.accounts.models import ApiToken, Role
 from satuatap.accounts.scoping import scope
 from satuatap.apiauth import (
+    BAD_INPUT,
     PUBLIC_REFUSALS,
-    ApiError,
     Error,
     ValidationErrorOut,
     bearer,
-    forbidden,
-    get_mall,
-    invalid,
-    not_found,
+    officer_counter,
     optional_bearer,
     public_throttle,
-    require_own_mall,
     require_role,
 )
 from satuatap.directory.hours import mall_tz
-from satuatap.directory.models import Counter, Mall, Service, Zone
+from satuatap.directory.models import Counter, Mall, Service
 from satuatap.queueing import snapshots, tickets
 from satuatap.queueing.models import Ticket, TicketSource
+from satuatap.refusal import invalid, not_found
 
 router = Router(tags=["Antrean"], auth=bearer)
 
@@ -98,7 +96,7 @@ class DisplayOut(Schema):
     waiting: dict[str, int]
 
 
-REFUSALS = {401: Error, 403: Error, 404: Error, 409: Error, 422: ValidationErrorOut}
+REFUSALS = {**BAD_INPUT, 401: Error, 403: Error, 404: Error, 409: Error, 422: ValidationErrorOut}
 PUBLIC = {"auth": optional_bearer, "throttle": public_throttle}
 
 
@@ -135,12 +133,6 @@ def ticket_out(ticket: Ticket, mall: Mall, counter: Counter | None = None) -> di
     }
 
 
-def _missing(mall_slug: str, code: str, message: str) -> ApiError:
-    """404 for a lookup joined through the mall: say which of the two is unknown (error path only)."""
-    get_mall(mall_slug)
-    return not_found(code, message)
-
-
 def _issuable_service(user, mall_slug: str, code: str) -> Service | None:
     """The service with its mall (and the mall's hours, for open_state) and agency, in two queries."""
     services = Service.objects.active().filter(mall__slug=mall_slug, mall__archived_at__isnull=True, code=code)
@@ -161,7 +153,7 @@ def issue(request, mall: str, payload: IssueIn):
     group = payload.priority_group or ""
     service = _issuable_service(user, mall, payload.service)
     if service is None:  # say why, in the order of the checks: mall, own mall, priority group, service
-        mall = get_mall(mall)
+        mall = find_mall(mall)
         require_own_mall(user, mall)
         _check_group(mall, group)
         raise not_found("service_not_found", _("Layanan tidak ditemukan."))
@@ -187,16 +179,6 @@ def ticket_status(request, public_code: str):
     return data
 
 
-def _my_counter(request, mall_slug: str, number: int):
-    user = require_role(request, Role.OFFICER)
-    counter = (
-        scope(user, Counter.objects.active()).filter(mall__slug=mall_slug, number=number).select_related("mall").first()
-    )
-    if counter is None:
-        raise _missing(mall_slug, "counter_not_found", _("Loket tidak ditemukan."))
-    return user, counter
-
-
 @router.post(
     "/malls/{mall}/counters/{number}/call-next",
     response={200: TicketOut, 204: None, **REFUSALS},
@@ -204,7 +186,7 @@ def _my_counter(request, mall_slug: str, number: int):
 )
 def call_next(request, mall: str, number: int):
     """200 with the called ticket, 204 when nobody waits. Only the officer signed in at the counter."""
-    user, counter = _my_counter(request, mall, number)
+    user, counter = officer_counter(request, mall, number)
     ticket = tickets.call_next(counter, user)
     if ticket is None:
         return Status(204, None)
@@ -219,7 +201,7 @@ def call_next(request, mall: str, number: int):
 def call_ticket(request, mall: str, number: int, payload: CallTicketIn):
     """Call one waiting ticket out of order; the reason is recorded on the call. 404 when that number
     is not waiting in this counter's queues, 422 without a reason."""
-    user, counter = _my_counter(request, mall, number)
+    user, counter = officer_counter(request, mall, number)
     ticket = tickets.call_ticket(counter, user, payload.number, reason=payload.reason)
     return ticket_out(ticket, counter.mall, counter)
 
@@ -227,15 +209,7 @@ def call_ticket(request, mall: str, number: int, payload: CallTicketIn):
 def _held_ticket(request, mall_slug: str, ticket_id: int) -> tuple:
     """The officer and a ticket of their agency (another agency's is 404, not 403)."""
     user = require_role(request, Role.OFFICER)
-    ticket = (
-        scope(user, Ticket.objects.all())
-        .filter(mall__slug=mall_slug, pk=ticket_id)
-        .select_related("mall", "counter")
-        .first()
-    )
-    if ticket is None:
-        raise _missing(mall_slug, "ticket_not_found", _("Tiket tidak ditemukan."))
-    return user, ticket
+    return user, access_ticket(user, Ticket.objects.all(), mall_slug, ticket_id)
 
 
 def _acted(ticket: Ticket, before: Ticket) -> dict:
@@ -270,14 +244,7 @@ def no_show(request, mall: str, id: int):
 def transfer(request, mall: str, id: int, payload: TransferIn):
     """Into another service's queue (any agency of the mall); the number stays with the citizen."""
     user, ticket = _held_ticket(request, mall, id)
-    target = (
-        Service.objects.active()
-        .filter(mall_id=ticket.mall_id, code=payload.service)
-        .select_related("mall", "agency")
-        .first()
-    )
-    if target is None:
-        raise not_found("service_not_found", _("Layanan tujuan tidak ditemukan."))
+    target = tickets.transfer_target(ticket.mall_id, payload.service)
     return _acted(tickets.transfer(ticket, user, target), ticket)
 
 
@@ -289,7 +256,7 @@ def transfer(request, mall: str, id: int, payload: TransferIn):
 )
 def display(request, mall: str, zone: str | None = None):
     """Public. A display board's token reads its own zone only (and defaults to it)."""
-    mall = get_mall(mall, with_hours=True)
+    mall = find_mall(mall, with_hours=True)
     token = request.auth
     if isinstance(token, ApiToken) and token.user.role == Role.DISPLAY:
         require_own_mall(token.user, mall)
@@ -297,12 +264,8 @@ def display(request, mall: str, zone: str | None = None):
             if zone is None:
                 zone = token.zone.code
             elif zone != token.zone.code:
-                raise forbidden("other_zone", _("Papan ini hanya boleh menampilkan zonanya sendiri."))
-    zone_obj = None
-    if zone is not None:
-        zone_obj = Zone.objects.active().filter(mall=mall, code=zone).first()
-        if zone_obj is None:
-            raise not_found("zone_not_found", _("Zona tidak ditemukan."))
+                raise other_zone()
+    zone_obj = find_zone(mall, zone)
     snap = snapshots.display_snapshot(mall, zone_obj)
     snap["now"] = _local(snap["now"], mall)
     for call in snap["called"]:

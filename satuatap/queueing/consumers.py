@@ -8,39 +8,49 @@ Hints carry no personal data; screens fetch their HTTP snapshot on each one.
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from satuatap import live
-from satuatap.accounts.models import ApiToken, Role
-from satuatap.directory.models import Mall, Service, Zone
+from satuatap.accounts.access import access_board, find_mall, find_zone, is_mall_staff
+from satuatap.accounts.models import ApiToken
+from satuatap.directory.models import Service
+from satuatap.refusal import Refused
 
 FORBIDDEN = 4403
 NOT_FOUND = 4404
 
 
+CLOSE_CODE = {403: FORBIDDEN, 404: NOT_FOUND}
+
+
 @database_sync_to_async
 def _resolve_group(kind: str, mall_slug: str, key: str | None, user, device_token_id):
-    mall = Mall.objects.filter(slug=mall_slug, archived_at__isnull=True).first()
-    if mall is None:
-        return None, NOT_FOUND
+    """The group this connection may join, or (None, close code) from the access layer's refusal."""
+    try:
+        return _group(kind, mall_slug, key, user, device_token_id), None
+    except Refused as refused:
+        return None, CLOSE_CODE.get(refused.status, FORBIDDEN)
+
+
+def _group(kind: str, mall_slug: str, key: str | None, user, device_token_id) -> str:
     if kind == "zone":
-        zone = Zone.objects.filter(mall=mall, code=key).first()
-        if zone is None:
-            return None, NOT_FOUND
-        if getattr(user, "is_authenticated", False) and user.role == Role.DISPLAY:
-            token = ApiToken.objects.filter(pk=device_token_id, revoked_at__isnull=True).first()
-            if token is None or token.zone_id != zone.pk:
-                return None, FORBIDDEN
-        return live.zone_group(zone.pk), None
+        mall = find_mall(mall_slug)
+        zone = find_zone(mall, key)
+        bound = ApiToken.objects.filter(pk=device_token_id, revoked_at__isnull=True).values_list("zone_id", flat=True)
+        access_board(user, bound.first(), mall, zone.pk)
+        return live.zone_group(zone.pk)
     if kind == "service":
+        mall = find_mall(mall_slug)
         service = Service.objects.filter(mall=mall, code=key).first()
-        return (live.service_group(service.pk), None) if service else (None, NOT_FOUND)
+        if service is None:
+            raise Refused("service_not_found", _("Layanan tidak ditemukan."), status=404)
+        return live.service_group(service.pk)
     if kind == "mall":
-        if not getattr(user, "is_authenticated", False) or user.role not in (Role.MANAGER, Role.SUPERVISOR):
-            return None, FORBIDDEN
-        if user.mall_id != mall.pk and not user.is_superuser:
-            return None, FORBIDDEN
-        return live.mall_group(mall.pk), None
-    return None, NOT_FOUND
+        mall = find_mall(mall_slug)
+        if not is_mall_staff(user, mall):
+            raise Refused("forbidden", _("Anda tidak boleh melakukan tindakan ini."), status=403)
+        return live.mall_group(mall.pk)
+    raise Refused("not_found", _("Tidak ditemukan."), status=404)
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):

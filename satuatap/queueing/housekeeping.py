@@ -7,8 +7,8 @@ from django.utils import timezone
 from satuatap.directory.hours import service_day
 from satuatap.directory.models import Mall
 from satuatap.queueing import tickets
-from satuatap.queueing.errors import QueueError
 from satuatap.queueing.models import LiveEvent, Ticket, TicketStatus
+from satuatap.refusal import Refused
 
 LIVE_EVENT_KEEP = dt.timedelta(minutes=10)
 END_OF_DAY_REASON = "end_of_day"
@@ -32,6 +32,6 @@ def expire_previous_days(now: dt.datetime | None = None) -> int:
             try:
                 tickets.cancel(ticket, reason=END_OF_DAY_REASON, now=now)
                 expired += 1
-            except QueueError:  # called meanwhile by a late counter: nothing to expire
+            except Refused:  # called meanwhile by a late counter: nothing to expire
                 pass
     return expired

@@ -12,7 +12,6 @@ class TicketStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Dibatalkan")
 
 
-ACTIVE_STATUSES = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING)
 AT_COUNTER_STATUSES = (TicketStatus.CALLED, TicketStatus.SERVING)
 
 
@@ -21,14 +20,6 @@ class TicketSource(models.TextChoices):
     OFFICER = "officer", _("Petugas")
     BOOKING = "booking", _("Pemesanan daring")
     API = "api", _("API")
-
-
-class TicketQuerySet(models.QuerySet):
-    def waiting(self):
-        return self.filter(status=TicketStatus.WAITING)
-
-    def on_day(self, mall, day):
-        return self.filter(mall=mall, day=day)
 
 
 class QueueSequence(models.Model):
@@ -74,8 +65,6 @@ class Ticket(models.Model):
     recall_count = models.PositiveSmallIntegerField(default=0)
     # The wait (minutes until the first call) shown when the number was issued; see queueing.estimates.
     predicted_wait_minutes = models.PositiveIntegerField(_("perkiraan tunggu (menit)"), null=True, blank=True)
-
-    objects = TicketQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tiket antrean")

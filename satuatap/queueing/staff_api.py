@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from satuatap.accounts.access import access_agency, access_mall
 from satuatap.accounts.models import Role, User
 from satuatap.accounts.scoping import scope
-from satuatap.apiauth import (
-    STAFF_ROLES,
-    Error,
-    bearer,
-    get_mall,
-    not_found,
-    require_own_mall,
-    require_role,
-)
+from satuatap.apiauth import BAD_INPUT, STAFF_ROLES, Error, ValidationErrorOut, bearer, caller, officer_counter
 from satuatap.directory.models import Agency, Counter
 from satuatap.queueing import tickets
 
@@ -35,22 +27,17 @@ class SeatOut(Schema):
     officer: str | None
 
 
-REFUSALS = {401: Error, 403: Error, 404: Error}
+REFUSALS = {**BAD_INPUT, 401: Error, 403: Error, 404: Error, 422: ValidationErrorOut}
 
 
 @router.get("/malls/{mall}/staff", response={200: list[StaffOut], **REFUSALS}, summary="Petugas instansi")
 def list_staff(request, mall: str, agency: str | None = None):
     """A supervisor sees their agency's staff; the manager the whole mall's (or one agency's)."""
-    user = require_role(request, Role.SUPERVISOR, Role.MANAGER)
-    mall = get_mall(mall)
-    require_own_mall(user, mall)
+    user = caller(request)
+    mall = access_mall(user, mall, Role.SUPERVISOR, Role.MANAGER)
     people = scope(user, User.objects.filter(is_active=True, role__in=STAFF_ROLES)).filter(mall=mall)
     if agency is not None:
-        found = scope(user, Agency.objects.active()).filter(mall=mall, code=agency).values_list("pk", flat=True)
-        agency_id = found.first()
-        if agency_id is None:
-            raise not_found("agency_not_found", _("Instansi tidak ditemukan."))
-        people = people.filter(agency_id=agency_id)
+        people = people.filter(agency=access_agency(user, mall, agency, Agency.objects.active()))
     people = people.select_related("agency", "signed_in_counter").order_by("agency__code", "role", "username")
     return [
         {
@@ -71,23 +58,13 @@ def _counter_number(user: User) -> int | None:
         return None
 
 
-def _officer_counter(request, mall_slug: str, number: int) -> tuple[User, Counter]:
-    """The calling officer and a counter of their agency in that mall (404 for another agency's)."""
-    user = require_role(request, Role.OFFICER)
-    mall = get_mall(mall_slug)
-    counter = scope(user, Counter.objects.active()).filter(mall=mall, number=number).first()
-    if counter is None:
-        raise not_found("counter_not_found", _("Loket tidak ditemukan."))
-    return user, counter
-
-
 @router.post(
     "/malls/{mall}/counters/{number}/sign-in",
     response={200: SeatOut, 409: Error, **REFUSALS},
     summary="Petugas masuk ke loket",
 )
 def sign_in(request, mall: str, number: int):
-    user, counter = _officer_counter(request, mall, number)
+    user, counter = officer_counter(request, mall, number)
     counter = tickets.sign_in(counter, user)
     return {"counter": counter.number, "officer": user.username}
 
@@ -98,6 +75,6 @@ def sign_in(request, mall: str, number: int):
     summary="Petugas keluar dari loket",
 )
 def sign_out(request, mall: str, number: int):
-    user, counter = _officer_counter(request, mall, number)
+    user, counter = officer_counter(request, mall, number)
     counter = tickets.sign_out(counter, user)
     return {"counter": counter.number, "officer": None}

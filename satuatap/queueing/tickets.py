@@ -18,7 +18,6 @@ from satuatap import live
 from satuatap.directory.hours import open_state, service_day
 from satuatap.directory.models import Counter, Service
 from satuatap.queueing import estimates, quota
-from satuatap.queueing.errors import NotAllowed, QueueError
 from satuatap.queueing.estimates import or_now
 from satuatap.queueing.models import (
     AT_COUNTER_STATUSES,
@@ -27,6 +26,7 @@ from satuatap.queueing.models import (
     TicketSource,
     TicketStatus,
 )
+from satuatap.refusal import Refused
 
 Action = TicketEvent.Action
 
@@ -92,10 +92,10 @@ def issue_ticket(
     mall = service.mall
     priority_group = priority_group or ""
     if priority_group and priority_group not in (mall.priority_groups or []):
-        raise QueueError("bad_priority_group", _("Kelompok prioritas tidak dikenal."), status=422)
+        raise Refused("bad_priority_group", _("Kelompok prioritas tidak dikenal."), status=422)
     state = open_state(mall, now, service=service)
     if not state.issuing:
-        raise QueueError("closed", state.reason)
+        raise Refused("closed", state.reason)
     day = service_day(mall, now)
     # The wait shown on the new ticket, stamped so the report can compare it with the first call. It is read
     # before the transaction: inside, its queries would hold the number lock (SQLite's write lock) and slow every
@@ -105,7 +105,7 @@ def issue_ticket(
         seq = _next_sequence(service, day)
         if service.daily_quota is not None and seq + _reserved_for_bookings(service, day, source) > service.daily_quota:
             # Raising rolls the sequence back too: no number is lost.
-            raise QueueError("quota_reached", _("Kuota harian layanan ini sudah habis."))
+            raise Refused("quota_reached", _("Kuota harian layanan ini sudah habis."))
         ticket = Ticket.objects.create(
             predicted_wait_minutes=estimate.minutes,
             mall=mall,
@@ -128,7 +128,7 @@ def issue_ticket(
 
 def _signed_in_counter(counter: Counter, officer) -> None:
     if counter.officer_id != officer.pk:
-        raise NotAllowed("not_signed_in", _("Anda tidak sedang bertugas di loket ini."))
+        raise Refused("not_signed_in", _("Anda tidak sedang bertugas di loket ini."), status=403)
 
 
 def _queue_order(prefer_priority: bool):
@@ -148,7 +148,7 @@ def _ready_to_call(counter: Counter, officer, now: dt.datetime, *, check_busy: b
     mall = counter.mall
     state = open_state(mall, now, counter=counter)
     if not state.serving:
-        raise QueueError("closed", state.reason)
+        raise Refused("closed", state.reason)
     if check_busy:
         _refuse_if_busy(counter)
     day = service_day(mall, now)
@@ -160,7 +160,7 @@ def _ready_to_call(counter: Counter, officer, now: dt.datetime, *, check_busy: b
 
 def _refuse_if_busy(counter: Counter) -> None:
     if Ticket.objects.filter(counter=counter, status__in=AT_COUNTER_STATUSES).exists():
-        raise QueueError("counter_busy", _("Selesaikan atau tandai tidak hadir tiket yang sedang dipanggil dulu."))
+        raise Refused("counter_busy", _("Selesaikan atau tandai tidak hadir tiket yang sedang dipanggil dulu."))
 
 
 def _claim(counter: Counter, officer, ticket: Ticket, reason: str, now: dt.datetime) -> Ticket:
@@ -169,7 +169,7 @@ def _claim(counter: Counter, officer, ticket: Ticket, reason: str, now: dt.datet
         status=TicketStatus.CALLED, counter=counter, officer=officer, called_at=now
     )
     if changed != 1:  # cannot happen under the locks taken; refuse rather than double-call
-        raise QueueError("conflict", _("Tiket sudah dipanggil loket lain. Coba lagi."))
+        raise Refused("conflict", _("Tiket sudah dipanggil loket lain. Coba lagi."))
     # A plain UPDATE: the streak is bookkeeping, not master data worth a history row.
     streak = counter.priority_streak + 1 if ticket.priority_group else 0
     if streak != counter.priority_streak:  # usually 0 -> 0: nothing to write
@@ -214,7 +214,7 @@ def call_ticket(counter: Counter, officer, number: str, *, reason: str, now: dt.
     now = or_now(now)
     reason = " ".join((reason or "").split())[:150]
     if not reason:
-        raise QueueError("reason_required", _("Tuliskan alasan memanggil nomor di luar urutan."), status=422)
+        raise Refused("reason_required", _("Tuliskan alasan memanggil nomor di luar urutan."), status=422)
     number = (number or "").strip().upper()
     with transaction.atomic():
         # The number is looked up first: another agency's number is "not here" (404) whatever the counter's state.
@@ -226,7 +226,7 @@ def call_ticket(counter: Counter, officer, number: str, *, reason: str, now: dt.
             .first()
         )
         if ticket is None:
-            raise QueueError(
+            raise Refused(
                 "not_waiting",
                 _("Nomor %(number)s tidak sedang menunggu di antrean loket ini.") % {"number": number or "—"},
                 status=404,
@@ -266,9 +266,9 @@ def _transition(
         )
         counter = current.counter
         if counter is None or counter.officer_id != officer.pk:
-            raise NotAllowed("not_your_ticket", _("Tiket ini tidak sedang dilayani di loket Anda."))
+            raise Refused("not_your_ticket", _("Tiket ini tidak sedang dilayani di loket Anda."), status=403)
         if current.status not in allowed_from:
-            raise QueueError(
+            raise Refused(
                 "bad_state",
                 _("Tiket %(number)s berstatus %(status)s; tindakan ini tidak dapat dilakukan.")
                 % {"number": current.number, "status": current.get_status_display()},
@@ -277,7 +277,7 @@ def _transition(
             status=to, **fields
         )
         if changed != 1:
-            raise QueueError("conflict", _("Tiket berubah di tempat lain. Muat ulang."))
+            raise Refused("conflict", _("Tiket berubah di tempat lain. Muat ulang."))
         current.refresh_from_db()
         event = _record(current, action, now, actor=officer, counter=counter, reason=reason)
         _announce(current, event)
@@ -339,24 +339,32 @@ def no_show(ticket: Ticket, officer, *, now: dt.datetime | None = None) -> Ticke
     )
 
 
+def transfer_target(mall_id: int, code: str) -> Service:
+    """The live service of the mall a ticket may be transferred to (the console and the API), or 404."""
+    target = Service.objects.active().filter(mall_id=mall_id, code=code).select_related("mall", "agency").first()
+    if target is None:
+        raise Refused("service_not_found", _("Layanan tujuan tidak ditemukan."), status=404)
+    return target
+
+
 def transfer(ticket: Ticket, officer, target: Service, *, now: dt.datetime | None = None) -> Ticket:
     """Send the citizen to another service's queue; the number and history stay."""
     now = or_now(now)
     if target.mall_id != ticket.mall_id or target.archived_at:
-        raise QueueError("bad_service", _("Layanan tujuan tidak ditemukan."), status=422)
+        raise Refused("service_not_found", _("Layanan tujuan tidak ditemukan."), status=404)
     if target.pk == ticket.service_id:
-        raise QueueError("same_service", _("Tiket sudah berada di antrean layanan ini."), status=422)
+        raise Refused("same_service", _("Tiket sudah berada di antrean layanan ini."), status=422)
     state = open_state(target.mall, now, service=target)
     if not state.serving:
-        raise QueueError("closed", state.reason)
+        raise Refused("closed", state.reason)
     source = ticket.service
     with transaction.atomic():
         current = Ticket.objects.select_for_update(of=("self",)).select_related("counter").get(pk=ticket.pk)
         counter = current.counter
         if counter is None or counter.officer_id != officer.pk:
-            raise NotAllowed("not_your_ticket", _("Tiket ini tidak sedang dilayani di loket Anda."))
+            raise Refused("not_your_ticket", _("Tiket ini tidak sedang dilayani di loket Anda."), status=403)
         if current.status not in AT_COUNTER_STATUSES:
-            raise QueueError("bad_state", _("Hanya tiket yang sedang dipanggil atau dilayani dapat dialihkan."))
+            raise Refused("bad_state", _("Hanya tiket yang sedang dipanggil atau dilayani dapat dialihkan."))
         Ticket.objects.filter(pk=current.pk, status=current.status).update(
             status=TicketStatus.WAITING,
             service=target,
@@ -388,7 +396,7 @@ def cancel(ticket: Ticket, *, actor=None, reason: str = "", now: dt.datetime | N
             status=TicketStatus.CANCELLED, finished_at=now
         )
         if changed != 1:
-            raise QueueError("bad_state", _("Hanya tiket yang masih menunggu dapat dibatalkan."))
+            raise Refused("bad_state", _("Hanya tiket yang masih menunggu dapat dibatalkan."))
         ticket.refresh_from_db()
         event = _record(ticket, Action.CANCELLED, now, actor=actor, reason=reason)
         _announce(ticket, event)
@@ -398,16 +406,16 @@ def cancel(ticket: Ticket, *, actor=None, reason: str = "", now: dt.datetime | N
 def sign_in(counter: Counter, officer) -> Counter:
     """Bind an officer to a counter of their agency; one officer per counter and vice versa."""
     if officer.agency_id != counter.agency_id:
-        raise NotAllowed("other_agency", _("Loket ini milik instansi lain."))
+        raise Refused("other_agency", _("Loket ini milik instansi lain."), status=403)
     with transaction.atomic():
         if Counter.objects.filter(officer=officer).exclude(pk=counter.pk).exists():
-            raise QueueError("officer_busy", _("Anda masih bertugas di loket lain. Keluar dari loket itu dulu."))
+            raise Refused("officer_busy", _("Anda masih bertugas di loket lain. Keluar dari loket itu dulu."))
         changed = Counter.objects.filter(pk=counter.pk, officer__isnull=True).update(officer=officer)
         if changed != 1:
             counter.refresh_from_db()
             if counter.officer_id == officer.pk:
                 return counter
-            raise QueueError("counter_taken", _("Loket ini sedang dipakai petugas lain."))
+            raise Refused("counter_taken", _("Loket ini sedang dipakai petugas lain."))
         counter.refresh_from_db()
     return counter
 
@@ -416,11 +424,11 @@ def sign_out(counter: Counter, officer) -> Counter:
     with transaction.atomic():
         if Ticket.objects.filter(counter=counter, status__in=AT_COUNTER_STATUSES).exists():
             # Leaving now would strand the citizen at the counter with no one to finish the ticket.
-            raise QueueError(
+            raise Refused(
                 "counter_busy", _("Selesaikan, alihkan, atau tandai tidak hadir tiket yang sedang dilayani dulu.")
             )
         changed = Counter.objects.filter(pk=counter.pk, officer=officer).update(officer=None)
         if changed != 1:
-            raise NotAllowed("not_signed_in", _("Anda tidak sedang bertugas di loket ini."))
+            raise Refused("not_signed_in", _("Anda tidak sedang bertugas di loket ini."), status=403)
         counter.refresh_from_db()
     return counter

@@ -8,31 +8,24 @@ from typing import Literal
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from satuatap.accounts.access import access_mall
 from satuatap.accounts.models import Role
 from satuatap.accounts.scoping import scope
-from satuatap.apiauth import (
-    Error,
-    ValidationErrorOut,
-    bearer,
-    caller,
-    forbidden,
-    get_mall,
-    invalid,
-    not_found,
-    require_own_mall,
-    require_role,
-)
+from satuatap.apiauth import BAD_INPUT, Error, ValidationErrorOut, bearer, caller
 from satuatap.directory.hours import local_now, service_day
 from satuatap.feedback import follow_up, ikm, periods
 from satuatap.feedback.models import FollowUpItem
+from satuatap.refusal import invalid
 from satuatap.reports import skm_export
-from satuatap.reports.report_unit import UnitRefused, report_unit
+from satuatap.reports.report_unit import report_unit
 
 # The survey's tag: these endpoints were listed with it before they moved here from ``feedback.api``.
 router = Router(tags=["Survei kepuasan"], auth=bearer)
 # OpenAPI operation ids as they were before the move from ``satuatap.feedback.api``: clients generated
 # document name their methods after them.
 _OPERATION_ID = "satuatap_feedback_api_{}"
+
+REPORT_REFUSALS = {**BAD_INPUT, 401: Error, 403: Error, 404: Error, 422: ValidationErrorOut}
 
 
 class IkmQuery(Schema):
@@ -106,7 +99,7 @@ class FollowUpReportOut(Schema):
 
 @router.get(
     "/malls/{mall}/reports/ikm",
-    response={200: IkmOut, 401: Error, 403: Error, 404: Error, 422: ValidationErrorOut},
+    response={200: IkmOut, **REPORT_REFUSALS},
     summary="IKM per periode",
     operation_id=_OPERATION_ID.format("ikm_report"),
 )
@@ -135,7 +128,7 @@ def ikm_report(request, mall: str, filters: Query[IkmQuery]):
 
 @router.get(
     "/malls/{mall}/reports/ikm/follow-up",
-    response={200: FollowUpReportOut, 401: Error, 403: Error, 404: Error, 422: ValidationErrorOut},
+    response={200: FollowUpReportOut, **REPORT_REFUSALS},
     summary="Tindak lanjut SKM per periode",
     operation_id=_OPERATION_ID.format("follow_up_report"),
 )
@@ -180,7 +173,7 @@ def follow_up_report(request, mall: str, filters: Query[IkmQuery]):
 
 @router.get(
     "/malls/{mall}/reports/ikm/document",
-    response={401: Error, 403: Error, 404: Error, 422: ValidationErrorOut},
+    response=REPORT_REFUSALS,
     summary="Laporan SKM (PDF atau spreadsheet)",
     openapi_extra={
         "responses": {
@@ -207,9 +200,8 @@ def ikm_document(request, mall: str, filters: Query[DocumentQuery]):
 def _report_scope(request, mall: str, filters: IkmQuery):
     """The mall, the dates (this month by default) and the agency or service a report asks for, in the user's scope."""
     start, end, agency, service = filters.start, filters.end, filters.agency, filters.service
-    user = require_role(request, Role.SUPERVISOR, Role.MANAGER)
-    mall_obj = get_mall(mall)
-    require_own_mall(user, mall_obj)
+    user = caller(request)
+    mall_obj = access_mall(user, mall, Role.SUPERVISOR, Role.MANAGER)
     if start is None or end is None:
         month = periods.bounds("month", local_now(mall_obj).date())
         start, end = start or month[0], end or month[1]
@@ -221,9 +213,5 @@ def _report_scope(request, mall: str, filters: IkmQuery):
             )
     if start > end:
         raise invalid("from", _("Tanggal awal harus sebelum tanggal akhir."))
-    try:
-        agency_obj, service_obj = report_unit(user, mall_obj, agency, service)
-    except UnitRefused as err:
-        refuse = forbidden if err.code == "no_agency" else not_found
-        raise refuse(err.code, err.message) from None
+    agency_obj, service_obj = report_unit(user, mall_obj, agency, service)
     return mall_obj, start, end, agency_obj, service_obj

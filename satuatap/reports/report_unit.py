@@ -4,37 +4,27 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from satuatap.accounts.access import access_agency, access_service
 from satuatap.accounts.models import Role
-from satuatap.accounts.scoping import scope
 from satuatap.directory.models import Agency, Service
-
-
-class UnitRefused(Exception):
-    """``code``: "no_agency" (a supervisor not tied to an agency), "agency_not_found" or "service_not_found"."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
+from satuatap.refusal import Refused
 
 
 def report_unit(user, mall, agency_code: str | None, service_code: str | None) -> tuple[Agency | None, Service | None]:
     """(agency, service) asked for; a supervisor's own agency when none is asked; (None, None) is the whole mall.
 
-    A supervisor without an agency gets no report rather than the whole mall's; a service of another agency than
-    the one asked for is not in that report either.
+    A supervisor without an agency gets no report rather than the whole mall's (403 ``no_agency``); an agency or a
+    service out of scope is 404 (``agency_not_found``, ``service_not_found``), and so is a service of another agency
+    than the one asked for.
     """
     supervisor = user.role == Role.SUPERVISOR and not user.is_superuser
     if supervisor and user.agency_id is None:
-        raise UnitRefused("no_agency", _("Akun pengawas ini belum terhubung ke instansi."))
+        raise Refused("no_agency", _("Akun pengawas ini belum terhubung ke instansi."), status=403)
     agency = service = None
     if agency_code:
-        agency = scope(user, Agency.objects.filter(mall=mall, code=agency_code)).first()
-        if agency is None:
-            raise UnitRefused("agency_not_found", _("Instansi tidak ditemukan."))
+        agency = access_agency(user, mall, agency_code)
     elif supervisor:
         agency = user.agency
     if service_code:
-        service = scope(user, Service.objects.filter(mall=mall, code=service_code)).select_related("agency").first()
-        if service is None or (agency is not None and service.agency_id != agency.pk):
-            raise UnitRefused("service_not_found", _("Layanan tidak ditemukan."))
+        service = access_service(user, mall, service_code, agency=agency)
     return agency, service

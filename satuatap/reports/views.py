@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,39 +15,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from satuatap.accounts.models import Role
+from satuatap.accounts.access import staff_mall
 from satuatap.accounts.scoping import scope
 from satuatap.directory.hours import local_now, service_day
 from satuatap.directory.models import Agency, Counter, Mall, Service
 from satuatap.feedback import follow_up, ikm, periods
 from satuatap.feedback.elements import ELEMENTS
 from satuatap.feedback.models import FollowUpItem
-from satuatap.feedback.views import report_mall
+from satuatap.refusal import Refused
 from satuatap.reports import skm_export
 from satuatap.reports.estimate_accuracy import day_accuracy
 from satuatap.reports.floor import floor_snapshot
-from satuatap.reports.report_unit import UnitRefused, report_unit
-
-FLOOR_ROLES = (Role.MANAGER, Role.SUPERVISOR)
-
-
-def _floor_mall(request, mall: str) -> Mall:
-    mall_obj = get_object_or_404(Mall.objects.active(), slug=mall)
-    user = request.user
-    if not (user.is_superuser or (user.role in FLOOR_ROLES and user.mall_id == mall_obj.pk)):
-        raise Http404
-    return mall_obj
+from satuatap.reports.report_unit import report_unit
 
 
 @login_required
 def floor(request, mall: str):
-    mall_obj = _floor_mall(request, mall)
+    mall_obj = staff_mall(request.user, mall)
     return render(request, "reports/floor.html", {"mall": mall_obj, "snapshot": floor_snapshot(request.user, mall_obj)})
 
 
 @login_required
 def floor_snapshot_json(request, mall: str):
-    return JsonResponse(floor_snapshot(request.user, _floor_mall(request, mall)))
+    return JsonResponse(floor_snapshot(request.user, staff_mall(request.user, mall)))
 
 
 def _report_day(mall: Mall, raw: str | None) -> tuple[dt.date, str]:
@@ -65,7 +54,7 @@ def _report_day(mall: Mall, raw: str | None) -> tuple[dt.date, str]:
 @login_required
 def estimate_accuracy(request, mall: str):
     """Predicted vs actual wait of a day's tickets (the manager: the mall; a supervisor: their agency)."""
-    mall_obj = _floor_mall(request, mall)
+    mall_obj = staff_mall(request.user, mall)
     day, error = _report_day(mall_obj, request.GET.get("date"))
     result = day_accuracy(request.user, mall_obj, day)
     result.total.label = _("Semua layanan")
@@ -116,14 +105,14 @@ def chosen_period(mall, params) -> tuple[str, dt.date, dt.date, str]:
 
 def report_scope(request, mall: str) -> ReportScope:
     """The mall, period and unit of the report page (and its downloads and follow-up forms), from the query."""
-    mall_obj = report_mall(request.user, mall)
+    mall_obj = staff_mall(request.user, mall)
     params = request.GET
     kind, first, last, error = chosen_period(mall_obj, params)
     agencies = scope(request.user, Agency.objects.filter(mall=mall_obj)).order_by("name")
     services = scope(request.user, Service.objects.filter(mall=mall_obj)).select_related("agency").order_by("name")
     try:
         agency, service = report_unit(request.user, mall_obj, params.get("agency"), params.get("service"))
-    except UnitRefused:
+    except Refused:  # a page does not say why: 404 (the API says it)
         raise Http404 from None
     return ReportScope(mall_obj, periods.Period(kind, first, last), agency, service, error, agencies, services)
 
@@ -220,10 +209,10 @@ def report_xlsx(request, mall: str):
     return _export(request, mall, "xlsx")
 
 
-def _refused(request, err: follow_up.FollowUpError) -> None:
-    """A refused follow-up change: 403 when the user may not manage it, else a message on the report page."""
+def _refused(request, err: Refused) -> None:
+    """A refused follow-up change: the 403 page when the user may not manage it, else a message on the report page."""
     if err.status == 403:
-        raise PermissionDenied(err.message) from None
+        raise err  # RefusalMiddleware: the 403 page
     messages.error(request, err.message)
 
 
@@ -263,7 +252,7 @@ def follow_up_new(request, mall: str):
                 due=request.POST.get("due"),
             )
             messages.success(request, _("Tindak lanjut ditambahkan."))
-    except follow_up.FollowUpError as err:
+    except Refused as err:
         _refused(request, err)
     return _back(rs, _query(request))
 
@@ -287,6 +276,6 @@ def follow_up_change(request, mall: str, item_id: int):
                 due=request.POST.get("due"),
             )
             messages.success(request, _("Tindak lanjut diperbarui."))
-    except follow_up.FollowUpError as err:
+    except Refused as err:
         _refused(request, err)
     return _back(rs, _query(request))

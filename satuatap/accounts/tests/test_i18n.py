@@ -21,8 +21,8 @@ from django.utils import translation
 from satuatap.directory.hours import open_state
 from satuatap.directory.models import Closure
 from satuatap.queueing import tickets
-from satuatap.queueing.errors import QueueError
 from satuatap.queueing.models import Ticket
+from satuatap.refusal import Refused
 from satuatap.testing import make_world, seat
 
 PO = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
@@ -240,15 +240,15 @@ def test_a_closed_service_explains_itself_in_english_at_the_kiosk(client, world)
 def test_service_layer_errors_follow_the_active_language(world):
     close_ktp(world)
     service = world.services["DUKCAPIL-KTP"]
-    with pytest.raises(QueueError) as indonesian:
+    with pytest.raises(Refused) as indonesian:
         tickets.issue_ticket(service)
     assert indonesian.value.code == "closed" and indonesian.value.message.startswith("Ditutup sementara")
-    with translation.override("en"), pytest.raises(QueueError) as english:
+    with translation.override("en"), pytest.raises(Refused) as english:
         tickets.issue_ticket(service)
     assert english.value.message == "Temporarily closed: Blanko habis"
 
     seat(world, 1)
-    with translation.override("en"), pytest.raises(QueueError) as taken:
+    with translation.override("en"), pytest.raises(Refused) as taken:
         tickets.sign_in(world.counters[1], world.users["officer2"])
     assert taken.value.message == "This counter is in use by another officer."
 

@@ -18,6 +18,7 @@ from satuatap.booking import bookings
 from satuatap.booking.models import Booking, BookingStatus, SlotCapacity, SlotSession
 from satuatap.booking.tests.conftest import NOW, WIB, make_bookable, make_nik, make_phone
 from satuatap.queueing.models import Ticket
+from satuatap.refusal import Refused
 from satuatap.testing import make_world
 
 TOMORROW = NOW.date() + dt.timedelta(days=1)
@@ -72,7 +73,7 @@ def test_twelve_citizens_racing_for_the_last_three_places():
     won = [r for r in results if isinstance(r, Booking)]
     lost = [r for r in results if not isinstance(r, Booking)]
     assert len(won) == 3, results
-    assert all(isinstance(r, bookings.BookingError) for r in lost), lost
+    assert all(isinstance(r, Refused) for r in lost), lost
     assert Tally(r.code for r in lost) == {"slot_full": 9}
     assert all("penuh" in r.message for r in lost)
     assert SlotCapacity.objects.get(service=service, start=START).booked == 5

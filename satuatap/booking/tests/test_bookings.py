@@ -8,11 +8,11 @@ from satuatap import personal_data
 from satuatap.audit.log import verify_chain
 from satuatap.audit.models import AuditEntry
 from satuatap.booking import bookings
-from satuatap.booking.bookings import BookingError
 from satuatap.booking.models import Booking, BookingStatus, NoShowSuspension, Ordering, SlotCapacity
 from satuatap.booking.tests.conftest import NOW, WIB, book, make_nik, make_phone, slot_at, tomorrow_slot
 from satuatap.queueing import tickets
 from satuatap.queueing.models import Ticket, TicketSource
+from satuatap.refusal import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,8 @@ def at(day, hour, minute=0):
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=WIB)
 
 
-def refused(code, fn, *args, **kwargs) -> BookingError:
-    with pytest.raises(BookingError) as err:
+def refused(code, fn, *args, **kwargs) -> Refused:
+    with pytest.raises(Refused) as err:
         fn(*args, **kwargs)
     assert err.value.code == code, (err.value.code, err.value.message)
     assert err.value.message

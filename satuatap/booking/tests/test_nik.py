@@ -2,7 +2,8 @@
 
 import pytest
 
-from satuatap.booking.nik import NikError, validate_nik
+from satuatap.booking.nik import validate_nik
+from satuatap.refusal import Refused
 
 
 @pytest.mark.parametrize(
@@ -52,7 +53,7 @@ def test_valid_niks(nik):
     ],
 )
 def test_bad_niks_are_refused_with_a_reason(nik, code):
-    with pytest.raises(NikError) as err:
+    with pytest.raises(Refused) as err:
         validate_nik(nik)
     assert err.value.code == code
     assert "NIK" in err.value.message

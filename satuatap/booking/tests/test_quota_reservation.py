@@ -7,7 +7,7 @@ import pytest
 from satuatap.booking import bookings, slots
 from satuatap.booking.tests.conftest import NOW, WIB, book
 from satuatap.queueing import tickets
-from satuatap.queueing.errors import QueueError
+from satuatap.refusal import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_walk_ins_stop_short_of_the_quota_by_the_bookings_not_yet_checked_in(bwo
 
     walk_ins = [tickets.issue_ticket(ktp, now=morning + dt.timedelta(minutes=i)) for i in range(8)]
     assert [t.number for t in walk_ins][-1] == "A008"
-    with pytest.raises(QueueError) as refused:
+    with pytest.raises(Refused) as refused:
         tickets.issue_ticket(ktp, now=morning + dt.timedelta(minutes=9))
     assert refused.value.code == "quota_reached"
 
@@ -46,7 +46,7 @@ def test_a_cancelled_booking_gives_its_place_back_to_walk_ins(bworld):
     morning = dt.datetime.combine(TOMORROW, dt.time(0, 1), tzinfo=WIB)
     tickets.issue_ticket(ktp, now=morning)
     tickets.issue_ticket(ktp, now=morning)
-    with pytest.raises(QueueError):
+    with pytest.raises(Refused):
         tickets.issue_ticket(ktp, now=morning)
     bookings.cancel(booking, nik=None, actor=bworld.users["manager"], now=morning)
     assert tickets.issue_ticket(ktp, now=morning).number == "A003"

@@ -17,6 +17,7 @@ from satuatap.booking import bookings
 from satuatap.booking.tests.conftest import book, slot_at, tomorrow_slot
 from satuatap.directory.hours import mall_tz, service_day
 from satuatap.directory.models import Mall
+from satuatap.refusal import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +141,7 @@ def test_a_value_the_keys_cannot_open_is_refused_and_nothing_is_recorded(bworld,
 
 
 def test_the_service_function_refuses_without_a_reason(bworld, booking):
-    with pytest.raises(bookings.BookingError) as err:
+    with pytest.raises(Refused) as err:
         bookings.reveal_contact(booking, actor=bworld.users["manager"], reason=" ")
     assert err.value.code == "reason_required" and err.value.status == 422
     assert bookings.reveal_contact(booking, actor=bworld.users["manager"], reason=REASON) == {

@@ -10,6 +10,7 @@ from satuatap.booking import bookings, slots
 from satuatap.booking.models import ServiceBookingSetting, SlotSession
 from satuatap.booking.tests.conftest import NOW, WIB, book, make_bookable, slot_at
 from satuatap.directory.models import Closure
+from satuatap.refusal import Refused
 from satuatap.testing import make_world
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +124,7 @@ def test_no_slots_on_national_holidays_and_cuti_bersama(bworld, year):
         assert open_days[day - dt.timedelta(days=1)] == "" or (day - dt.timedelta(days=1)) in holidays.Indonesia(
             years=year, categories=("public", "government")
         )
-        with pytest.raises(bookings.BookingError) as err:
+        with pytest.raises(Refused) as err:
             bookings.book(
                 ktp,
                 dt.datetime.combine(day, dt.time(10), tzinfo=WIB),
@@ -175,14 +176,14 @@ def test_booking_window_edges(bworld):
     assert today_slots[0].label == "09:30–10:00"
     assert not today_slots[0].bookable and today_slots[0].code == "too_close" and "60 menit" in today_slots[0].reason
     assert today_slots[1].label == "10:00–10:30" and today_slots[1].bookable
-    with pytest.raises(bookings.BookingError) as err:
+    with pytest.raises(Refused) as err:
         book(ktp, today_slots[0])
     assert err.value.code == "outside_window" and err.value.status == 422
     assert book(ktp, today_slots[1]).start == today_slots[1].start
-    with pytest.raises(bookings.BookingError) as err:
+    with pytest.raises(Refused) as err:
         book(ktp, dt.datetime.combine(today + dt.timedelta(days=15), dt.time(10), tzinfo=WIB))
     assert err.value.code == "outside_window"
-    with pytest.raises(bookings.BookingError) as err:
+    with pytest.raises(Refused) as err:
         book(ktp, dt.datetime.combine(today + dt.timedelta(days=1), dt.time(10, 7), tzinfo=WIB))
     assert err.value.code == "no_slot"
     days = slots.days_open_for_booking(ktp, now=NOW)
@@ -207,7 +208,7 @@ def test_booking_switched_off_gives_no_slots_and_says_why(bworld, switch):
     found = slots.slots_for(ktp, TOMORROW, now=NOW)
     assert found == [] and found.code == "booking_closed" and found.reason
     assert all(reason == found.reason for _, reason in slots.days_open_for_booking(ktp, now=NOW))
-    with pytest.raises(bookings.BookingError) as err:
+    with pytest.raises(Refused) as err:
         book(ktp, dt.datetime.combine(TOMORROW, dt.time(10), tzinfo=WIB))
     assert err.value.code == "booking_closed" and err.value.message == found.reason
     # Other services go on.
@@ -221,6 +222,6 @@ def test_full_slots_are_listed_as_full(bworld):
     again = slot_at(paspor, TOMORROW, 10)
     assert (again.capacity, again.available, again.bookable, again.code) == (1, 0, False, "full")
     assert again.reason == "Slot penuh."
-    with pytest.raises(bookings.BookingError) as err:
+    with pytest.raises(Refused) as err:
         book(paspor, slot)
     assert err.value.code == "slot_full" and "penuh" in err.value.message

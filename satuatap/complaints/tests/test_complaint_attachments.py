@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from satuatap.complaints import complaints
 from satuatap.complaints.models import Complaint, ComplaintAttachment, ComplaintEvent
+from satuatap.refusal import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -152,14 +153,14 @@ def test_the_bytes_are_counted_not_the_declared_size(world, settings):
             yield PNG
             yield b"\x00" * 1000
 
-    with pytest.raises(complaints.ComplaintError) as err:
+    with pytest.raises(Refused) as err:
         complaints.file_complaint(world.mall, "s", "b", attachment=Lying())
     assert err.value.code == "too_large" and err.value.field == "attachment"
     assert not Complaint.objects.exists() and stored_files(settings) == []
 
 
 def test_bad_text_with_a_good_attachment_saves_no_file(world, settings):
-    with pytest.raises(complaints.ComplaintError):
+    with pytest.raises(Refused):
         complaints.file_complaint(world.mall, "", "b", attachment=upload(PNG, "x.png"))
     assert stored_files(settings) == []
 

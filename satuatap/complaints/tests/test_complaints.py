@@ -5,9 +5,10 @@ import pytest
 from django.utils import timezone
 
 from satuatap.complaints import complaints
-from satuatap.complaints.complaints import ComplaintError, add_working_days
+from satuatap.complaints.complaints import add_working_days
 from satuatap.complaints.models import Complaint, ComplaintEvent, ComplaintStatus
 from satuatap.directory.hours import service_day
+from satuatap.refusal import Refused
 from satuatap.testing import make_world
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,7 @@ def test_supervisor_of_another_agency_cannot_act(world):
     c = complaints.forward(
         complaints.verify(c, world.users["manager"]), world.users["manager"], world.agencies["DUKCAPIL"]
     )
-    with pytest.raises(ComplaintError) as err:
+    with pytest.raises(Refused) as err:
         complaints.start(c, world.users["sup_imigrasi"])
     assert err.value.status == 403
     c.refresh_from_db()
@@ -74,9 +75,9 @@ def test_supervisor_of_another_agency_cannot_act(world):
 
 def test_a_supervisor_cannot_verify_and_a_step_cannot_be_skipped(world):
     c = filed(world)
-    with pytest.raises(ComplaintError):
+    with pytest.raises(Refused):
         complaints.verify(c, world.users["sup_dukcapil"])
-    with pytest.raises(ComplaintError) as err:
+    with pytest.raises(Refused) as err:
         complaints.close(c, world.users["manager"])
     assert err.value.code == "wrong_status"
 
@@ -85,7 +86,7 @@ def test_a_stale_copy_cannot_move_twice(world):
     c = filed(world)
     stale = Complaint.objects.get(pk=c.pk)
     complaints.verify(c, world.users["manager"])
-    with pytest.raises(ComplaintError) as err:
+    with pytest.raises(Refused) as err:
         complaints.verify(stale, world.users["manager"])
     assert err.value.code == "conflict"
 
@@ -95,7 +96,7 @@ def test_a_stale_copy_cannot_move_twice(world):
     [("", "isi"), ("perihal", "   "), ("x" * 201, "isi"), ("perihal", "x" * 5001)],
 )
 def test_bad_input_is_refused_and_nothing_saved(world, subject, body):
-    with pytest.raises(ComplaintError) as err:
+    with pytest.raises(Refused) as err:
         complaints.file_complaint(world.mall, subject, body)
     assert err.value.message
     assert not Complaint.objects.exists()
@@ -108,7 +109,7 @@ def test_reopen_is_refused_after_the_window(world, settings):
         answered_at=timezone.now() - dt.timedelta(days=settings.COMPLAINT_REOPEN_DAYS + 1),
     )
     c.refresh_from_db()
-    with pytest.raises(ComplaintError) as err:
+    with pytest.raises(Refused) as err:
         complaints.reopen(c, "Belum puas")
     assert err.value.code == "too_late"
 

@@ -9,6 +9,7 @@ from satuatap.directory.hours import local_now
 from satuatap.feedback import follow_up, periods
 from satuatap.feedback.models import FollowUpItem
 from satuatap.feedback.tests.conftest import answered
+from satuatap.refusal import Refused
 
 
 def this_month(world) -> periods.Period:
@@ -50,7 +51,7 @@ def test_a_good_period_still_proposes_its_three_lowest(world):
 
 
 def test_propose_without_answers_is_refused_and_changes_nothing(world):
-    with pytest.raises(follow_up.FollowUpError) as err:
+    with pytest.raises(Refused) as err:
         follow_up.propose(world.mall, this_month(world), actor=world.users["manager"])
     assert err.value.code == "no_respondents" and "Belum ada jawaban" in err.value.message
     assert not FollowUpItem.objects.exists() and not AuditEntry.objects.filter(action__startswith="skm.").exists()
@@ -65,10 +66,10 @@ def test_supervisor_proposes_for_their_agency_only_from_their_agencys_nrr(world)
     assert [(i.element, i.nrr) for i in created] == [(9, Decimal(2)), (8, Decimal(3)), (1, Decimal(4))]
     assert {i.agency for i in created} == {world.agencies["DUKCAPIL"]}
     for agency in (None, world.agencies["IMIGRASI"]):
-        with pytest.raises(follow_up.FollowUpError) as err:
+        with pytest.raises(Refused) as err:
             follow_up.propose(world.mall, period, actor=sup, agency=agency)
         assert err.value.status == 403
-    with pytest.raises(follow_up.FollowUpError):
+    with pytest.raises(Refused):
         follow_up.propose(world.mall, period, actor=world.users["officer1"], agency=world.agencies["DUKCAPIL"])
     # A service's items belong to the service's agency.
     item = follow_up.propose(world.mall, period, actor=sup, service=world.services["DUKCAPIL-KTP"])[0]
@@ -96,15 +97,15 @@ def test_add_update_and_mark_done_are_checked_and_audited(world):
     )
     for bad in ({"element": "10"}, {"element": "x"}, {"action": " "}, {"owner": ""}, {"due": "31/12/2026"}):
         fields = {"element": 9, "action": "a", "owner": "b", "due": "2026-12-31", **bad}
-        with pytest.raises(follow_up.FollowUpError) as err:
+        with pytest.raises(Refused) as err:
             follow_up.add(world.mall, period, actor=manager, **fields)
         assert err.value.code == "invalid"
     assert FollowUpItem.objects.count() == 1
     item = follow_up.update(item, actor=manager, owner="Kepala Subbag Umum", due="2027-01-15")
     assert (item.owner, item.due) == ("Kepala Subbag Umum", dt.date(2027, 1, 15))
-    with pytest.raises(follow_up.FollowUpError):
+    with pytest.raises(Refused):
         follow_up.update(item, actor=world.users["sup_dukcapil"], owner="x")  # a mall item: the manager's
-    with pytest.raises(follow_up.FollowUpError) as err:
+    with pytest.raises(Refused) as err:
         follow_up.mark_done(item, "  ", manager)
     assert err.value.code == "invalid"
     done = follow_up.mark_done(item, "Sepuluh kursi ditambah", manager)
@@ -113,7 +114,7 @@ def test_add_update_and_mark_done_are_checked_and_audited(world):
         lambda: follow_up.mark_done(item, "lagi", manager),
         lambda: follow_up.update(item, actor=manager, owner="x"),
     ):
-        with pytest.raises(follow_up.FollowUpError) as err:
+        with pytest.raises(Refused) as err:
             call()
         assert err.value.code == "already_done"
     actions = list(AuditEntry.objects.filter(action__startswith="skm.followup").values_list("action", flat=True))
@@ -123,7 +124,7 @@ def test_add_update_and_mark_done_are_checked_and_audited(world):
 def test_a_proposed_item_needs_what_and_who_before_it_can_be_done(world):
     answered(world, [2] * 9)
     item = follow_up.propose(world.mall, this_month(world), actor=world.users["manager"])[0]
-    with pytest.raises(follow_up.FollowUpError) as err:
+    with pytest.raises(Refused) as err:
         follow_up.mark_done(item, "sudah", world.users["manager"])
     assert err.value.code == "incomplete"
 

@@ -7,12 +7,13 @@ from django.utils import timezone
 from satuatap.feedback import skm
 from satuatap.feedback.models import SurveyResponse
 from satuatap.queueing import tickets
+from satuatap.refusal import Refused
 
 GOOD = [4, 3, 4, 4, 3, 4, 4, 3, 4]
 
 
 def refused(code, *args, **kwargs):
-    with pytest.raises(skm.SurveyError) as err:
+    with pytest.raises(Refused) as err:
         skm.submit(*args, **kwargs)
     assert err.value.code == code
     assert err.value.message

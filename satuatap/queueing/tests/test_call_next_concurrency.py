@@ -17,8 +17,8 @@ from django.db import connection
 from satuatap.accounts.models import Role, User
 from satuatap.directory.models import Counter
 from satuatap.queueing import tickets
-from satuatap.queueing.errors import QueueError
 from satuatap.queueing.models import QueueSequence, Ticket, TicketEvent, TicketStatus
+from satuatap.refusal import Refused
 from satuatap.testing import make_world, seat
 
 TICKETS = 200
@@ -80,7 +80,7 @@ def test_eight_counters_calling_at_once_call_every_ticket_exactly_once():
         while True:
             try:
                 ticket = tickets.call_next(counter, officer)
-            except QueueError as err:
+            except Refused as err:
                 conflicts[err.code] += 1  # a refused call changes nothing: try again
                 continue
             if ticket is None:

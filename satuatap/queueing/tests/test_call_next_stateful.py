@@ -22,8 +22,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from satuatap.directory.models import Service
 from satuatap.queueing import tickets
-from satuatap.queueing.errors import QueueError
 from satuatap.queueing.models import AT_COUNTER_STATUSES, QueueSequence, Ticket, TicketEvent, TicketStatus
+from satuatap.refusal import Refused
 from satuatap.testing import make_world, seat
 
 SERVICES = ["DUKCAPIL-KTP", "DUKCAPIL-KK", "IMIGRASI-PASPOR", "POLRESTA-SKCK"]
@@ -110,7 +110,7 @@ class QueueMachine(RuleBasedStateMachine):
             ).order_by("queued_at", "id")
         )
         if self.held[n] is not None:
-            with pytest.raises(QueueError) as err:
+            with pytest.raises(Refused) as err:
                 tickets.call_next(self.world.counters[n], self.officers[n], now=now)
             assert err.value.code == "counter_busy"
             return None
@@ -146,7 +146,7 @@ class QueueMachine(RuleBasedStateMachine):
         if ticket.status == TicketStatus.CALLED:
             assert tickets.start_service(ticket, self.officers[n], now=self.tick()).status == TicketStatus.SERVING
         else:
-            with pytest.raises(QueueError):
+            with pytest.raises(Refused):
                 tickets.start_service(ticket, self.officers[n], now=self.tick())
 
     @rule(n=st.sampled_from(COUNTERS))
@@ -165,7 +165,7 @@ class QueueMachine(RuleBasedStateMachine):
             assert tickets.no_show(ticket, self.officers[n], now=self.tick()).status == TicketStatus.NO_SHOW
             self.held[n] = None
         else:
-            with pytest.raises(QueueError):
+            with pytest.raises(Refused):
                 tickets.no_show(ticket, self.officers[n], now=self.tick())
 
     @rule(n=st.sampled_from(COUNTERS))
@@ -177,7 +177,7 @@ class QueueMachine(RuleBasedStateMachine):
             again = tickets.recall(ticket, self.officers[n], now=self.tick())
             assert again.recall_count == ticket.recall_count + 1
         else:
-            with pytest.raises(QueueError):
+            with pytest.raises(Refused):
                 tickets.recall(ticket, self.officers[n], now=self.tick())
 
     @rule(n=st.sampled_from(COUNTERS), code=st.sampled_from(SERVICES))
@@ -187,7 +187,7 @@ class QueueMachine(RuleBasedStateMachine):
             return
         target = self.services[code]
         if target.pk == ticket.service_id:
-            with pytest.raises(QueueError) as err:
+            with pytest.raises(Refused) as err:
                 tickets.transfer(ticket, self.officers[n], target, now=self.tick())
             assert err.value.code == "same_service"
             return

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 
 from satuatap.queueing import tickets
-from satuatap.queueing.errors import NotAllowed, QueueError
 from satuatap.queueing.models import TicketEvent, TicketStatus
+from satuatap.refusal import Refused
 from satuatap.testing import seat
 
 
@@ -32,8 +32,9 @@ def test_call_next_returns_none_when_nobody_waits(world):
 
 def test_officer_cannot_call_at_a_counter_they_are_not_signed_in_at(world):
     seat(world, 1)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Refused) as err:
         tickets.call_next(world.counters[1], world.users["officer2"])
+    assert err.value.status == 403
 
 
 def test_a_counter_finishes_its_ticket_before_calling_the_next(world):
@@ -41,7 +42,7 @@ def test_a_counter_finishes_its_ticket_before_calling_the_next(world):
     for _ in range(2):
         tickets.issue_ticket(world.services["DUKCAPIL-KTP"])
     ticket = tickets.call_next(world.counters[1], officer)
-    with pytest.raises(QueueError) as err:
+    with pytest.raises(Refused) as err:
         tickets.call_next(world.counters[1], officer)
     assert err.value.code == "counter_busy"
     tickets.start_service(ticket, officer)
@@ -85,7 +86,7 @@ def test_a_regular_ticket_passing_older_priority_tickets_records_the_bound(world
 
 
 def test_unknown_priority_group_is_refused_and_issues_nothing(world):
-    with pytest.raises(QueueError):
+    with pytest.raises(Refused):
         tickets.issue_ticket(world.services["DUKCAPIL-KTP"], priority_group="vip")
     assert tickets.issue_ticket(world.services["DUKCAPIL-KTP"]).number == "A001"
 
@@ -121,7 +122,7 @@ def test_an_officer_cannot_leave_a_counter_that_holds_a_ticket(world):
     officer = seat(world, 1)
     ticket = tickets.issue_ticket(world.services["DUKCAPIL-KTP"])
     tickets.call_next(world.counters[1], officer)
-    with pytest.raises(QueueError) as err:
+    with pytest.raises(Refused) as err:
         tickets.sign_out(world.counters[1], officer)
     assert err.value.code == "counter_busy"
     tickets.finish(ticket, officer)
@@ -132,7 +133,7 @@ def test_an_officer_may_call_a_ticket_out_of_order_only_with_a_recorded_reason(w
     officer = seat(world, 1)
     ktp = world.services["DUKCAPIL-KTP"]
     first, second = tickets.issue_ticket(ktp), tickets.issue_ticket(ktp)
-    with pytest.raises(QueueError) as err:
+    with pytest.raises(Refused) as err:
         tickets.call_ticket(world.counters[1], officer, second.number, reason="  ")
     assert err.value.code == "reason_required"
     called = tickets.call_ticket(world.counters[1], officer, "a002", reason="warga kembali dari fotokopi")
@@ -146,7 +147,7 @@ def test_an_officer_may_call_a_ticket_out_of_order_only_with_a_recorded_reason(w
 def test_calling_a_number_that_is_not_waiting_in_the_counters_queues_is_refused(world):
     officer = seat(world, 1)
     paspor = tickets.issue_ticket(world.services["IMIGRASI-PASPOR"])  # another agency's queue
-    with pytest.raises(QueueError) as err:
+    with pytest.raises(Refused) as err:
         tickets.call_ticket(world.counters[1], officer, paspor.number, reason="coba")
     assert err.value.code == "not_waiting"
     paspor.refresh_from_db()

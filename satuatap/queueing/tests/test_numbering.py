@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from satuatap.queueing import quota, tickets
-from satuatap.queueing.errors import QueueError
 from satuatap.queueing.models import QueueSequence, Ticket, TicketStatus
+from satuatap.refusal import Refused
 from satuatap.testing import make_world, seat
 
 UTC = dt.UTC
@@ -83,7 +83,7 @@ def test_a_reached_quota_refuses_the_next_ticket_and_leaves_no_gap():
     issued = [tickets.issue_ticket(skck, now=morning).number for _ in range(3)]
     assert issued == ["D001", "D002", "D003"]
     for _ in range(2):
-        with pytest.raises(QueueError) as err:
+        with pytest.raises(Refused) as err:
             tickets.issue_ticket(skck, now=morning)
         assert err.value.code == "quota_reached"
     assert Ticket.objects.filter(issued_service=skck).count() == 3

@@ -23,9 +23,9 @@ from satuatap.accounts.models import Role
 from satuatap.accounts.scoping import scope
 from satuatap.directory.models import Counter, Service
 from satuatap.queueing import snapshots, tickets
-from satuatap.queueing.errors import QueueError
 from satuatap.queueing.models import Ticket, TicketStatus
 from satuatap.queueing.views.kiosk import priority_label
+from satuatap.refusal import Refused
 
 ACTIONS = ("call-next", "call-ticket", "recall", "start", "finish", "no-show", "transfer")
 
@@ -134,7 +134,7 @@ def console_sign_in(request, number):
         return redirect("console")
     try:
         tickets.sign_in(counter, request.user)
-    except QueueError as err:
+    except Refused as err:
         messages.error(request, err.message)
     else:
         messages.success(request, _("Anda bertugas di loket %(number)s.") % {"number": counter.number})
@@ -150,7 +150,7 @@ def console_sign_out(request):
         return redirect("console")
     try:
         tickets.sign_out(counter, request.user)
-    except QueueError as err:
+    except Refused as err:
         messages.error(request, err.message)
     else:
         messages.success(request, _("Anda keluar dari loket %(number)s.") % {"number": counter.number})
@@ -163,17 +163,17 @@ def _target_ticket(request, counter: Counter) -> Ticket:
     tickets_seen = scope(request.user, Ticket.objects.select_related("service__agency", "counter"))
     if raw:
         if not re.fullmatch(r"[0-9]{1,18}", raw):
-            raise QueueError("bad_ticket", _("Tiket tidak ditemukan."), status=404)
+            raise Refused("bad_ticket", _("Tiket tidak ditemukan."), status=404)
         ticket = tickets_seen.filter(pk=int(raw)).first()
     else:
         ticket = tickets_seen.filter(counter=counter, status__in=[TicketStatus.CALLED, TicketStatus.SERVING]).first()
     if ticket is None:
-        raise QueueError("no_ticket", _("Tiket tidak ditemukan."), status=404)
+        raise Refused("no_ticket", _("Tiket tidak ditemukan."), status=404)
     return ticket
 
 
 def _do(request, action: str, counter: Counter) -> str:
-    """Run one console action; return the confirmation. Raises QueueError when refused."""
+    """Run one console action; return the confirmation. Raises Refused when refused."""
     officer = request.user
     if action == "call-next":
         ticket = tickets.call_next(counter, officer)
@@ -205,9 +205,7 @@ def _do(request, action: str, counter: Counter) -> str:
         tickets.no_show(ticket, officer)
         return _("Nomor %(number)s ditandai tidak hadir.") % {"number": ticket.number}
     code = request.POST.get("service", "").strip()
-    target = Service.objects.active().filter(mall_id=counter.mall_id, code=code).select_related("agency").first()
-    if target is None:
-        raise QueueError("bad_service", _("Layanan tujuan tidak ditemukan."), status=422)
+    target = tickets.transfer_target(counter.mall_id, code)
     tickets.transfer(ticket, officer, target)
     return _("Nomor %(number)s dialihkan ke %(service)s.") % {"number": ticket.number, "service": target.name}
 
@@ -228,7 +226,7 @@ def console_action(request, action):
     else:
         try:
             level, text = messages.SUCCESS, _do(request, action, counter)
-        except QueueError as err:
+        except Refused as err:
             level, text = messages.ERROR, err.message
     if request.htmx:
         context = _panel_context(counter)

@@ -16,58 +16,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from satuatap import ratelimit
-from satuatap.accounts.models import Role
+from satuatap.accounts.access import access_board, find_mall, find_zone
 from satuatap.directory.hours import local_now
 from satuatap.directory.models import Mall, Zone
 from satuatap.queueing import snapshots, speech
 from satuatap.queueing.models import TicketEvent
-
-
-class Refused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def _mall(slug: str) -> Mall:
-    mall = Mall.objects.active().prefetch_related("hours").filter(slug=slug).first()
-    if mall is None:
-        raise Http404(_("Mal tidak ditemukan."))
-    return mall
-
-
-def _zone(mall: Mall, code: str | None) -> Zone | None:
-    if code is None:
-        return None
-    zone = Zone.objects.active().filter(mall=mall, code=code).first()
-    if zone is None:
-        raise Http404(_("Zona tidak ditemukan."))
-    return zone
-
-
-def _device_zone_id(request) -> int | None | bool:
-    """The zone a signed-in display device is bound to; False when the visitor is not a display device."""
-    user = request.user
-    if not getattr(user, "is_authenticated", False) or user.role != Role.DISPLAY or user.is_superuser:
-        return False
-    token = getattr(request, "device_token", None)
-    return token.zone_id if token is not None else None
+from satuatap.refusal import Refused
 
 
 def _check_board(request, mall: Mall, zone_id: int | None) -> None:
     """A display device reads only its own zone of its own mall; everyone else reads any board."""
-    bound = _device_zone_id(request)
-    if bound is False:
-        return
-    if request.user.mall_id != mall.pk or bound is None or bound != zone_id:
-        raise Refused(_("Papan ini hanya boleh menampilkan zonanya sendiri."))
+    token = getattr(request, "device_token", None)
+    access_board(request.user, token.zone_id if token is not None else None, mall, zone_id)
 
 
-def _board(request, mall_slug: str, zone_code: str | None) -> tuple[Mall, Zone | None]:
-    mall = _mall(mall_slug)
-    zone = _zone(mall, zone_code)
-    _check_board(request, mall, zone.pk if zone else None)
-    return mall, zone
+def _board(request, mall_slug: str, zone_code: str | None) -> tuple[Mall, Zone | None, Refused | None]:
+    """The board's mall and zone (unknown: 404), and the refusal when this display device may not show it."""
+    mall = find_mall(mall_slug, with_hours=True)
+    zone = find_zone(mall, zone_code)
+    try:
+        _check_board(request, mall, zone.pk if zone else None)
+    except Refused as refused:
+        return mall, zone, refused
+    return mall, zone, None
 
 
 def board_rows(called: list[dict]) -> list[dict]:
@@ -83,10 +54,9 @@ def board_rows(called: list[dict]) -> list[dict]:
 
 @never_cache
 def display_page(request, mall, zone=None):
-    try:
-        mall_obj, zone_obj = _board(request, mall, zone)
-    except Refused as refused:
-        return render(request, "queueing/display.html", {"refused": refused.message}, status=403)
+    mall_obj, zone_obj, refused = _board(request, mall, zone)
+    if refused:
+        return render(request, "queueing/display.html", {"refused": refused.message}, status=refused.status)
     snap = snapshots.display_snapshot(mall_obj, zone_obj)
     if zone_obj is not None:
         snapshot_url = reverse("display_snapshot", args=[mall_obj.slug, zone_obj.code])
@@ -115,28 +85,25 @@ def display_page(request, mall, zone=None):
 
 
 @never_cache
+@ratelimit.limit_public_page("display")
 def display_snapshot_json(request, mall, zone=None):
-    if ratelimit.public_page_limited(request, "display"):
-        return ratelimit.too_many_response()
-    try:
-        mall_obj, zone_obj = _board(request, mall, zone)
-    except Refused as refused:
-        return JsonResponse({"detail": refused.message, "code": "other_zone"}, status=403)
+    mall_obj, zone_obj, refused = _board(request, mall, zone)
+    if refused:
+        return JsonResponse({"detail": refused.message, "code": refused.code}, status=refused.status)
     return JsonResponse(snapshots.display_snapshot(mall_obj, zone_obj))
 
 
 def chime_wav(request, mall):
-    _mall(mall)
+    find_mall(mall)
     response = HttpResponse(speech.chime_wav(), content_type="audio/wav")
     response["Cache-Control"] = "public, max-age=86400"
     return response
 
 
+@ratelimit.limit_public_page("display")
 def speech_wav(request, mall, event_id):
     """The call's sentence as audio, for boards whose browser has no Indonesian voice."""
-    if ratelimit.public_page_limited(request, "display"):
-        return ratelimit.too_many_response()
-    mall_obj = _mall(mall)
+    mall_obj = find_mall(mall)
     event = (
         TicketEvent.objects.filter(
             pk=event_id, mall=mall_obj, action__in=[TicketEvent.Action.CALLED, TicketEvent.Action.RECALLED]
@@ -149,7 +116,7 @@ def speech_wav(request, mall, event_id):
     try:
         _check_board(request, mall_obj, event.zone_id)
     except Refused as refused:
-        return JsonResponse({"detail": refused.message, "code": "other_zone"}, status=403)
+        return JsonResponse({"detail": refused.message, "code": refused.code}, status=refused.status)
     text = speech.utterance(event.ticket.number, event.counter.number)
     try:
         audio = speech.speech_wav(text)

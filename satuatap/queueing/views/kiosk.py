@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from satuatap.accounts.models import Role
+from satuatap.accounts.access import kiosk_page
 from satuatap.directory.hours import local_now, open_state
 from satuatap.directory.models import Agency, Mall, Service
 from satuatap.qr import qr_svg
 from satuatap.queueing import estimates, quota, snapshots, tickets
-from satuatap.queueing.errors import QueueError
 from satuatap.queueing.models import Ticket, TicketSource
+from satuatap.refusal import Refused
 
 PRIORITY_LABELS = {
     "lansia": gettext_lazy("Lansia (60+)"),
@@ -31,33 +31,12 @@ def priority_label(code: str) -> str:
     return str(PRIORITY_LABELS.get(code, code.replace("_", " ").capitalize()))
 
 
-def may_use_kiosk(user, mall: Mall) -> bool:
-    """A kiosk device of this mall, the mall's manager, or a superuser."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    return user.role in (Role.KIOSK, Role.MANAGER) and user.mall_id == mall.pk
-
-
-def kiosk_mall(request, slug: str) -> Mall | None:
-    """The mall if this session may run its kiosk, else None (caller redirects to device sign-in)."""
-    mall = get_object_or_404(Mall.objects.active().prefetch_related("hours"), slug=slug)
-    return mall if may_use_kiosk(request.user, mall) else None
-
-
-def to_device_sign_in():
-    return redirect("device_sign_in")
-
-
 def _services_with_state(mall: Mall, services):
     return [(service, quota.open_state(mall, service=service)) for service in services]
 
 
-def kiosk_home(request, mall):
-    mall = kiosk_mall(request, mall)
-    if mall is None:
-        return to_device_sign_in()
+@kiosk_page
+def kiosk_home(request, mall: Mall):
     services = Service.objects.active().filter(mall=mall).select_related("agency")
     by_agency: dict[int, list] = {}
     for service, state in _services_with_state(mall, services):
@@ -80,10 +59,8 @@ def kiosk_home(request, mall):
     return render(request, "queueing/kiosk.html", {"mall": mall, "tiles": tiles, "mall_state": mall_state})
 
 
-def kiosk_agency(request, mall, agency_code):
-    mall = kiosk_mall(request, mall)
-    if mall is None:
-        return to_device_sign_in()
+@kiosk_page
+def kiosk_agency(request, mall: Mall, agency_code):
     agency = get_object_or_404(Agency.objects.active().select_related("zone"), mall=mall, code=agency_code)
     services = list(Service.objects.active().filter(agency=agency).prefetch_related("counters"))
     # A regular ticket's wait per service, for all of them at once (a fixed number of queries).
@@ -106,10 +83,8 @@ def kiosk_agency(request, mall, agency_code):
 
 
 @require_POST
-def kiosk_issue(request, mall):
-    mall = kiosk_mall(request, mall)
-    if mall is None:
-        return to_device_sign_in()
+@kiosk_page
+def kiosk_issue(request, mall: Mall):
     code = request.POST.get("service", "").strip()
     service = Service.objects.active().filter(mall=mall, code=code).select_related("agency").first()
     if service is None:
@@ -123,16 +98,14 @@ def kiosk_issue(request, mall):
             source=TicketSource.KIOSK,
             actor=request.user,
         )
-    except QueueError as err:
+    except Refused as err:
         messages.error(request, err.message)
         return redirect("kiosk_agency", mall.slug, service.agency.code)
     return redirect("kiosk_ticket", mall.slug, ticket.public_code)
 
 
-def kiosk_ticket(request, mall, public_code):
-    mall = kiosk_mall(request, mall)
-    if mall is None:
-        return to_device_sign_in()
+@kiosk_page
+def kiosk_ticket(request, mall: Mall, public_code):
     ticket = get_object_or_404(
         Ticket.objects.select_related("service__agency", "counter"), mall=mall, public_code=public_code
     )

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from satuatap import ratelimit
 from satuatap.queueing import snapshots, tickets
-from satuatap.queueing.errors import QueueError
 from satuatap.queueing.models import Ticket, TicketStatus
+from satuatap.refusal import Refused
 
 
 def _ticket(public_code: str) -> Ticket | None:
@@ -45,9 +45,8 @@ def _not_found(request):
     return render(request, "queueing/ticket_not_found.html", status=404)
 
 
+@ratelimit.limit_public_page("ticket")
 def ticket_status(request, public_code):
-    if ratelimit.public_page_limited(request, "ticket"):
-        return ratelimit.too_many_response()
     ticket = _ticket(public_code)
     if ticket is None:
         return _not_found(request)
@@ -65,9 +64,8 @@ def ticket_status(request, public_code):
     )
 
 
+@ratelimit.limit_public_page("ticket")
 def ticket_snapshot_json(request, public_code):
-    if ratelimit.public_page_limited(request, "ticket"):
-        return ratelimit.too_many_response()
     ticket = _ticket(public_code)
     if ticket is None:
         return JsonResponse({"detail": _("Tiket tidak ditemukan."), "code": "not_found"}, status=404)
@@ -78,15 +76,14 @@ def ticket_snapshot_json(request, public_code):
 
 
 @require_POST
+@ratelimit.limit_public_page("ticket")
 def ticket_cancel(request, public_code):
-    if ratelimit.public_page_limited(request, "ticket"):
-        return ratelimit.too_many_response()
     ticket = _ticket(public_code)
     if ticket is None:
         return _not_found(request)
     try:
         tickets.cancel(ticket, reason="citizen")
-    except QueueError as err:
+    except Refused as err:
         messages.error(request, err.message)
     else:
         messages.success(request, _("Tiket %(number)s sudah dibatalkan.") % {"number": ticket.number})
