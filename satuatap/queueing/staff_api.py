@@ -12,6 +12,9 @@ from satuatap.directory.models import Agency, Counter
 from satuatap.queueing import tickets
 
 router = Router(tags=["Petugas"], auth=bearer)
+# OpenAPI operation ids as they were before the move from ``satuatap.accounts.api``: clients generated from the
+# document name their methods after them.
+_OPERATION_ID = "satuatap_accounts_api_{}"
 
 
 class StaffOut(Schema):
@@ -30,7 +33,12 @@ class SeatOut(Schema):
 REFUSALS = {**BAD_INPUT, 401: Error, 403: Error, 404: Error, 422: ValidationErrorOut}
 
 
-@router.get("/malls/{mall}/staff", response={200: list[StaffOut], **REFUSALS}, summary="Petugas instansi")
+@router.get(
+    "/malls/{mall}/staff",
+    response={200: list[StaffOut], **REFUSALS},
+    summary="Petugas instansi",
+    operation_id=_OPERATION_ID.format("list_staff"),
+)
 def list_staff(request, mall: str, agency: str | None = None):
     """A supervisor sees their agency's staff; the manager the whole mall's (or one agency's)."""
     user = caller(request)
@@ -62,6 +70,7 @@ def _counter_number(user: User) -> int | None:
     "/malls/{mall}/counters/{number}/sign-in",
     response={200: SeatOut, 409: Error, **REFUSALS},
     summary="Petugas masuk ke loket",
+    operation_id=_OPERATION_ID.format("sign_in"),
 )
 def sign_in(request, mall: str, number: int):
     user, counter = officer_counter(request, mall, number)
@@ -73,6 +82,7 @@ def sign_in(request, mall: str, number: int):
     "/malls/{mall}/counters/{number}/sign-out",
     response={200: SeatOut, **REFUSALS},
     summary="Petugas keluar dari loket",
+    operation_id=_OPERATION_ID.format("sign_out"),
 )
 def sign_out(request, mall: str, number: int):
     user, counter = officer_counter(request, mall, number)
