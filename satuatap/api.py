@@ -157,8 +157,8 @@ def _validation_error(request, exc: ValidationError):
 def _register_routers() -> None:
     from satuatap.booking.api import router as booking_router
     from satuatap.complaints.api import router as complaint_router
-    from satuatap.directory.api import router as directory_router
     from satuatap.feedback.api import router as feedback_router
+    from satuatap.mallsite.api import router as directory_router
     from satuatap.queueing.api import router as queue_router
     from satuatap.queueing.staff_api import router as staff_router
     from satuatap.reports.api import router as reports_router

@@ -37,7 +37,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("accounts",),
     ("queueing",),
     ("booking", "cases", "feedback", "complaints"),
-    ("reports", "evaluation", "planning", "directory.web", "notify.web"),
+    ("reports", "mallsite", "evaluation", "planning"),
 ]
 LEAVES = ("notify", "audit")
 
@@ -53,17 +53,6 @@ PROJECT_MODULES = {"settings", "urls", "asgi", "wsgi", "api"}
 MODULE_OWNERS = {
     # API authentication: tokens, roles and the mall of the caller (accounts' business).
     f"{PACKAGE}.apiauth": "accounts",
-    # The directory's web side: the mall's public pages show the live queue and the booking offer,
-    # and its API and admin need accounts' authentication and tenancy. Its reads (``views``),
-    # ``hours`` and ``services`` stay on the ground floor.
-    f"{PACKAGE}.directory.pages": "directory.web",
-    f"{PACKAGE}.directory.standards": "directory.web",
-    f"{PACKAGE}.directory.urls": "directory.web",
-    f"{PACKAGE}.directory.api": "directory.web",
-    f"{PACKAGE}.directory.admin": "directory.web",
-    # The manager's page of the outbox needs accounts' tenancy and the mall; the outbox itself is a leaf.
-    f"{PACKAGE}.notify.views": "notify.web",
-    f"{PACKAGE}.notify.urls": "notify.web",
 }
 
 # Paths (relative to the package's parent) that the walk skips: tests, migrations and the
@@ -260,7 +249,7 @@ def unit_table(edges: list[Edge]) -> Counter:
 
 
 def app_of(unit: str) -> str:
-    """The app folder a unit lives in (``directory.web`` -> ``directory``)."""
+    """The app folder a unit lives in (a unit ``app.part`` of ``MODULE_OWNERS`` lives in ``app``)."""
     return unit.split(".")[0]
 
 

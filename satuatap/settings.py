@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "channels",
     "satuatap.accounts",
     "satuatap.directory",
+    "satuatap.mallsite",  # the mall's public site and the directory's web side (pages, API, admin)
     "satuatap.queueing",
     "satuatap.audit",
     "satuatap.reports",

@@ -13,10 +13,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("satuatap.accounts.urls")),
     path("", include("satuatap.queueing.urls")),
-    path("", include("satuatap.directory.urls")),
+    path("", include("satuatap.mallsite.urls")),
     path("", include("satuatap.reports.urls")),
     path("", include("satuatap.feedback.urls")),
     path("", include("satuatap.complaints.urls")),
     path("", include("satuatap.booking.urls")),
-    path("", include("satuatap.notify.urls")),
 ]

@@ -4,7 +4,7 @@
     python scripts/import_table.py [REPOSITORY]   # default: this repository
     python scripts/import_table.py --all          # also the imports of the project library
     python scripts/import_table.py --violations   # also list every edge against the rules
-    python scripts/import_table.py --fold         # count by app folder (directory.web -> directory)
+    python scripts/import_table.py --fold         # count by app folder (a unit app.part counts as app)
 
 The rules and the walk are ``satuatap/layering.py`` (standard library only, no Django needed);
 ``tests/test_layering.py`` fails on any edge against them.

@@ -1,4 +1,4 @@
-"""Admin for the mall manager (pengelola MPP): master data, hours and closures.
+"""Admin of the directory for the mall manager (pengelola MPP): master data, hours and closures.
 
 Master data is archived, never deleted ("Arsipkan" / "Pulihkan"); closures are
 declared and lifted through ``directory.services``. A manager sees and picks

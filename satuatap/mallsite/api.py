@@ -17,6 +17,10 @@ from satuatap.directory.models import Agency, Closure, Counter, Mall, Service, Z
 
 router = Router(tags=["Direktori"], auth=optional_bearer, throttle=public_throttle)
 
+# OpenAPI operation ids as they were before the move from ``satuatap.directory.api``: clients generated from the
+# document name their methods after them.
+_OPERATION_ID = "satuatap_directory_api_{}"
+
 
 class MallOut(Schema):
     slug: str
@@ -61,19 +65,32 @@ class CounterOut(Schema):
     reason: str
 
 
-@router.get("/malls", response={200: list[MallOut], **PUBLIC_REFUSALS}, summary="Daftar mal")
+@router.get(
+    "/malls",
+    response={200: list[MallOut], **PUBLIC_REFUSALS},
+    summary="Daftar mal",
+    operation_id=_OPERATION_ID.format("list_malls"),
+)
 def list_malls(request):
     return list(Mall.objects.active().order_by("name"))
 
 
-@router.get("/malls/{mall}/agencies", response={200: list[AgencyOut], **PUBLIC_REFUSALS}, summary="Instansi di mal")
+@router.get(
+    "/malls/{mall}/agencies",
+    response={200: list[AgencyOut], **PUBLIC_REFUSALS},
+    summary="Instansi di mal",
+    operation_id=_OPERATION_ID.format("list_agencies"),
+)
 def list_agencies(request, mall: str):
     mall = find_mall(mall)
     return list(Agency.objects.active().filter(mall=mall).order_by("name").values("code", "name"))
 
 
 @router.get(
-    "/malls/{mall}/services", response={200: list[ServiceOut], **PUBLIC_REFUSALS}, summary="Layanan dan standarnya"
+    "/malls/{mall}/services",
+    response={200: list[ServiceOut], **PUBLIC_REFUSALS},
+    summary="Layanan dan standarnya",
+    operation_id=_OPERATION_ID.format("list_services"),
 )
 def list_services(request, mall: str):
     mall = find_mall(mall)
@@ -96,7 +113,12 @@ def list_services(request, mall: str):
     ]
 
 
-@router.get("/malls/{mall}/zones", response={200: list[ZoneOut], **PUBLIC_REFUSALS}, summary="Zona (papan tampilan)")
+@router.get(
+    "/malls/{mall}/zones",
+    response={200: list[ZoneOut], **PUBLIC_REFUSALS},
+    summary="Zona (papan tampilan)",
+    operation_id=_OPERATION_ID.format("list_zones"),
+)
 def list_zones(request, mall: str):
     mall = find_mall(mall)
     agencies = Prefetch("agencies", queryset=Agency.objects.active().order_by("code"))
@@ -108,7 +130,10 @@ def list_zones(request, mall: str):
 
 
 @router.get(
-    "/malls/{mall}/counters", response={200: list[CounterOut], **PUBLIC_REFUSALS}, summary="Loket dan status buka"
+    "/malls/{mall}/counters",
+    response={200: list[CounterOut], **PUBLIC_REFUSALS},
+    summary="Loket dan status buka",
+    operation_id=_OPERATION_ID.format("list_counters"),
 )
 def list_counters(request, mall: str):
     mall = find_mall(mall, with_hours=True)

@@ -1,4 +1,8 @@
-"""The mall manager's view of the outbox: what was sent to whom (masked), and what failed and why."""
+"""The mall manager's view of the outbox: what was sent to whom (masked), and what failed and why.
+
+The outbox itself (``notify``) is a leaf; its page needs accounts' tenancy, so it lives here with the
+manager's other pages.
+"""
 
 from __future__ import annotations
 
@@ -29,4 +33,4 @@ def outbox_page(request, mall: str):
         "status": status,
         "limit": PAGE_ROWS,
     }
-    return render(request, "notify/outbox.html", context)
+    return render(request, "reports/outbox.html", context)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from satuatap.directory import pages, standards
+from satuatap.mallsite import pages, standards
 
 urlpatterns = [
     path("m/<slug:mall>/", pages.mall_home, name="mall_home"),

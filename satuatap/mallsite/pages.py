@@ -1,7 +1,8 @@
 """Public pages of a mall: what it offers, where, when, and each service's published standard.
 
 They show the directory with the queue's waiting counts and the booking offer, so they sit
-above queueing and booking (see docs/architecture.md); the directory's own reads are ``views.py``.
+above queueing and booking (see docs/architecture.md); the directory's own reads are
+``directory/views.py``, the templates stay in ``directory/templates/directory/``.
 """
 
 from __future__ import annotations
