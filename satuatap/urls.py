@@ -3,11 +3,14 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.api import api
+from satuatap.project import health
 
 admin.site.site_header = _("satuatap · Pengelolaan MPP")
 admin.site.site_title = "satuatap"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -1,5 +1,7 @@
 """Write to the hash-chained audit log. Call inside the caller's transaction."""
 
+from dataclasses import dataclass
+
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -30,10 +32,36 @@ def record(action: str, *, actor=None, mall_id=None, subject: str = "", data: di
         return entry
 
 
-def verify_chain() -> bool:
+@dataclass(frozen=True)
+class Break:
+    """Where the chain first stops holding: ``entry_id`` and what was done to it."""
+
+    entry_id: int
+    kind: str  # "edited": its own hash no longer matches; "gap": the entry before it was removed or one inserted
+    detail: str
+
+
+def first_break() -> Break | None:
+    """Walk the chain in order; the first entry whose hash or link does not hold, or None when all do.
+
+    An edited entry no longer hashes to its stored hash; a deleted or inserted entry leaves the next entry
+    pointing at a hash that is not the previous entry's. (Removing the newest entries leaves no trace in the
+    chain itself: compare the count or the last hash with a copy kept elsewhere, as the backup script does.)
+    """
     prev = ""
     for entry in AuditEntry.objects.order_by("id").iterator():
-        if entry.prev_hash != prev or entry.compute_hash() != entry.hash:
-            return False
+        if entry.compute_hash() != entry.hash:
+            return Break(entry.pk, "edited", f"entry {entry.pk} ({entry.action}) was changed after it was written")
+        if entry.prev_hash != prev:
+            return Break(
+                entry.pk,
+                "gap",
+                f"entry {entry.pk} ({entry.action}) does not follow the entry before it: "
+                "an entry before it was deleted, or it was inserted",
+            )
         prev = entry.hash
-    return True
+    return None
+
+
+def verify_chain() -> bool:
+    return first_break() is None

@@ -84,9 +84,14 @@ def new_tracking_code() -> str:
     return f"ADU-{chars[:4]}-{chars[4:]}"
 
 
+def _visible(text: str) -> bool:
+    """Some character a reader can see: not only spaces, zero-width or bidi controls (categories Z and C)."""
+    return any(unicodedata.category(ch)[0] not in "CZ" for ch in text)
+
+
 def _clean(value, limit: int, label: str, required: bool = True, field: str = "") -> str:
     text = str(value or "").replace("\x00", "").strip()
-    if required and not text:
+    if required and not _visible(text):
         raise Refused("invalid", _("%(label)s wajib diisi.") % {"label": label}, status=422, field=field)
     if len(text) > limit:
         message = _("%(label)s terlalu panjang (paling banyak %(n)s karakter).") % {"label": label, "n": limit}

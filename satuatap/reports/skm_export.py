@@ -317,9 +317,21 @@ def xlsx(data: ReportData) -> bytes:
     plan.column_dimensions["B"].width = 34
     plan.column_dimensions["D"].width = 50
     plan.column_dimensions["E"].width = 24
+    _as_text(book)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _as_text(book) -> None:
+    """Every string cell stays text: openpyxl writes a string starting with "=" as a live formula, and a follow-up
+    action, an owner or a mall's name is typed by users (formula injection, e.g. ``=HYPERLINK(...)``). The report
+    writes no formula of its own."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.data_type != "s":
+                    cell.data_type = "s"
 
 
 def download(data: ReportData, extension: str) -> HttpResponse:

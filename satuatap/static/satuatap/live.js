@@ -6,6 +6,10 @@
 //
 // Returns { refresh(), close(), state } where state.connected tells whether the socket is up.
 
+// Reconnect soon after a drop, never later than 2 s (a board that waits 10 s shows calls 10 s late).
+const RETRY_FIRST_MS = 500;
+const RETRY_MAX_MS = 2000;
+
 function wsBase() {
   const port = document.body.dataset.wsPort;
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
@@ -13,7 +17,7 @@ function wsBase() {
 }
 
 export function follow({ wsPath, snapshotUrl, onSnapshot, onStatus = () => {}, pollSeconds = 20 }) {
-  const state = { connected: false, closed: false, socket: null, retry: 1 };
+  const state = { connected: false, closed: false, socket: null, retry: RETRY_FIRST_MS };
   let inflight = null;
   let again = false;
 
@@ -38,7 +42,7 @@ export function follow({ wsPath, snapshotUrl, onSnapshot, onStatus = () => {}, p
     let socket;
     try { socket = new WebSocket(wsBase() + wsPath); } catch (err) { schedule(); return; }
     state.socket = socket;
-    socket.onopen = () => { state.connected = true; state.retry = 1; onStatus(true); refresh(); };
+    socket.onopen = () => { state.connected = true; state.retry = RETRY_FIRST_MS; onStatus(true); refresh(); };
     socket.onmessage = () => refresh();
     socket.onclose = () => {
       const was = state.connected;
@@ -51,8 +55,10 @@ export function follow({ wsPath, snapshotUrl, onSnapshot, onStatus = () => {}, p
 
   function schedule() {
     if (state.closed) return;
-    const delay = Math.min(state.retry, 10) * 1000;
-    state.retry = Math.min(state.retry * 2, 10);
+    // Half the ceiling plus a random half: a hall of screens that lost the live process together
+    // does not knock on its door in the same millisecond when it comes back.
+    const delay = state.retry / 2 + Math.random() * (state.retry / 2);
+    state.retry = Math.min(state.retry * 2, RETRY_MAX_MS);
     setTimeout(connect, delay);
   }
 
