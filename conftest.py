@@ -86,13 +86,6 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture
-def frozen_now(time_machine):
-    """Time stands still at ``MONDAY_MORNING`` for this test (every clock in the process); returns it."""
-    time_machine.move_to(MONDAY_MORNING.astimezone(dt.UTC), tick=False)
-    return MONDAY_MORNING
-
-
-@pytest.fixture
 def monday_morning(time_machine):
     """The clock starts at ``MONDAY_MORNING`` and runs on for this test; returns that instant.
 
