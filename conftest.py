@@ -86,13 +86,13 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture
-def frozen_now(time_machine):
-    """Time stands still at ``MONDAY_MORNING`` for this test (every clock in the process); returns it.
+def monday_morning(time_machine):
+    """The clock starts at ``MONDAY_MORNING`` and runs on for this test; returns that instant.
 
-    For a test that needs another instant, or a clock that runs on from a fixed start (rows ordered by
-    their timestamps), use time-machine directly: ``time_machine.move_to(instant, tick=True)``.
+    For tests that issue and call tickets, or sum up a month, through code that reads the clock
+    itself: they stay within one local day and month, and rows keep distinct, ordered timestamps.
     """
-    time_machine.move_to(MONDAY_MORNING.astimezone(dt.UTC), tick=False)
+    time_machine.move_to(MONDAY_MORNING.astimezone(dt.UTC), tick=True)
     return MONDAY_MORNING
 
 

@@ -16,7 +16,7 @@ from satuatap.directory.models import Agency, Building, Counter, Mall, OpeningHo
 
 PASSWORD = "rahasia-uji-123"
 # A fixed instant for tests that need one: a Monday 09:00 in Pekanbaru (WIB), far from midnight, the
-# end of a month and any national holiday. The root conftest's ``frozen_now`` stops the clock there.
+# end of a month and any national holiday. The root conftest's ``monday_morning`` starts the clock there.
 MONDAY_MORNING = dt.datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 
 

@@ -41,6 +41,8 @@ from satuatap.queueing.views.console import ACTIONS as CONSOLE_ACTIONS
 from satuatap.testing import make_world, seat
 
 SKIPPED = ("admin/", "i18n/")  # admin has its own tests; i18n is Django's set_language
+# The walk issues and calls tickets through pages that read the clock: it runs within one local day.
+pytestmark = pytest.mark.usefixtures("monday_morning")
 
 # Public: no sign-in needed, and why that is right.
 PUBLIC = {

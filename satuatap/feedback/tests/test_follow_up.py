@@ -11,6 +11,9 @@ from satuatap.feedback.models import FollowUpItem
 from satuatap.feedback.tests.conftest import answered
 from satuatap.refusal import Refused
 
+# Follow-up items belong to "this month": the clock starts at MONDAY_MORNING, so no month ends during a test.
+pytestmark = pytest.mark.usefixtures("monday_morning")
+
 
 def this_month(world) -> periods.Period:
     return periods.Period("month", *periods.bounds("month", local_now(world.mall).date()))

@@ -68,7 +68,8 @@ def follow_ups(client, world, persona, query=""):
     return client.get(url, headers=bearer_as(world, persona))
 
 
-def test_follow_up_items_through_the_api_in_each_users_scope(client, world):
+def test_follow_up_items_through_the_api_in_each_users_scope(monday_morning, client, world):
+    # Items belong to "this month": the clock starts at MONDAY_MORNING, so no month ends during the test.
     answered(world, [4, 4, 4, 4, 4, 4, 3, 1, 2])
     answered(world, [2] * 9, code="IMIGRASI-PASPOR")
     month = periods.Period("month", *periods.bounds("month", local_now(world.mall).date()))

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import re
 
+import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -15,6 +16,9 @@ from satuatap.directory.hours import local_now
 from satuatap.feedback import follow_up, ikm, periods
 from satuatap.feedback.tests.conftest import answered, finished_ticket
 from satuatap.testing import assert_api_error, bearer_as
+
+# A report sums up "this month": the clock starts at MONDAY_MORNING, so no month ends during a test.
+pytestmark = pytest.mark.usefixtures("monday_morning")
 
 
 def this_month(world) -> periods.Period:
