@@ -3,6 +3,7 @@ the page's forms, each user within their scope (the service itself is tested in 
 
 import datetime as dt
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,6 +11,9 @@ from satuatap.feedback import follow_up
 from satuatap.feedback.models import FollowUpItem
 from satuatap.feedback.tests.conftest import answered
 from satuatap.feedback.tests.test_follow_up import params, this_month
+
+# Follow-up items belong to "this month": the clock starts at MONDAY_MORNING, so no month ends during a test.
+pytestmark = pytest.mark.usefixtures("monday_morning")
 
 
 def test_report_page_lists_items_with_state_share_and_speed(client, world):
