@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from satuatap.accounts.admin_base import MallScopedMixin, NoDeleteMixin, limit_to_mall
+from satuatap.accounts.admin_base import MallScopedMixin, limit_to_mall
 from satuatap.accounts.models import ApiToken, Role, User
 from satuatap.accounts.tokens import issue_token, revoke_token
+from satuatap.admin_rules import NoDeleteMixin
 
 _PEOPLE = (_("Peran dan tempat tugas"), {"fields": ["role", "mall", "agency"]})
 

@@ -30,13 +30,6 @@ def limit_to_mall(user, queryset: QuerySet, mall_path: str = "mall") -> QuerySet
     return queryset.filter(**{mall_path: user.mall_id})
 
 
-class NoDeleteMixin:
-    """Rows that are archived, lifted or revoked, never deleted (Django's admin then also drops "delete selected")."""
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class ArchivedFilter(admin.SimpleListFilter):
     title = _("status arsip")
     parameter_name = "arsip"

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from satuatap.admin_rules import ReadOnlyMixin
 from satuatap.audit.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["at", "actor_name", "action_name", "subject_name"]
     list_filter = ["action"]
     search_fields = ["actor", "action", "subject"]
@@ -38,12 +39,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
             return entries
         mall_id = getattr(user, "managed_mall_id", None)
         return entries.none() if mall_id is None else entries.filter(mall_id=mall_id)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

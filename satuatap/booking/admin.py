@@ -11,11 +11,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from satuatap.accounts.admin_base import MallScopedMixin, NoDeleteMixin
+from satuatap.accounts.admin_base import MallScopedMixin
+from satuatap.admin_rules import NoDeleteMixin, ReadOnlyMixin
 from satuatap.booking import bookings
 from satuatap.booking.models import Booking, BookingPolicy, NoShowSuspension, ServiceBookingSetting, SlotSession
 from satuatap.booking.policies import policy_for
-from satuatap.queueing.admin import ReadOnlyMixin
 
 
 class _SwitchActions:

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from satuatap.accounts.admin_base import ArchivedFilter, MallScopedMixin, NoDeleteMixin
+from satuatap.accounts.admin_base import ArchivedFilter, MallScopedMixin
+from satuatap.admin_rules import NoDeleteMixin
 from satuatap.directory import services
 from satuatap.directory.models import Agency, Building, Closure, Counter, Mall, OpeningHours, Service, Zone
 

@@ -7,16 +7,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from satuatap.accounts.admin_base import MallScopedMixin, NoDeleteMixin
+from satuatap.accounts.admin_base import MallScopedMixin
+from satuatap.admin_rules import ReadOnlyMixin
 from satuatap.queueing.models import Ticket, TicketEvent
-
-
-class ReadOnlyMixin(NoDeleteMixin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class TicketEventInline(ReadOnlyMixin, admin.TabularInline):
