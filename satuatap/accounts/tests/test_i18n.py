@@ -25,6 +25,10 @@ from satuatap.queueing.models import Ticket
 from satuatap.refusal import Refused
 from satuatap.testing import make_world, seat
 
+# Tickets issued and shown or called through code that reads the clock: it starts at MONDAY_MORNING,
+# so no local midnight passes during a test (see "Time in tests" in docs/architecture.md).
+pytestmark = pytest.mark.usefixtures("monday_morning")
+
 PO = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 

@@ -67,3 +67,9 @@ def served(world):
     ticket = tickets.issue_ticket(world.services["DUKCAPIL-KTP"])
     ticket = tickets.call_next(world.counters[1], officer)
     return tickets.finish(ticket, officer)
+
+
+@pytest.fixture(autouse=True)
+def _one_working_morning(monday_morning):
+    """Survey and IKM tests serve tickets and sum up "today" or "this month" through code that reads the
+    clock: it starts at MONDAY_MORNING (root conftest), so no day or month ends during a test."""

@@ -6,6 +6,10 @@ from django.urls import reverse
 from satuatap.directory.services import archive, close
 from satuatap.queueing.tickets import issue_ticket
 
+# Tickets issued and shown or called through code that reads the clock: it starts at MONDAY_MORNING,
+# so no local midnight passes during a test (see "Time in tests" in docs/architecture.md).
+pytestmark = pytest.mark.usefixtures("monday_morning")
+
 
 def test_mall_home_lists_agencies_by_zone_with_their_services_and_links(client, world):
     page = client.get(reverse("mall_home", args=["pekanbaru"]))

@@ -12,6 +12,10 @@ from satuatap.notify.tests.conftest import PHONE, make_booking
 from satuatap.queueing import tickets
 from satuatap.testing import seat
 
+# Tickets issued and shown or called through code that reads the clock: it starts at MONDAY_MORNING,
+# so no local midnight passes during a test (see "Time in tests" in docs/architecture.md).
+pytestmark = pytest.mark.usefixtures("monday_morning")
+
 UTC = dt.UTC
 MONDAY_17_WIB = dt.datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 TUESDAY_10_WIB = dt.datetime(2026, 11, 24, 3, 0, tzinfo=UTC)

@@ -1,6 +1,7 @@
 import datetime as dt
 import io
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,10 @@ from satuatap.notify.models import Message, Status
 from satuatap.notify.tests.conftest import PHONE, file_lines, make_booking
 from satuatap.queueing import tickets
 from satuatap.testing import PASSWORD, seat
+
+# Tickets issued and shown or called through code that reads the clock: it starts at MONDAY_MORNING,
+# so no local midnight passes during a test (see "Time in tests" in docs/architecture.md).
+pytestmark = pytest.mark.usefixtures("monday_morning")
 
 
 def test_worker_once_runs_the_sweeps_and_delivers(world, settings):

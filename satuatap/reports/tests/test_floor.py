@@ -1,7 +1,12 @@
+import pytest
 from django.urls import reverse
 
 from satuatap.queueing import tickets
 from satuatap.testing import seat
+
+# Tickets issued and shown or called through code that reads the clock: it starts at MONDAY_MORNING,
+# so no local midnight passes during a test (see "Time in tests" in docs/architecture.md).
+pytestmark = pytest.mark.usefixtures("monday_morning")
 
 
 def _busy_floor(world):
