@@ -2,12 +2,17 @@
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
 from satuatap.directory.hours import local_now
 from satuatap.feedback import follow_up, periods
 from satuatap.feedback.tests.conftest import answered
 from satuatap.testing import assert_api_error, bearer_as
+
+# Moved out of feedback/tests, whose conftest starts every test at MONDAY_MORNING: they keep that clock
+# (answers are summed for "this month", so no month may end during a test).
+pytestmark = pytest.mark.usefixtures("monday_morning")
 
 
 def ikm(client, world, persona, query=""):

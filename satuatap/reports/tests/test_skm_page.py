@@ -1,6 +1,11 @@
+import pytest
 from django.urls import reverse
 
 from satuatap.feedback.tests.conftest import answered
+
+# Moved out of feedback/tests, whose conftest starts every test at MONDAY_MORNING: they keep that clock
+# (answers are summed for "this month", so no month may end during a test).
+pytestmark = pytest.mark.usefixtures("monday_morning")
 
 
 def report(client, world, persona, **params):
