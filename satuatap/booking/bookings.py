@@ -40,7 +40,7 @@ from satuatap.booking.models import (
 from satuatap.booking.nik import validate_nik
 from satuatap.booking.policies import policy_for
 from satuatap.booking.slots import find_slot
-from satuatap.directory.hours import local_now, mall_tz, service_day
+from satuatap.directory.hours import local_now, mall_tz, or_now, service_day
 from satuatap.directory.models import Mall, Service
 from satuatap.queueing.models import Ticket, TicketSource
 from satuatap.refusal import Refused
@@ -60,10 +60,6 @@ def _duplicate_day_message() -> str:
     return _(
         "NIK ini sudah punya pesanan aktif untuk layanan ini pada tanggal tersebut. Satu NIK satu pesanan per hari."
     )
-
-
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or timezone.now()
 
 
 def _notify(booking: Booking, kind: str) -> None:
@@ -247,7 +243,7 @@ def book(
 
     A repeated submit (same idempotency key, or same service, slot and NIK) returns the same booking.
     """
-    now = _now(now)
+    now = or_now(now)
     mall = service.mall
     start = _aware(mall, start)
     nik = _clean_nik(nik)
@@ -346,7 +342,7 @@ def cancel(
     booking: Booking, *, nik: str | None, now: dt.datetime | None = None, actor=None, reason: str = ""
 ) -> Booking:
     """The citizen (with the NIK) or staff (``actor``, no NIK) cancels an active booking; the place is freed."""
-    now = _now(now)
+    now = or_now(now)
     reason = " ".join(str(reason or "").split())
     with transaction.atomic():
         current = _locked(booking)
@@ -362,7 +358,7 @@ def cancel(
 
 def reschedule(booking: Booking, new_start: dt.datetime, *, nik: str, now: dt.datetime | None = None) -> Booking:
     """Move an active booking to another slot of its service in one transaction (same code)."""
-    now = _now(now)
+    now = or_now(now)
     new_start = _aware(booking.mall, new_start)
     if not nik_matches(booking, nik):
         raise Refused("wrong_nik", _("NIK tidak sesuai dengan pesanan ini."), status=403)
@@ -415,7 +411,7 @@ def check_in_window(booking: Booking, policy: BookingPolicy | None = None) -> tu
 
 def check_in(booking: Booking, *, now: dt.datetime | None = None, actor=None) -> Ticket:
     """The booking becomes a ticket in its service's queue; a second call (or kiosk) gets the same ticket."""
-    now = _now(now)
+    now = or_now(now)
     from satuatap.queueing.tickets import issue_ticket
 
     with transaction.atomic():
@@ -470,7 +466,7 @@ def _strikes(mall_id: int, nik_hash: str) -> tuple[int, NoShowSuspension | None]
 
 def sweep_no_shows(now: dt.datetime | None = None) -> int:
     """Active bookings whose check-in window closed become no-shows; past the threshold the NIK is suspended."""
-    now = _now(now)
+    now = or_now(now)
     candidates = list(
         Booking.objects.filter(status=BookingStatus.ACTIVE, end__lt=now)
         .select_related("mall")
@@ -549,7 +545,7 @@ def set_booking_enabled(
         raise Refused("invalid", _("Pilihan untuk pesanan yang ada tidak dikenal."), status=422)
     if service is not None and service.mall_id != mall.pk:
         raise Refused("not_found", _("Layanan tidak ditemukan."), status=404)
-    now = _now(now)
+    now = or_now(now)
     with transaction.atomic():
         to_cancel = []
         if not enabled and existing == "cancel":

@@ -54,6 +54,11 @@ def hours_on(mall: Mall, day: dt.date) -> OpeningHours | None:
     return next((h for h in mall.hours.all() if h.weekday == day.weekday()), None)
 
 
+def or_now(now: dt.datetime | None) -> dt.datetime:
+    """The instant a service function was given (tests pass one), else the clock's."""
+    return now or timezone.now()
+
+
 def local_now(mall: Mall, at: dt.datetime | None = None) -> dt.datetime:
     return (at or timezone.now()).astimezone(mall_tz(mall))
 

@@ -53,9 +53,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
-from django.utils import timezone
 
-from satuatap.directory.hours import hours_on, local_now, mall_closures_on, service_day
+from satuatap.directory.hours import hours_on, local_now, mall_closures_on, or_now, service_day
 from satuatap.directory.models import Counter, Mall, Service
 from satuatap.queueing.models import AT_COUNTER_STATUSES, Ticket, TicketStatus
 
@@ -81,10 +80,6 @@ class Estimate:
 
 
 ZERO = Estimate(minutes=0, position=0, ahead=0, staffed=0, free=0, service_minutes=0.0, from_history=False)
-
-
-def or_now(now: dt.datetime | None) -> dt.datetime:
-    return now or timezone.now()
 
 
 def fallback_minutes(service: Service) -> float:

@@ -15,10 +15,9 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
 from satuatap import live
-from satuatap.directory.hours import open_state, service_day
+from satuatap.directory.hours import open_state, or_now, service_day
 from satuatap.directory.models import Counter, Service
 from satuatap.queueing import estimates, quota
-from satuatap.queueing.estimates import or_now
 from satuatap.queueing.models import (
     AT_COUNTER_STATUSES,
     Ticket,
