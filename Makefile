@@ -12,6 +12,10 @@ DEMO_HOURS ?= always
 LIVE_WORKERS := $(if $(REDIS_URL),2,1)
 export LIVE_WORKERS
 
+# The demo flag: the demo secret, keys derived from it, the notification sandbox and cookies without
+# Secure are accepted only with it (satuatap/project/production.py). Production never sets it.
+demo serve: export SATUATAP_DEMO := 1
+
 .PHONY: demo test install install-test serve locale lint clean
 
 $(VENV)/.installed: requirements.txt

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
+from satuatap import outage
 from satuatap.refusal import OWN_CODE_422, Refused
 
 
@@ -70,6 +71,19 @@ class SatuatapAPI(NinjaAPI):
 
         return wrapper
 
+    def get_openapi_schema(self, *args, **kwargs):
+        """Every operation may answer 503 ``unavailable`` while the database is unreachable."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        unavailable = {
+            "description": "Service Unavailable: the database cannot be reached; nothing changed, retry after "
+            "the seconds in Retry-After",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                operation["responses"].setdefault(503, unavailable)
+        return schema
+
     def _unknown_path(self, request, *args, **kwargs):
         return self.error(request, 404, "not_found", _("Alamat API tidak ditemukan."))
 
@@ -101,6 +115,17 @@ def _refused(request, exc: Refused):
     if exc.code in OWN_CODE_422:
         return api.error(request, 422, exc.code, exc.message, errors)
     return api.error(request, 422, "invalid", _invalid_detail(errors), errors)
+
+
+def _unavailable(request, exc):
+    """The database is unreachable: nothing was saved, try again (``satuatap.outage``)."""
+    response = api.error(request, 503, "unavailable", outage.unavailable_detail())
+    response["Retry-After"] = str(outage.RETRY_AFTER_SECONDS)
+    return response
+
+
+for _outage_error in outage.OUTAGE_ERRORS:
+    api.exception_handler(_outage_error)(_unavailable)
 
 
 @api.exception_handler(Http404)

@@ -11,6 +11,10 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "satuatap.settings")
 django_asgi_app = get_asgi_application()
 
+from satuatap.project.production import refuse_unsafe_start  # noqa: E402
+
+refuse_unsafe_start()  # uvicorn runs no system checks: demo-only settings stop it here
+
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402

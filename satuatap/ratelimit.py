@@ -16,6 +16,7 @@ is fine for abuse protection and costs nothing to compute.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import time
 
 from django.conf import settings
@@ -27,18 +28,40 @@ from django.utils.translation import gettext as _
 def client_address(request) -> str:
     """The address that made the request.
 
-    ``REMOTE_ADDR`` unless ``settings.NUM_PROXIES`` says how many trusted
-    reverse proxies (nginx) append to ``X-Forwarded-For``: trusting that
-    header without a proxy would let any client pick its own address.
+    ``REMOTE_ADDR``, unless it is a trusted reverse proxy (nginx) that appends the address it
+    saw to ``X-Forwarded-For``: trusting that header from anyone else would let any client pick
+    its own address. ``settings.TRUSTED_PROXIES`` names the proxies (addresses or networks): the
+    client is then the rightmost hop that is not one of them. Otherwise ``settings.NUM_PROXIES``
+    says how many proxies stand in front: the client is that many hops from the right.
     """
     remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    proxies = settings.NUM_PROXIES
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        if hops:
-            return hops[-min(proxies, len(hops))]
+    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+    if settings.TRUSTED_PROXIES:
+        trusted = _networks(tuple(settings.TRUSTED_PROXIES))
+        if not _is_trusted(remote, trusted):
+            return remote
+        for hop in reversed(hops):
+            if not _is_trusted(hop, trusted):
+                return hop
+        return hops[0] if hops else remote
+    proxies = settings.NUM_PROXIES
+    if proxies and hops:
+        return hops[-min(proxies, len(hops))]
     return remote
+
+
+@functools.lru_cache(maxsize=4)
+def _networks(specs: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(spec, strict=False) for spec in specs)
+
+
+def _is_trusted(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False  # garbage in the header is the client's own word, never a proxy
+    return any(ip in network for network in networks)
 
 
 # The clock, a module attribute so a test can pin it inside one window.

@@ -1,5 +1,6 @@
 """Settings for satuatap. Everything that differs between machines comes from the environment."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -12,9 +13,29 @@ VAR_DIR = Path(env_str("SATUATAP_VAR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "demo-only-insecure-secret-key-change-me-in-production")
-ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [o for o in env_str("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# The demo and the tests set SATUATAP_DEMO=1 (make demo, the test settings, CI). Anything started
+# without it is production: satuatap/project/production.py then refuses the demo secret, keys derived
+# from it, the notification sandbox and cookies without Secure.
+DEMO = env_bool("SATUATAP_DEMO", False)
+DEMO_SECRET_KEY = "demo-only-insecure-secret-key-change-me-in-production"  # noqa: S105 (refused outside the demo)
+SECRET_KEY = env_str("SECRET_KEY", "") or DEMO_SECRET_KEY
+ALLOWED_HOSTS = [h.strip() for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in env_str("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+# HTTPS. Production behind nginx with TLS: SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto (the header nginx
+# sets; never set it without a proxy that overwrites it), SECURE_SSL_REDIRECT=true, SECURE_HSTS_SECONDS=31536000.
+_PROXY_SSL_HEADER = env_str("SECURE_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https") if _PROXY_SSL_HEADER else None
+)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # the balancer probes over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Cookies only over HTTPS, except in the demo (served on http://127.0.0.1).
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEMO)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEMO)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "satuatap.accounts.middleware.DeviceTokenMiddleware",
     "satuatap.refusal.RefusalMiddleware",  # a refusal no page caught: its 404/403 or error page
+    "satuatap.outage.DatabaseOutageMiddleware",  # the database unreachable: 503 and Retry-After, not 500
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -149,8 +171,38 @@ COMPLAINT_REOPEN_DAYS = env_int("COMPLAINT_REOPEN_DAYS", 14)  # the complainant 
 # New complaints per client address per hour (form and API together): enough for a family, few for a spammer.
 COMPLAINT_FILE_LIMIT_PER_HOUR = env_int("COMPLAINT_FILE_LIMIT_PER_HOUR", 5)
 # Trusted reverse proxies (nginx) in front of the app that append to X-Forwarded-For; 0 trusts none.
+# The client address is then the hop that many places from the right (satuatap/ratelimit.py).
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Or name the proxies: addresses or networks (CIDR) whose X-Forwarded-For is believed; the client is the
+# rightmost hop that is not one of them. Takes precedence over NUM_PROXIES when set.
+TRUSTED_PROXIES = [p.strip() for p in env_str("TRUSTED_PROXIES", "").split(",") if p.strip()]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise BadSetting(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an address or network (e.g. 10.0.0.5,10.1.0.0/16)"
+        ) from None  # noqa: E501
+# Rate-limit counters and short lookups are shared by every web process: Redis when REDIS_URL is set
+# (under its own key prefix; the channel layer shares that database, so nothing may flush it), the
+# database's cache table otherwise (created by a migration of satuatap.project).
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", env_str("CHANNELS_PREFIX", "satuatap") + ":cache")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "satuatap.sharedcache.PrefixScopedRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "satuatap_cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "mpp-demo-2026")
 
@@ -171,7 +223,7 @@ PERSONAL_DATA_ENCRYPTION_KEY = env_str("PERSONAL_DATA_ENCRYPTION_KEY", "")
 # Notifications (satuatap/notify). Sandbox mode (the default: demo and tests) never sends to a real
 # number or address: every message goes to the console/file channel and its row says so. Production
 # sets NOTIFY_SANDBOX=false explicitly, NOTIFY_SMS_CHANNEL=webhook and the gateway URL and token.
-NOTIFY_SANDBOX = env_bool("NOTIFY_SANDBOX", True)
+NOTIFY_SANDBOX = env_bool("NOTIFY_SANDBOX", True)  # outside the demo a start-up check refuses it
 NOTIFY_SMS_CHANNEL = env_str("NOTIFY_SMS_CHANNEL", "console")  # "console" | "webhook"
 if NOTIFY_SMS_CHANNEL not in ("console", "webhook"):
     raise BadSetting(f"NOTIFY_SMS_CHANNEL must be console or webhook, got {NOTIFY_SMS_CHANNEL!r}")

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from satuatap.api import api
 from satuatap.project import health
 
+# An unreachable database outside a view (a middleware's query) is a 503 too; anything else Django's 500.
+handler500 = "satuatap.outage.server_error"
+
 admin.site.site_header = _("satuatap · Pengelolaan MPP")
 admin.site.site_title = "satuatap"
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import socket
 import urllib.error
 import urllib.request
@@ -31,6 +32,7 @@ from django.utils import timezone
 from satuatap.notify.models import Channel as ChannelName
 
 log = logging.getLogger(__name__)
+OWNER_ONLY = 0o600
 
 
 class DeliveryFailure(Exception):
@@ -151,7 +153,9 @@ class ConsoleFileChannel(Channel):
 
     Line format (UTF-8, one object per line, keys always present):
     ``{"ref", "id", "at", "mall", "kind", "channel", "to", "to_masked", "subject", "body",
-    "subject_ref", "dedupe_key", "sandbox"}``.
+    "subject_ref", "dedupe_key", "sandbox"}``. ``to`` holds the masked address too: the file
+    is a log of what would have been sent, never a list of citizens' numbers. It is created
+    readable by its owner only (0600).
     """
 
     name = "console"
@@ -169,7 +173,7 @@ class ConsoleFileChannel(Channel):
             "mall": getattr(message.mall, "slug", ""),
             "kind": message.kind,
             "channel": message.channel,
-            "to": address,
+            "to": message.address_masked,
             "to_masked": message.address_masked,
             "subject": message.subject,
             "body": message.body,
@@ -180,12 +184,22 @@ class ConsoleFileChannel(Channel):
         data = (json.dumps(line, ensure_ascii=False) + "\n").encode()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path, "ab") as out:  # one write of one line: appends do not interleave
-                out.write(data)
+            _append_private(self.path, data)
         except OSError as err:
             raise TemporaryFailure(f"berkas {self.path} tidak dapat ditulis: {err}") from err
         log.info("notify %s %s to %s: %s", message.kind, message.channel, message.address_masked, message.body)
         return f"file:{ref}"
+
+
+def _append_private(path: Path, data: bytes) -> None:
+    """Append in one write (appends do not interleave) to a file only its owner may read."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, OWNER_ONLY)
+    try:
+        if os.fstat(fd).st_mode & 0o777 != OWNER_ONLY:
+            os.fchmod(fd, OWNER_ONLY)  # a file left by an older version was world-readable
+        os.write(fd, data)
+    finally:
+        os.close(fd)
 
 
 def transport_for(channel: str) -> Channel:

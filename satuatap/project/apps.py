@@ -9,3 +9,7 @@ class ProjectConfig(AppConfig):
 
     name = "satuatap.project"
     verbose_name = "satuatap"
+
+    def ready(self):
+        # Registers the checks that refuse demo-only settings in production.
+        from satuatap.project import production  # noqa: F401

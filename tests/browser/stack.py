@@ -83,7 +83,7 @@ class Database:
 
     @property
     def env(self) -> dict[str, str]:
-        env = {"SATUATAP_VAR": str(self.var_dir)}
+        env = {"SATUATAP_VAR": str(self.var_dir), "SATUATAP_DEMO": "1"}  # demo secret and sandbox allowed
         if self.url:
             env["DATABASE_URL"] = self.url
         return env

@@ -135,7 +135,7 @@ def test_a_citizen_books_on_a_phone_checks_in_at_the_kiosk_and_is_called(screens
     run_in_stack(stack, [PYTHON, "manage.py", "worker", "--once"])
     confirmations = [m for m in delivered(stack) if m["kind"] == "booking_confirmed" and code in m["body"]]
     assert len(confirmations) == 1, delivered(stack)
-    assert confirmations[0]["to"] == "081234567890" and confirmations[0]["sandbox"] is True
+    assert confirmations[0]["to"] == "0812******90" and confirmations[0]["sandbox"] is True
 
     phone.click("#booking-page-link")
     expect(phone.locator("#booking-status")).to_have_text("Aktif")

@@ -98,7 +98,7 @@ def test_delivery_in_sandbox_writes_the_file_and_records_sent(world, settings):
     assert message.delivered_via == "console" and message.sandbox is True
     assert message.provider_ref == f"file:satuatap-{message.pk}"
     [line] = file_lines(settings)
-    assert line["to"] == PHONE and line["to_masked"] == "0812******90"
+    assert line["to"] == line["to_masked"] == "0812******90"  # never the full number
     assert line["kind"] == "booking_cancelled" and line["channel"] == "sms" and line["sandbox"] is True
     assert line["body"] == message.body and line["id"] == message.pk and line["mall"] == "pekanbaru"
     assert set(line) == {
@@ -107,6 +107,22 @@ def test_delivery_in_sandbox_writes_the_file_and_records_sent(world, settings):
     }  # fmt: skip
     assert outbox.deliver_due() == 0  # nothing twice
     assert len(file_lines(settings)) == 1
+
+
+def test_the_sandbox_file_is_private_and_holds_masked_addresses_only(world, settings):
+    import os
+    from pathlib import Path
+
+    path = Path(settings.NOTIFY_FILE)
+    path.write_text("")
+    path.chmod(0o644)  # left world-readable by an older version
+    enqueue_sms(world, key="a")
+    enqueue_sms(world, key="b", to="siti@example.com")
+    assert outbox.deliver_due() == 2
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    text = path.read_text(encoding="utf-8")
+    assert PHONE not in text and "siti@example.com" not in text
+    assert [line["to"] for line in file_lines(settings)] == ["0812******90", outbox.mask_address("siti@example.com")]
 
 
 def test_sandbox_replaces_email_too(world, settings):

@@ -10,7 +10,7 @@ from satuatap.booking import reminders as booking_reminders
 from satuatap.complaints import complaints
 from satuatap.notify import outbox
 from satuatap.notify.models import Message, Status
-from satuatap.notify.tests.conftest import PHONE, file_lines, make_booking
+from satuatap.notify.tests.conftest import file_lines, make_booking
 from satuatap.queueing import tickets
 from satuatap.testing import PASSWORD, seat
 
@@ -45,7 +45,7 @@ def test_worker_once_runs_the_sweeps_and_delivers(world, settings):
     lines = file_lines(settings)
     assert len(lines) == 4
     confirmed = next(line for line in lines if line["kind"] == "booking_confirmed")
-    assert confirmed["to"] == PHONE and "WRKR2345" in confirmed["body"]
+    assert confirmed["to"] == "0812******90" and "WRKR2345" in confirmed["body"]
     call_command("worker", "--once", stdout=io.StringIO())  # nothing twice
     assert Message.objects.count() == 4 and len(file_lines(settings)) == 4
 
