@@ -99,7 +99,8 @@ def test_poster_has_a_qr_code_to_the_standard_page_print_css_and_a_print_button(
     html = poster(client, "DUKCAPIL-KTP").content.decode()
     assert "<svg" in html and "<?xml" not in html
     assert "directory/poster.css" in html
-    assert 'onclick="window.print()"' in html and "Cetak" in html
+    assert '<button type="button" class="btn" data-print>' in html and "Cetak" in html
+    assert "directory/print-button.js" in html  # prints on click, without an inline handler (CSP)
     page_url = "http://testserver" + reverse("service_standard", args=["pekanbaru", "DUKCAPIL-KTP"])
     assert qr_svg(page_url) in html  # the QR encodes the standard page's address
     assert page_url in html  # and the address is printed under it

@@ -85,7 +85,7 @@ def test_a_page_answers_the_coba_lagi_page_that_reloads_itself(world, database_d
     response = Client().get("/m/pekanbaru/kiosk/")
     assert response.status_code == 503 and response["Retry-After"] == str(outage.RETRY_AFTER_SECONDS)
     page = response.content.decode()
-    assert "Coba lagi sebentar" in page and "Tidak ada yang berubah" in page
+    assert "Coba lagi sebentar" in page and "belum dapat diproses" in page
     assert f'http-equiv="refresh" content="{outage.RETRY_AFTER_SECONDS}"' in page
 
 
