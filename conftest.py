@@ -71,7 +71,9 @@ def _fast_password_hashing():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # Rate-limit counters and token lookups live in the cache: no test inherits another's.
+    # Rate-limit counters and token lookups live in the cache: no test inherits another's. On Redis the
+    # cache is satuatap.sharedcache.PrefixScopedRedisCache under this test process's own prefix
+    # (satuatap/project/settings_test.py): clear() deletes those keys only, never the channel layer's.
     from django.core.cache import cache
 
     cache.clear()

@@ -74,7 +74,7 @@ def test_the_board_catches_up_with_a_call_made_while_the_live_channel_was_down(s
     expect(display.locator("#latest-number")).to_have_text(number)
     expect(display.locator("#latest-counter")).to_contain_text("2")
     expect(display.locator('.waiting-count[data-service="DUKCAPIL-KK"]')).to_have_text("0")
-    display.wait_for_function("(window.satuatapAnnouncements || []).length >= 1")
+    display.wait_for_function("() => (window.satuatapAnnouncements || []).length >= 1")
     assert announcements(display) == [spoken(number, 2)]
 
 
@@ -93,7 +93,7 @@ def test_the_board_keeps_polling_its_snapshot_while_the_live_channel_is_down(scr
         display.clock.fast_forward(POLL_MS)
         expect(display.locator("#latest-number")).to_have_text(number)
         expect(display.locator("#latest-counter")).to_contain_text("1")
-        display.wait_for_function("(window.satuatapAnnouncements || []).length >= 1")
+        display.wait_for_function("() => (window.satuatapAnnouncements || []).length >= 1")
         assert announcements(display) == [spoken(number, 1)]
         wait_live(display, False, timeout=1000)
     finally:
