@@ -86,7 +86,7 @@ def test_survey_page_flow(client, served):
     assert response.status_code == 302
     thanks = client.get(url)
     assert "Terima kasih" in thanks.content.decode()
-    assert "forgetAnswers" in thanks.content.decode()
+    assert "feedback/thanks-page.js" in thanks.content.decode()  # its module calls survey.js forgetAnswers
     stored = SurveyResponse.objects.get()
     assert stored.comment == "<script>alert(1)</script>" and stored.education == "s1"
     assert stored.source == "tautan"  # the link or QR on the citizen's phone
