@@ -221,6 +221,8 @@ if REDIS_URL:
             "BACKEND": "satuatap.sharedcache.PrefixScopedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # A Redis that is down or hung costs a request half a second at most, never an error.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -229,6 +231,8 @@ else:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "satuatap_cache",
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # Culling at Django's default 300 entries would forget live counters of a busy morning.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 

@@ -181,3 +181,29 @@ def test_the_settings_choose_a_shared_cache(tmp_path, redis, backend, prefix):
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=False
     )
     assert result.stdout.split() == [backend, prefix], result.stderr
+
+
+def test_redis_down_costs_the_cache_never_the_request(db, monday_morning, settings, client):
+    from django.core.cache import cache
+
+    from satuatap.testing import bearer_as
+
+    world = make_world()
+    headers = bearer_as(world, "kiosk")  # issued before: the token lookup then meets the cache
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "satuatap.sharedcache.PrefixScopedRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nobody listens there
+            "KEY_PREFIX": "down",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    settings.PUBLIC_RATE_LIMIT = 1
+    assert cache.get("k", "miss") == "miss" and cache.add("k", 0) is False and cache.incr("k") == 0
+    assert cache.clear() is False
+    # Public reads are not limited while the counters are away (fail open), and a kiosk still issues.
+    assert [client.get(API_URL).status_code for _ in range(3)] == [200, 200, 200]
+    response = client.post(
+        "/api/v1/malls/pekanbaru/tickets", {"service": "DUKCAPIL-KTP"}, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 201, response.content
