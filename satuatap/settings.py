@@ -143,6 +143,8 @@ STORAGES = {
 PUBLIC_RATE_LIMIT = env_int("PUBLIC_RATE_LIMIT", 600)
 SKM_LINK_HOURS = env_int("SKM_LINK_HOURS", 72)  # how long after service the survey link works
 SKM_TABLET_MINUTES = env_int("SKM_TABLET_MINUTES", 15)  # how long the counter tablet offers the survey
+# How long a device pairing code (shown when a kiosk, display or tablet is registered) may be typed in.
+DEVICE_PAIRING_MINUTES = env_int("DEVICE_PAIRING_MINUTES", 15)
 COMPLAINT_VERIFY_WORKING_DAYS = env_int("COMPLAINT_VERIFY_WORKING_DAYS", 3)  # received -> verified
 COMPLAINT_FOLLOW_UP_WORKING_DAYS = env_int("COMPLAINT_FOLLOW_UP_WORKING_DAYS", 5)  # forwarded -> answered
 COMPLAINT_REOPEN_DAYS = env_int("COMPLAINT_REOPEN_DAYS", 14)  # the complainant may reopen an answer
