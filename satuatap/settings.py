@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "satuatap.logs.RequestLogMiddleware",  # first: every line of a request carries its X-Request-ID
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -156,11 +157,27 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "mpp-demo-2026")
 
+# Every line goes through satuatap.logs: tokens, NIKs and phone numbers redacted, the request id on each
+# line, one line per request (REQUEST_LOG=false turns those off). LOG_FORMAT=json for a log collector.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise BadSetting(f"LOG_FORMAT must be text or json, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "redact": {"()": "satuatap.logs.RedactFilter"},
+        "request_id": {"()": "satuatap.logs.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "satuatap.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact", "request_id"], "formatter": LOG_FORMAT}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {"satuatap.request": {"level": "INFO" if env_bool("REQUEST_LOG", True) else "WARNING"}},
 }
 WHITENOISE_USE_FINDERS = True  # tests and demo work before collectstatic
 

@@ -250,6 +250,8 @@ class Stack:
                 "2",
                 "--access-logfile",
                 "-",
+                "--logger-class",
+                "satuatap.gunicorn_logging.Redacting",
                 "--no-control-socket",  # several stacks (and the demo) may run at once
             ],
             env,
