@@ -10,17 +10,19 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from satuatap.accounts.admin_base import MallScopedMixin, limit_to_mall
+from satuatap.accounts.admin_base import AuditedAdminMixin, MallScopedMixin, limit_to_mall
 from satuatap.accounts.models import ApiToken, Role, User
 from satuatap.accounts.pairing import new_code, normalise
 from satuatap.accounts.tokens import bind_counter, issue_token, revoke_token
 from satuatap.admin_rules import NoDeleteMixin
+from satuatap.audit.log import record
 from satuatap.directory.models import Counter
 from satuatap.qr import qr_svg
 
@@ -28,7 +30,7 @@ _PEOPLE = (_("Peran dan tempat tugas"), {"fields": ["role", "mall", "agency"]})
 
 
 @admin.register(User)
-class UserAdmin(MallScopedMixin, BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, MallScopedMixin, BaseUserAdmin):
     list_display = ["username", "first_name", "role", "agency", "is_active", "last_login"]
     list_filter = ["role", "is_active", ("agency", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["agency"]
@@ -122,7 +124,15 @@ class ApiTokenAdmin(NoDeleteMixin, MallScopedMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            ApiToken.objects.filter(pk=obj.pk).update(label=obj.label)
+            with transaction.atomic():
+                ApiToken.objects.filter(pk=obj.pk).update(label=obj.label)
+                record(
+                    "token.relabelled",
+                    actor=request.user,
+                    mall_id=obj.user.mall_id,
+                    subject=obj.user.username,
+                    data={"token": obj.pk, "label": obj.label},
+                )
             return
         token, raw = issue_token(obj.user, label=obj.label, zone=obj.zone, actor=request.user)
         token = ApiToken.objects.select_related("user").get(pk=token.pk)
