@@ -5,31 +5,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_initial'),
-        ('directory', '0002_mall_maklumat'),
+        ("accounts", "0002_initial"),
+        ("directory", "0002_mall_maklumat"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='apitoken',
-            name='counter',
-            field=models.ForeignKey(blank=True, help_text='Hanya untuk tablet survei di loket: tablet ini hanya membuka survei loket ini.', null=True, on_delete=django.db.models.deletion.PROTECT, to='directory.counter', verbose_name='loket (tablet survei)'),
+            model_name="apitoken",
+            name="counter",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Hanya untuk tablet survei di loket: tablet ini hanya membuka survei loket ini.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="directory.counter",
+                verbose_name="loket (tablet survei)",
+            ),
         ),
         migrations.CreateModel(
-            name='PairingCode',
+            name="PairingCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code_hash', models.CharField(max_length=64, unique=True)),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('token', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pairing_codes', to='accounts.apitoken')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code_hash", models.CharField(max_length=64, unique=True)),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "token",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pairing_codes",
+                        to="accounts.apitoken",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kode pemasangan perangkat',
-                'verbose_name_plural': 'kode pemasangan perangkat',
+                "verbose_name": "kode pemasangan perangkat",
+                "verbose_name_plural": "kode pemasangan perangkat",
             },
         ),
     ]
