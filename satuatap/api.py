@@ -17,6 +17,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
 from satuatap import outage
+from satuatap.apiauth import BearerAuth, OptionalBearerAuth
 from satuatap.refusal import OWN_CODE_422, Refused
 
 
@@ -72,16 +73,23 @@ class SatuatapAPI(NinjaAPI):
         return wrapper
 
     def get_openapi_schema(self, *args, **kwargs):
-        """Every operation may answer 503 ``unavailable`` while the database is unreachable."""
+        """Every operation may answer 503 ``unavailable`` while the database is unreachable. Public endpoints take a
+        bearer token but do not need one: in OpenAPI, ``security: [{}, {BearerAuth}]`` (``{}`` = no authentication),
+        instead of a second, required-looking scheme of their own."""
         schema = super().get_openapi_schema(*args, **kwargs)
         unavailable = {
             "description": "Service Unavailable: the database cannot be reached; nothing changed, retry after "
             "the seconds in Retry-After",
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
         }
-        for methods in schema["paths"].values():
+        optional = OptionalBearerAuth.__name__
+        for methods in schema.get("paths", {}).values():
             for operation in methods.values():
                 operation["responses"].setdefault(503, unavailable)
+                if operation.get("security") == [{optional: []}]:
+                    operation["security"] = [{}, {BearerAuth.__name__: []}]
+        schemes = schema.get("components", {}).get("securitySchemes", {})
+        schemes.pop(optional, None)
         return schema
 
     def _unknown_path(self, request, *args, **kwargs):

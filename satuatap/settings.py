@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "satuatap.logs.RequestLogMiddleware",  # first: every line of a request carries its X-Request-ID
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -193,6 +194,8 @@ STORAGES = {
 PUBLIC_RATE_LIMIT = env_int("PUBLIC_RATE_LIMIT", 600)
 SKM_LINK_HOURS = env_int("SKM_LINK_HOURS", 72)  # how long after service the survey link works
 SKM_TABLET_MINUTES = env_int("SKM_TABLET_MINUTES", 15)  # how long the counter tablet offers the survey
+# How long a device pairing code (shown when a kiosk, display or tablet is registered) may be typed in.
+DEVICE_PAIRING_MINUTES = env_int("DEVICE_PAIRING_MINUTES", 15)
 COMPLAINT_VERIFY_WORKING_DAYS = env_int("COMPLAINT_VERIFY_WORKING_DAYS", 3)  # received -> verified
 COMPLAINT_FOLLOW_UP_WORKING_DAYS = env_int("COMPLAINT_FOLLOW_UP_WORKING_DAYS", 5)  # forwarded -> answered
 COMPLAINT_REOPEN_DAYS = env_int("COMPLAINT_REOPEN_DAYS", 14)  # the complainant may reopen an answer
@@ -238,11 +241,27 @@ else:
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "mpp-demo-2026")
 
+# Every line goes through satuatap.logs: tokens, NIKs and phone numbers redacted, the request id on each
+# line, one line per request (REQUEST_LOG=false turns those off). LOG_FORMAT=json for a log collector.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise BadSetting(f"LOG_FORMAT must be text or json, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "redact": {"()": "satuatap.logs.RedactFilter"},
+        "request_id": {"()": "satuatap.logs.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "satuatap.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact", "request_id"], "formatter": LOG_FORMAT}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {"satuatap.request": {"level": "INFO" if env_bool("REQUEST_LOG", True) else "WARNING"}},
 }
 WHITENOISE_USE_FINDERS = True  # tests and demo work before collectstatic
 

@@ -67,3 +67,12 @@ def test_a_missing_transfer_service_is_the_same_refusal_on_the_console_and_the_a
     with pytest.raises(Refused) as err:
         tickets.transfer_target(world.mall.pk, "NOPE")
     assert (err.value.status, err.value.code) == (404, "service_not_found")
+
+
+def test_public_endpoints_declare_the_bearer_token_optional(schema):
+    """``[{}, {BearerAuth}]``: anonymous or with a token; private endpoints require it; one bearer scheme only."""
+    assert list(schema["components"]["securitySchemes"]) == ["BearerAuth"]
+    kinds = {name: op.get("security") for name, op in _operations(schema)}
+    assert kinds["GET /api/v1/malls"] == [{}, {"BearerAuth": []}]
+    assert kinds["POST /api/v1/malls/{mall}/counters/{number}/call-next"] == [{"BearerAuth": []}]
+    assert set(map(str, kinds.values())) == {"[{}, {'BearerAuth': []}]", "[{'BearerAuth': []}]"}

@@ -207,23 +207,41 @@ def kiosk_page(view):
     return wrapper
 
 
-def tablet_counters(user):
-    """The active counters (of active malls) whose tablet this user may run: a kiosk its mall's, staff their scope's."""
+def tablet_counters(user, device_token=None):
+    """The active counters (of active malls) whose tablet this user may run: a kiosk device only the counter its
+    token is bound to (``ApiToken.counter``), staff their scope's."""
     counters = Counter.objects.active().filter(mall__archived_at__isnull=True)
     if not _signed_in(user):
         return counters.none()
     if user.is_superuser:
         return counters
     if user.role == Role.KIOSK:
-        return counters.filter(mall_id=user.mall_id)
+        bound = getattr(device_token, "counter_id", None)
+        return counters.filter(mall_id=user.mall_id, pk=bound) if bound else counters.none()
     if user.role in TABLET_STAFF_ROLES:
         return scope(user, counters)
     return counters.none()
 
 
-def tablet_counter(user, mall_slug: str, number: int) -> Counter:
-    """The counter whose survey tablet this user may run, with its mall and agency (one query), else 404."""
-    counter = tablet_counters(user).filter(mall__slug=mall_slug, number=number).select_related("mall", "agency").first()
-    if counter is None:
-        raise Refused("counter_not_found", _("Loket tidak ditemukan."), status=404)
-    return counter
+def tablet_counter(user, mall_slug: str, number: int, device_token=None) -> Counter:
+    """The counter whose survey tablet this user may run, with its mall and agency (one query), else a refusal:
+    403 for a kiosk device asking for another counter of its mall (it is bound to one), 404 otherwise."""
+    found = (
+        tablet_counters(user, device_token)
+        .filter(mall__slug=mall_slug, number=number)
+        .select_related("mall", "agency")
+        .first()
+    )
+    if found is not None:
+        return found
+    if (
+        _signed_in(user)
+        and user.role == Role.KIOSK
+        and Counter.objects.active().filter(mall_id=user.mall_id, mall__slug=mall_slug, number=number).exists()
+    ):
+        raise Refused(
+            "tablet_not_bound",
+            _("Perangkat ini bukan tablet survei loket ini. Pengelola MPP mengikat tablet ke loketnya."),
+            status=403,
+        )
+    raise Refused("counter_not_found", _("Loket tidak ditemukan."), status=404)

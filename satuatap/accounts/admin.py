@@ -7,22 +7,30 @@ shown once, on issue, and the stored hash is never shown.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from satuatap.accounts.admin_base import MallScopedMixin, limit_to_mall
+from satuatap.accounts.admin_base import AuditedAdminMixin, MallScopedMixin, limit_to_mall
 from satuatap.accounts.models import ApiToken, Role, User
-from satuatap.accounts.tokens import issue_token, revoke_token
+from satuatap.accounts.pairing import new_code, normalise
+from satuatap.accounts.tokens import bind_counter, issue_token, revoke_token
 from satuatap.admin_rules import NoDeleteMixin
+from satuatap.audit.log import record
+from satuatap.directory.models import Counter
+from satuatap.qr import qr_svg
 
 _PEOPLE = (_("Peran dan tempat tugas"), {"fields": ["role", "mall", "agency"]})
 
 
 @admin.register(User)
-class UserAdmin(MallScopedMixin, BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, MallScopedMixin, BaseUserAdmin):
     list_display = ["username", "first_name", "role", "agency", "is_active", "last_login"]
     list_filter = ["role", "is_active", ("agency", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["agency"]
@@ -62,17 +70,21 @@ class UserAdmin(MallScopedMixin, BaseUserAdmin):
 class IssueTokenForm(forms.ModelForm):
     class Meta:
         model = ApiToken
-        fields = ["user", "label", "zone"]
+        fields = ["user", "label", "zone", "counter"]
 
     def clean(self):
         data = super().clean()
-        user, zone = data.get("user"), data.get("zone")
+        user, zone, counter = data.get("user"), data.get("zone"), data.get("counter")
         if user is None:
             return data
         if user.role == Role.DISPLAY and zone is None:
             self.add_error("zone", _("Token papan tampilan harus terikat pada satu zona."))
         if zone is not None and zone.mall_id != user.mall_id:
             self.add_error("zone", _("Zona ini milik mal lain."))
+        if counter is not None and user.role != Role.KIOSK:
+            self.add_error("counter", _("Hanya perangkat anjungan yang dapat menjadi tablet survei loket."))
+        elif counter is not None and counter.mall_id != user.mall_id:
+            self.add_error("counter", _("Loket ini milik mal lain."))
         return data
 
 
@@ -80,11 +92,11 @@ class IssueTokenForm(forms.ModelForm):
 class ApiTokenAdmin(NoDeleteMixin, MallScopedMixin, admin.ModelAdmin):
     mall_path = "user__mall"
     form = IssueTokenForm
-    list_display = ["prefix_hint", "label", "user", "zone", "created_at", "revoked_at"]
+    list_display = ["prefix_hint", "label", "user", "zone", "counter", "created_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter), ("zone", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["user", "zone"]
+    list_select_related = ["user", "zone", "counter"]
     search_fields = ["label", "user__username", "prefix"]
-    actions = ["revoke_selected"]
+    actions = ["pair_selected", "revoke_selected"]
 
     @admin.display(description=_("awal token"))
     def prefix_hint(self, obj):
@@ -92,16 +104,18 @@ class ApiTokenAdmin(NoDeleteMixin, MallScopedMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
-            return ["user", "zone", "prefix_hint", "created_at", "revoked_at"]
+            return ["user", "zone", "counter", "prefix_hint", "created_at", "revoked_at"]
         return []
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["user", "label", "zone"]
-        return ["prefix_hint", "user", "label", "zone", "created_at", "revoked_at"]
+            return ["user", "label", "zone", "counter"]
+        return ["prefix_hint", "user", "label", "zone", "counter", "created_at", "revoked_at"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "counter" and field is not None:
+            field.queryset = limit_to_mall(request.user, Counter.objects.active()).select_related("agency")
         if db_field.name == "user" and field is not None:
             field.queryset = limit_to_mall(request.user, User.objects.all()).filter(
                 role__in=[Role.KIOSK, Role.DISPLAY, Role.SYSTEM], is_active=True
@@ -110,16 +124,51 @@ class ApiTokenAdmin(NoDeleteMixin, MallScopedMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            ApiToken.objects.filter(pk=obj.pk).update(label=obj.label)
+            with transaction.atomic():
+                ApiToken.objects.filter(pk=obj.pk).update(label=obj.label)
+                record(
+                    "token.relabelled",
+                    actor=request.user,
+                    mall_id=obj.user.mall_id,
+                    subject=obj.user.username,
+                    data={"token": obj.pk, "label": obj.label},
+                )
             return
         token, raw = issue_token(obj.user, label=obj.label, zone=obj.zone, actor=request.user)
+        token = ApiToken.objects.select_related("user").get(pk=token.pk)
         obj.pk, obj.key_hash, obj.prefix, obj.created_at = token.pk, token.key_hash, token.prefix, token.created_at
-        device_url = request.build_absolute_uri(reverse("device_sign_in") + f"?token={raw}")
-        messages.warning(
-            request,
-            _("Token baru (hanya ditampilkan sekali, simpan sekarang): %(raw)s · Tautan masuk perangkat: %(url)s")
-            % {"raw": raw, "url": device_url},
+        if obj.counter_id:
+            bind_counter(token, obj.counter, actor=request.user)
+        if token.user.role in (Role.KIOSK, Role.DISPLAY):
+            self._show_pairing_code(request, token)
+        else:  # an agency system keeps its bearer token; it never signs in through /device/
+            messages.warning(
+                request, _("Token baru (hanya ditampilkan sekali, simpan sekarang): %(raw)s") % {"raw": raw}
+            )
+
+    def _show_pairing_code(self, request, token):
+        _row, code = new_code(token, actor=request.user)
+        link = request.build_absolute_uri(reverse("device_sign_in") + "?code=" + normalise(code))
+        text = _(
+            "Kode pemasangan perangkat %(label)s: %(code)s (sekali pakai, berlaku %(minutes)d menit). "
+            "Buka %(url)s di perangkat lalu ketik kode ini, atau pindai kode QR."
+        ) % {
+            "label": token.label or token.user.username,
+            "code": code,
+            "minutes": settings.DEVICE_PAIRING_MINUTES,
+            "url": request.build_absolute_uri(reverse("device_sign_in")),
+        }
+        messages.warning(request, format_html("{}<br>{}", text, mark_safe(qr_svg(link))))  # noqa: S308 (our SVG)
+
+    @admin.action(description=_("Buat kode pemasangan baru"), permissions=["change"])
+    def pair_selected(self, request, queryset):
+        live = list(
+            queryset.filter(revoked_at__isnull=True, user__role__in=[Role.KIOSK, Role.DISPLAY]).select_related("user")
         )
+        for token in live:
+            self._show_pairing_code(request, token)
+        if not live:
+            self.message_user(request, _("Tidak ada token perangkat aktif yang dipilih."), messages.ERROR)
 
     @admin.action(description=_("Cabut token"), permissions=["change"])
     def revoke_selected(self, request, queryset):

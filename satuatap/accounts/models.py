@@ -53,6 +53,15 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8, help_text=_("Awal token, untuk mengenali tanpa membuka rahasia."))
     zone = models.ForeignKey("directory.Zone", verbose_name=_("zona"), null=True, blank=True, on_delete=models.PROTECT)
+    # A kiosk token bound to a counter is that counter's survey tablet, and opens no other counter's tablet.
+    counter = models.ForeignKey(
+        "directory.Counter",
+        verbose_name=_("loket (tablet survei)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Hanya untuk tablet survei di loket: tablet ini hanya membuka survei loket ini."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
 
@@ -66,3 +75,18 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return "sat_" + secrets.token_urlsafe(30)
+
+
+class PairingCode(models.Model):
+    """A one-time, short-lived code that signs a device in with its token, so the long-lived token never travels
+    in a URL. Only the code's hash is stored; the code is shown once in the admin (or by ``manage.py``)."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="pairing_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kode pemasangan perangkat")
+        verbose_name_plural = _("kode pemasangan perangkat")

@@ -25,6 +25,22 @@ def issue_token(user: User, *, label: str = "", zone=None, actor=None) -> tuple[
     return token, raw
 
 
+def bind_counter(token: ApiToken, counter, *, actor=None) -> None:
+    """Make a kiosk token its counter's survey tablet: it then opens that counter's tablet and no other."""
+    if token.user.role != Role.KIOSK or counter.mall_id != token.user.mall_id:
+        raise ValueError("only a kiosk token of the counter's mall can be bound to it")
+    with transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk).update(counter=counter)
+        record(
+            "token.bound_to_counter",
+            actor=actor,
+            mall_id=counter.mall_id,
+            subject=token.user.username,
+            data={"token": token.pk, "counter": counter.number},
+        )
+    token.counter = counter
+
+
 def revoke_token(token: ApiToken, *, actor=None) -> None:
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
-    """Append-only, hash-chained log: each row's hash covers the previous row's."""
+    """Append-only, hash-chained log, one chain per mall: each row's hash covers the previous row's of its mall."""
 
     at = models.DateTimeField(db_index=True)
     mall_id = models.BigIntegerField(null=True, db_index=True)
@@ -18,6 +18,8 @@ class AuditEntry(models.Model):
     hash = models.CharField(max_length=64)
 
     class Meta:
+        # The newest entry of a mall's chain, read by every writer (audit.log.last_hash).
+        indexes = [models.Index(fields=["mall_id", "-id"], name="audit_chain_head")]
         verbose_name = _("catatan audit")
         verbose_name_plural = _("log audit")
 

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from satuatap.accounts.admin_base import MallScopedMixin
+from satuatap.accounts.admin_base import AuditedAdminMixin, MallScopedMixin
 from satuatap.admin_rules import NoDeleteMixin, ReadOnlyMixin
 from satuatap.booking import bookings
 from satuatap.booking.models import Booking, BookingPolicy, NoShowSuspension, ServiceBookingSetting, SlotSession
@@ -44,7 +44,7 @@ class _SwitchActions:
 
 
 @admin.register(BookingPolicy)
-class BookingPolicyAdmin(_SwitchActions, NoDeleteMixin, MallScopedMixin, admin.ModelAdmin):
+class BookingPolicyAdmin(AuditedAdminMixin, _SwitchActions, NoDeleteMixin, MallScopedMixin, admin.ModelAdmin):
     list_display = [
         "mall",
         "enabled",
@@ -105,7 +105,7 @@ class BookingPolicyAdmin(_SwitchActions, NoDeleteMixin, MallScopedMixin, admin.M
 
 
 @admin.register(ServiceBookingSetting)
-class ServiceBookingSettingAdmin(_SwitchActions, NoDeleteMixin, MallScopedMixin, admin.ModelAdmin):
+class ServiceBookingSettingAdmin(AuditedAdminMixin, _SwitchActions, NoDeleteMixin, MallScopedMixin, admin.ModelAdmin):
     mall_path = "service__mall"
     list_display = ["service", "enabled", "minutes_per_visit"]
     list_filter = ["enabled"]
@@ -137,7 +137,7 @@ class ServiceBookingSettingAdmin(_SwitchActions, NoDeleteMixin, MallScopedMixin,
 
 
 @admin.register(SlotSession)
-class SlotSessionAdmin(MallScopedMixin, admin.ModelAdmin):
+class SlotSessionAdmin(AuditedAdminMixin, MallScopedMixin, admin.ModelAdmin):
     mall_path = "service__mall"
     list_display = ["service", "weekday", "starts", "ends", "slot_minutes", "capacity"]
     list_filter = ["weekday", ("service", admin.RelatedOnlyFieldListFilter)]

@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from satuatap import ratelimit
 from satuatap.accounts.access import may_act_for_agency
 from satuatap.accounts.scoping import can_manage_mall
+from satuatap.audit.log import record
 from satuatap.complaints.models import (
     ANSWER_MAX,
     ATTACHMENT_EXTENSIONS,
@@ -99,7 +100,19 @@ def _clean(value, limit: int, label: str, required: bool = True, field: str = ""
     return text
 
 
+def _audit(complaint, from_status, to_status, actor=None, **data) -> None:
+    """Each step of a complaint in the mall's audit chain (no text of the complaint, no contact: personal data)."""
+    record(
+        "complaint.step",
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        mall_id=complaint.mall_id,
+        subject=f"complaint:{complaint.pk}",
+        data={"from": from_status, "to": to_status, **data},
+    )
+
+
 def _event(complaint, from_status, to_status, actor=None, note="", at=None):
+    _audit(complaint, from_status, to_status, actor, agency=complaint.agency_id)
     return ComplaintEvent.objects.create(
         complaint=complaint,
         from_status=from_status,
@@ -441,6 +454,7 @@ def escalate_overdue(now=None) -> int:
             if Complaint.objects.filter(pk=complaint.pk, escalated_at__isnull=True, status=complaint.status).update(
                 escalated_at=now
             ):
+                _audit(complaint, complaint.status, complaint.status, escalated=True)
                 ComplaintEvent.objects.create(
                     complaint=complaint,
                     from_status=complaint.status,

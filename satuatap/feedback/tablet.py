@@ -1,9 +1,10 @@
 """Counter tablet mode: a screen at the counter that offers the SKM survey of the ticket just finished there.
 
-Who may open it (the least invasive choice, no new kind of token): a kiosk
-device of the mall (signed in with its device token at ``/device/``; the
-recommended set-up, since a kiosk session can do nothing but take numbers if a
-citizen leaves the page), or staff whose scope holds the counter (an officer or
+Who may open it: a kiosk device bound to that counter (its token's
+``counter``, set when the manager registers the tablet; signed in with a
+pairing code at ``/device/``; the recommended set-up, since a kiosk session can
+do nothing but take numbers if a citizen leaves the page; another counter's
+tablet is refused), or staff whose scope holds the counter (an officer or
 supervisor of its agency, the manager), e.g. the officer signed in a second
 time on the tablet.
 
@@ -81,7 +82,7 @@ def _guard(request, mall: str, number: int, *, signed_out):
     session, or 404 hiding the counter."""
     if not request.user.is_authenticated:
         return None, signed_out(request)
-    return tablet_counter(request.user, mall, number), None
+    return tablet_counter(request.user, mall, number, getattr(request, "device_token", None)), None
 
 
 def _context(counter: Counter, ticket: Ticket | None, **extra) -> dict:

@@ -15,14 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from satuatap.accounts.admin_base import ArchivedFilter, MallScopedMixin
+from satuatap.accounts.admin_base import ArchivedFilter, AuditedAdminMixin, MallScopedMixin
 from satuatap.admin_rules import NoDeleteMixin
 from satuatap.directory import services
 from satuatap.directory.models import Agency, Building, Closure, Counter, Mall, OpeningHours, Service, Zone
 
 
-class MasterDataAdmin(NoDeleteMixin, MallScopedMixin, SimpleHistoryAdmin):
-    """Archived, never deleted."""
+class MasterDataAdmin(AuditedAdminMixin, NoDeleteMixin, MallScopedMixin, SimpleHistoryAdmin):
+    """Archived, never deleted; every edit has an audit entry."""
 
     actions = ["archive_selected", "unarchive_selected"]
     readonly_fields = ["archived_at"]

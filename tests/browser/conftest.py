@@ -101,9 +101,12 @@ class Screens:
         return page
 
     def device(self, token_name: str, viewport=(1280, 1024), init_script: str = "", fake_clock: bool = False):
-        """A kiosk or display device, signed in through /device/?token=RAW."""
+        """A kiosk or display device, signed in by posting its token to the /device/ form (never in a URL)."""
         page = self._context(viewport, init_script, fake_clock)
-        page.goto(self.stack.url(f"/device/?token={self.stack.tokens[token_name]}"))
+        page.goto(self.stack.url("/device/"))
+        page.fill("#code", self.stack.tokens[token_name])
+        with page.expect_navigation():
+            page.locator("form:has(#code) [type=submit]").click()
         return page
 
     def officer(self, username: str, viewport=(1366, 768), next_path: str = "/console/"):

@@ -44,14 +44,16 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 
 from satuatap.accounts.models import User
-from satuatap.accounts.tokens import issue_token
+from satuatap.accounts.tokens import bind_counter, issue_token
 from satuatap.testing import PASSWORD, make_world
 
 world = make_world(slug="pekanbaru")
 User.objects.update(password=make_password(PASSWORD, hasher=PBKDF2PasswordHasher()))
 _, kiosk = issue_token(world.users["kiosk"], label="e2e kiosk")
 _, display_a = issue_token(world.users["display_a"], label="e2e display A", zone=world.zones["A"])
-print(json.dumps({"kiosk": kiosk, "display_a": display_a, "password": PASSWORD}))
+tablet, tablet_4 = issue_token(world.users["kiosk"], label="e2e survey tablet, counter 4")
+bind_counter(tablet, world.counters[4])
+print(json.dumps({"kiosk": kiosk, "display_a": display_a, "tablet_4": tablet_4, "password": PASSWORD}))
 """
 
 
@@ -248,6 +250,8 @@ class Stack:
                 "2",
                 "--access-logfile",
                 "-",
+                "--logger-class",
+                "satuatap.gunicorn_logging.Redacting",
                 "--no-control-socket",  # several stacks (and the demo) may run at once
             ],
             env,

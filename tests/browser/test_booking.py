@@ -185,3 +185,18 @@ def test_a_citizen_books_on_a_phone_checks_in_at_the_kiosk_and_is_called(screens
     expect(manager.locator("#mall-switch")).to_be_visible()
     expect(manager.locator("body")).not_to_contain_text(NIK)
     shot(manager, "booking-manage")
+
+
+def test_the_runs_logs_hold_no_token_nik_or_phone(screens, bookable_stack):
+    """After the booking run above (NIK and phone typed, a kiosk signed in with its token, the worker's delivery),
+    plus an old ``?token=`` link and a bearer call: the web and live processes' logs hold none of them."""
+    stack = bookable_stack
+    token = stack.tokens["kiosk"]
+    old_link = screens.public(f"/device/?token={token}")
+    expect(old_link.locator("form input#code")).to_be_visible()  # the link signs nothing in
+    old_link.request.get(stack.url(f"/api/v1/malls/{MALL}/bookings/x?nik={NIK}"), headers={"X-Request-ID": "e2e-1"})
+    logs = "\n".join((stack.logdir / name).read_text(errors="replace") for name in ("gunicorn.log", "uvicorn.log"))
+    assert re.search(r"\[e2e-1\] request method=GET path=/api/v1/malls/pekanbaru/bookings/x status=\d+", logs)
+    assert "request method=POST path=/device/ status=302" in logs  # the kiosk's sign-in was logged, redacted
+    for secret in (token, token[4:], NIK, PHONE, PHONE.replace(" ", ""), PHONE.replace(" ", "")[1:]):
+        assert secret not in logs, f"{secret[:6]}… reached a log"

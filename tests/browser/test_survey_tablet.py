@@ -17,8 +17,8 @@ def test_the_counter_tablet_offers_the_finished_tickets_survey_once(screens):
     manager = screens.officer("manager", viewport=(1280, 800), next_path=f"/m/{MALL}/skm/?agency=POLRESTA")
     expect(manager.locator("#skm-ikm")).to_have_text("—")
 
-    # The tablet at counter 4 is a kiosk device of the mall (no officer session facing the citizen).
-    tablet = screens.device("kiosk", viewport=TABLET)
+    # The tablet at counter 4 is a kiosk device bound to that counter (no officer session facing the citizen).
+    tablet = screens.device("tablet_4", viewport=TABLET)
     tablet.goto(screens.stack.url(f"/loket/{MALL}/4/tablet/"))
     expect(tablet.locator("#tablet-wait")).to_be_visible()
     expect(tablet.locator("#survey-form")).to_have_count(0)

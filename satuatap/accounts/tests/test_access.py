@@ -222,7 +222,7 @@ def test_who_may_run_the_kiosk(world, other, persona, expected):
 @pytest.mark.parametrize(
     ("persona", "own", "other_agency"),
     [
-        ("kiosk", ALLOWED, ALLOWED),
+        ("kiosk", (403, "tablet_not_bound"), (403, "tablet_not_bound")),  # bound to no counter
         ("officer1", ALLOWED, (404, "counter_not_found")),
         ("sup_dukcapil", ALLOWED, (404, "counter_not_found")),
         ("manager", ALLOWED, ALLOWED),
@@ -235,6 +235,17 @@ def test_who_may_run_a_counter_tablet(world, other, persona, own, other_agency):
     user = who(world, other, persona)
     assert outcome(access.tablet_counter, user, "pekanbaru", 1) == own
     assert outcome(access.tablet_counter, user, "pekanbaru", 3) == other_agency
+
+
+def test_a_kiosk_token_bound_to_a_counter_runs_that_tablet_only(world):
+    from satuatap.accounts.tokens import bind_counter, issue_token
+
+    token, _raw = issue_token(world.users["kiosk"])
+    bind_counter(token, world.counters[3])
+    kiosk = world.users["kiosk"]
+    assert outcome(access.tablet_counter, kiosk, "pekanbaru", 3, token) == ALLOWED
+    assert outcome(access.tablet_counter, kiosk, "pekanbaru", 1, token) == (403, "tablet_not_bound")
+    assert outcome(access.tablet_counter, kiosk, "pekanbaru", 99, token) == (404, "counter_not_found")
 
 
 @pytest.mark.parametrize(

@@ -213,7 +213,7 @@ def test_home_and_device_sign_in_pages(client, world):
     assert_shows(page(client, reverse("home")), "Anjungan ambil nomor", "Papan panggilan")
     in_english(client)
     assert_shows(page(client, reverse("home")), "Ticket kiosk", "Call board", "Public Service Mall")
-    response = client.post(reverse("device_sign_in"), {"token": "nonsense"})
+    response = client.post(reverse("device_sign_in"), {"code": "sat_nonsense"})
     assert "Unknown or revoked device token." in response.content.decode()
 
 

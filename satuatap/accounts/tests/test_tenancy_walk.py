@@ -51,7 +51,7 @@ PUBLIC = {
     "readyz": "the load balancer's readiness probe: names which backing service failed, nothing more",
     "login": "the staff sign-in form",
     "logout": "signing out needs no permission (POST only)",
-    "device_sign_in": "the device sign-in form; the token typed in is the credential",
+    "device_sign_in": "the device sign-in form; the pairing code (or token) posted is the credential",
     "mall_home": "a mall's public page: services, zones, opening hours",
     "service_standard": "a service's published standard (PermenPANRB 15/2014 requires it public)",
     "maklumat": "the mall's maklumat pelayanan, a published promise (PermenPANRB 15/2014)",
@@ -233,7 +233,7 @@ def sign_in_as(world, persona: str) -> Client:
     _, raw = issue_token(user, zone=world.zones["A"] if user.role == Role.DISPLAY else None)
     client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {raw}")
     if user.role in (Role.KIOSK, Role.DISPLAY):
-        assert client.post(reverse("device_sign_in"), {"token": raw}).status_code == 302
+        assert client.post(reverse("device_sign_in"), {"code": raw}).status_code == 302
     else:
         client.force_login(user)
     return client

@@ -1,11 +1,14 @@
 """The mall manager's admin: every page loads, only their mall, archive instead of delete, closures."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from satuatap.accounts.models import ApiToken, Role, User, hash_token
+from satuatap.accounts import pairing
+from satuatap.accounts.models import ApiToken, Role, User
 from satuatap.accounts.tokens import issue_token
 from satuatap.audit.models import AuditEntry
 from satuatap.directory.hours import open_state
@@ -192,7 +195,7 @@ def test_a_closure_for_both_a_service_and_a_counter_is_refused_in_indonesian(adm
     assert not Closure.objects.exists()
 
 
-def test_issuing_a_device_token_shows_the_raw_key_once_and_never_the_hash(admin_client, world):
+def test_registering_a_device_shows_a_pairing_code_once_never_the_token_or_its_hash(admin_client, world):
     response = admin_client.post(
         reverse("admin:accounts_apitoken_add"),
         {"user": world.users["display_a"].pk, "label": "Papan zona A", "zone": world.zones["A"].pk},
@@ -200,10 +203,11 @@ def test_issuing_a_device_token_shows_the_raw_key_once_and_never_the_hash(admin_
     )
     token = ApiToken.objects.get()
     notes = [str(m) for m in get_messages(response.wsgi_request)] or [str(m) for m in response.context["messages"]]
-    raw = next(word for note in notes for word in note.split() if word.startswith("sat_"))
-    assert hash_token(raw) == token.key_hash and token.zone == world.zones["A"]
+    code = next(m.group(0) for note in notes if (m := re.search(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", note)))
+    assert not any(re.search(r"sat_[\w-]{7}", note) for note in notes)
+    assert pairing.redeem(code) == token and token.zone == world.zones["A"]
     page = admin_client.get(reverse("admin:accounts_apitoken_change", args=[token.pk])).content.decode()
-    assert token.key_hash not in page and raw not in page
+    assert token.key_hash not in page and code not in page
 
 
 def test_a_display_token_needs_a_zone(admin_client, world):

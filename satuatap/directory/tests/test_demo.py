@@ -113,9 +113,12 @@ def test_demo_issues_and_prints_device_tokens_marked_demo_only(demo):
     mall, output = demo
     assert "demo only" in output.lower()
     assert settings.DEMO_PASSWORD in output
-    links = re.findall(r"http://127\.0\.0\.1:8000/device/\?token=(\S+)", output)
-    assert len(links) == 6
-    assert ApiToken.objects.filter(user__username="kiosk").count() == 1
+    assert "sat_" not in output  # devices sign in with one-time pairing codes, never a token in a URL
+    codes = re.findall(r"http://127\.0\.0\.1:8000/device/\?code=([A-Z0-9]{8}) ", output)
+    assert len(codes) == 7
+    kiosk_tokens = ApiToken.objects.filter(user__username="kiosk")
+    assert kiosk_tokens.count() == 2
+    assert list(kiosk_tokens.exclude(counter=None).values_list("counter__number", flat=True)) == [1]
     displays = ApiToken.objects.filter(user__username="display")
     assert sorted(displays.values_list("zone__code", flat=True)) == ["A", "B", "C", "D", "E"]
 

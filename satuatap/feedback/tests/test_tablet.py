@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from satuatap.accounts.tokens import issue_token
+from satuatap.accounts.pairing import new_code
+from satuatap.accounts.tokens import bind_counter, issue_token
 from satuatap.feedback import tablet
 from satuatap.feedback.models import SurveyResponse
 from satuatap.queueing import tickets
@@ -23,9 +24,12 @@ def state_url(world, number=1):
     return reverse("skm_tablet_state", args=[world.mall.slug, number])
 
 
-def as_kiosk(client, world):
-    _, raw = issue_token(world.users["kiosk"])
-    assert client.post(reverse("device_sign_in"), {"token": raw}).status_code == 302
+def as_kiosk(client, world, counter=1):
+    """Signed in as the survey tablet of ``counter`` (a kiosk token bound to it), with a pairing code."""
+    token, _raw = issue_token(world.users["kiosk"])
+    bind_counter(token, world.counters[counter])
+    _row, code = new_code(token)
+    assert client.post(reverse("device_sign_in"), {"code": code}).status_code == 302
     return client
 
 
@@ -158,8 +162,29 @@ def test_a_kiosk_of_another_mall_is_refused(client, world):
     other = Mall.objects.create(slug="dumai", name="MPP Dumai", city="Dumai", timezone="Asia/Jakarta")
     kiosk = User.objects.create_user(username="kiosk_dumai", role=Role.KIOSK, mall=other)
     _, raw = issue_token(kiosk)
-    client.post(reverse("device_sign_in"), {"token": raw})
+    client.post(reverse("device_sign_in"), {"code": raw})
     assert client.get(tablet_url(world)).status_code == 404
+
+
+def test_a_tablet_opens_its_own_counter_and_no_other(client, world):
+    as_kiosk(client, world, counter=1)
+    assert client.get(tablet_url(world, 1)).status_code == 200
+    assert client.get(state_url(world, 1)).status_code == 200
+    refused = client.get(tablet_url(world, 2))
+    assert refused.status_code == 403
+    assert client.get(state_url(world, 2)).status_code == 403
+
+
+def test_a_kiosk_not_bound_to_a_counter_opens_no_tablet(client, world):
+    _, raw = issue_token(world.users["kiosk"])
+    assert client.post(reverse("device_sign_in"), {"code": raw}).status_code == 302
+    assert client.get(tablet_url(world, 1)).status_code == 403
+
+
+def test_only_a_kiosk_token_of_the_counters_mall_can_be_bound(world):
+    token, _raw = issue_token(world.users["officer1"])
+    with pytest.raises(ValueError, match="kiosk"):
+        bind_counter(token, world.counters[1])
 
 
 def test_the_report_page_lists_the_tablets_of_the_counters_in_scope(client, world):

@@ -39,7 +39,7 @@ def _connects(path: str, cookie: str = "") -> tuple[bool, int | None]:
 def test_a_display_device_follows_its_own_zone_and_no_other():
     world = make_world()
     _, raw = issue_token(world.users["display_a"], zone=world.zones["A"])
-    cookie = _session_cookie(lambda c: c.get(f"/device/?token={raw}"))
+    cookie = _session_cookie(lambda c: c.post("/device/", {"code": raw}))
     assert cookie
     assert _connects("/ws/zone/pekanbaru/A/", cookie) == (True, None)
     assert _connects("/ws/zone/pekanbaru/B/", cookie) == (False, 4403)

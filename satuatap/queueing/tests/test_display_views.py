@@ -40,7 +40,7 @@ def call(world, service_code: str, counter: int):
 
 def sign_in_display(client, world, zone="A"):
     _, raw = issue_token(world.users["display_a"], label="papan", zone=world.zones[zone])
-    response = client.get(reverse("device_sign_in"), {"token": raw})
+    response = client.post(reverse("device_sign_in"), {"code": raw})
     assert response.status_code == 302
     return client
 
@@ -186,7 +186,7 @@ def test_a_display_device_of_another_mall_cannot_read_this_mall(client, world):
     zone = Zone.objects.create(mall=other, building=world.zones["A"].building, code="A", name="Zona A Lain")
     device = User.objects.create_user(username="display_lain", role=Role.DISPLAY, mall=other)
     _, raw = issue_token(device, zone=zone)
-    client.get(reverse("device_sign_in"), {"token": raw})
+    client.post(reverse("device_sign_in"), {"code": raw})
     assert client.get(board_url(world, "A")).status_code == 403
     assert client.get(reverse("display", args=["lain", "A"])).status_code == 200
 

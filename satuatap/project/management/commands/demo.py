@@ -17,13 +17,18 @@ from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from satuatap.accounts.models import Role, User
-from satuatap.accounts.tokens import issue_token
+from satuatap.accounts.pairing import new_code, normalise
+from satuatap.accounts.tokens import bind_counter, issue_token
 from satuatap.audit.log import record
 from satuatap.directory import demo_catalogue as cat
 from satuatap.directory.demo_services import services as service_specs
 from satuatap.directory.models import Agency, Building, Counter, Mall, OpeningHours, Service, Zone
 
-SIGN_IN_URL = "http://127.0.0.1:8000/device/?token="
+SIGN_IN_URL = "http://127.0.0.1:8000/device/?code="
+# Demo only: the printed pairing codes stay valid for a week, so the demo can be tried later
+# (a real registration's code lasts DEVICE_PAIRING_MINUTES). Each code signs in one device once;
+# `manage.py issue_token kiosk --pair PREFIX` prints a fresh one.
+DEMO_PAIRING_MINUTES = 7 * 24 * 60
 
 
 def manager_permissions():
@@ -70,9 +75,9 @@ class Command(BaseCommand):
         out("  manager (admin at /admin/), kiosk, display, spv_<agency code lower>, petugas1..petugas266")
         out(f"  Mall page: http://127.0.0.1:8000/m/{mall.slug}/")
         out(f"  Hours: {', '.join(str(h) for h in mall.hours.all())} (edit them in the admin)")
-        out("  Device tokens (shown once; sign a device in by opening its link):")
-        for label, raw in tokens:
-            out(f"    {label}: {SIGN_IN_URL}{raw}")
+        out("  Device pairing codes (one-time; open the link on the device and press Masuk):")
+        for label, code in tokens:
+            out(f"    {label}: {SIGN_IN_URL}{normalise(code)}  (code {code})")
 
 
 def maklumat() -> dict:
@@ -192,12 +197,19 @@ def build_users(mall: Mall) -> None:
 
 
 def issue_device_tokens(mall: Mall) -> list[tuple[str, str]]:
+    """Tokens for the kiosk, the survey tablet of counter 1 and each zone's board, with a pairing code each
+    (the raw tokens are never printed: a device signs in with its code)."""
     kiosk = User.objects.get(username="kiosk")
     display = User.objects.get(username="display")
-    tokens = []
-    _, raw = issue_token(kiosk, label="Anjungan lobi")
-    tokens.append(("kiosk", raw))
+    codes = []
+
+    def pair(label, token):
+        codes.append((label, new_code(token, minutes=DEMO_PAIRING_MINUTES)[1]))
+
+    pair("kiosk", issue_token(kiosk, label="Anjungan lobi")[0])
+    tablet, _ = issue_token(kiosk, label="Tablet survei loket 1")
+    bind_counter(tablet, mall.counters.get(number=1))
+    pair("survey tablet counter 1", tablet)
     for zone in mall.zones.order_by("code"):
-        _, raw = issue_token(display, label=f"Papan {zone.name}", zone=zone)
-        tokens.append((f"display zone {zone.code}", raw))
-    return tokens
+        pair(f"display zone {zone.code}", issue_token(display, label=f"Papan {zone.name}", zone=zone)[0])
+    return codes

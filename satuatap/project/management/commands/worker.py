@@ -11,7 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from satuatap import jobs
+from satuatap import jobs, logs
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +54,11 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         last_hourly = None
         while True:
-            run_steps(every_tick())
-            if last_hourly is None or time.monotonic() - last_hourly >= 3600:
-                run_steps(hourly())
-                last_hourly = time.monotonic()
+            with logs.bind(f"tick-{logs.new_request_id()[:12]}"):  # the lines of one tick share an id
+                run_steps(every_tick())
+                if last_hourly is None or time.monotonic() - last_hourly >= 3600:
+                    run_steps(hourly())
+                    last_hourly = time.monotonic()
             if once or stopping:
                 break
             time.sleep(interval)
