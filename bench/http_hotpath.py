@@ -227,6 +227,8 @@ def main() -> int:
                 "asyncio load generator"
             )
             targets = [Target("bare", bare_port), Target("satuatap", stack.web_port, stack.tokens)]
+            for target in targets:  # warm up: connections to the database, each worker's caches
+                asyncio.run(run_phase(target, "mix", args.connections, min(2.0, args.seconds)))
             for round_number in range(1, args.rounds + 1):
                 print(f"round {round_number}")
                 for phase in ("mix", "issue", "call+finish"):
