@@ -74,11 +74,17 @@ def _fresh_cache():
     # Rate-limit counters and token lookups live in the cache: no test inherits another's. On Redis the
     # cache is satuatap.sharedcache.PrefixScopedRedisCache under this test process's own prefix
     # (satuatap/project/settings_test.py): clear() deletes those keys only, never the channel layer's.
+    # The in-process caches of the hot path too (directory.stamp): rows of another test's rolled-back
+    # world may share ids and the stamp's number with this one's.
     from django.core.cache import cache
 
+    from satuatap.directory import stamp
+
     cache.clear()
+    stamp.forget()
     yield
     cache.clear()
+    stamp.forget()
 
 
 @pytest.fixture(autouse=True)

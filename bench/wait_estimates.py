@@ -51,6 +51,8 @@ BREAK = (dt.time(12), dt.time(13))
 # Relative arrival rate per half hour from 08:00 (the break's two half hours are 0; none after 15:00).
 RATE = [1.0, 1.8, 2.0, 1.9, 1.7, 1.5, 1.3, 1.0, 0.0, 0.0, 1.2, 1.1, 0.9, 0.6]
 PRIORITY_SHARE = 1 / 12
+PEKANBARU_VISITS = 2500  # a busy Pekanbaru day (--scale 3.5 simulates about that many)
+NATIONAL_MALLS = 208  # MPPs in Indonesia, for the projection
 NO_SHOW_SHARE = 0.04
 
 # (agency, name, kind)
@@ -379,6 +381,12 @@ def report(world, sim: Simulation, issued: int, elapsed: float) -> None:
     print(
         f"previous formula ceil((position + 1) x median s / staffed): |err| p50 {fmt(old.median_abs_error)}, "
         f"p90 {fmt(old.p90_abs_error)}, mean {fmt(old.mean_abs_error)}, bias {fmt(old.mean_error)} min"
+    )
+    per_visit = elapsed / max(1, issued)
+    print(
+        f"projection at {1000 * per_visit:.1f} ms a visit (this run, one process): a Pekanbaru day of "
+        f"{PEKANBARU_VISITS:,} visits {PEKANBARU_VISITS * per_visit:.1f} s; a national day of {NATIONAL_MALLS} such "
+        f"malls {NATIONAL_MALLS * PEKANBARU_VISITS * per_visit / 60:.0f} min"
     )
 
 

@@ -106,9 +106,12 @@ def require_role(request, *roles: str) -> User:
 
 
 def officer_counter(request, mall_slug: str, number: int):
-    """The calling officer and a counter of their agency in that mall (another agency's: 404)."""
+    """The calling officer and a counter of their agency in that mall (another agency's: 404).
+
+    From the process's cache (``access.access_counter_cached``): its ``officer_id`` may be stale.
+    """
     user = require_role(request, Role.OFFICER)
-    return user, access.access_counter(user, mall_slug, number)
+    return user, access.access_counter_cached(user, mall_slug, number)
 
 
 STAFF_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.MANAGER, Role.SYSTEM)

@@ -13,6 +13,7 @@ refusal (``satuatap.refusal.Refused``):
 
 from __future__ import annotations
 
+import copy
 import functools
 
 from django.shortcuts import redirect
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from satuatap import ratelimit
 from satuatap.accounts.models import Role
 from satuatap.accounts.scoping import can_manage_mall, scope
+from satuatap.directory import stamp
 from satuatap.directory.models import Agency, Counter, Mall, Service, Zone
 from satuatap.refusal import Refused
 
@@ -148,6 +150,29 @@ def access_counter(user, mall_slug: str, number: int) -> Counter:
     if counter is None:
         raise _missing(mall_slug, "counter_not_found", _("Loket tidak ditemukan."))
     return counter
+
+
+# (who asks, mall slug, number) -> the counter access_counter answers, or None; see directory.stamp.
+_counters_in_scope = stamp.Cache("counters in scope")
+
+
+def access_counter_cached(user, mall_slug: str, number: int) -> Counter:
+    """``access_counter`` from this process's memory, with the counter's agency and the mall's hours.
+
+    For the queue's hot path: the counter's ``officer_id`` and ``priority_streak`` may be stale
+    here, so the writer reads them again under its lock (``queueing.tickets``).
+    """
+    key = (user.pk, user.role, user.mall_id, user.agency_id, user.is_superuser, mall_slug, number)
+
+    def load():
+        counters = scope(user, Counter.objects.active()).filter(mall__archived_at__isnull=True)
+        found = counters.filter(mall__slug=mall_slug, number=number).select_related("mall", "agency")
+        return found.prefetch_related("mall__hours").first()
+
+    counter = _counters_in_scope.get(key, load)
+    if counter is None:
+        raise _missing(mall_slug, "counter_not_found", _("Loket tidak ditemukan."))
+    return copy.copy(counter)
 
 
 def access_ticket(user, tickets, mall_slug: str, ticket_id: int):

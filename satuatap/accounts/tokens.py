@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
+import copy
+
 from django.db import transaction
 from django.utils import timezone
 
 from satuatap.accounts.models import ApiToken, Role, User, hash_token
 from satuatap.audit.log import record
+from satuatap.directory import stamp
 
-_CACHE_SECONDS = 30
+# key hash -> the live token with its user and zone, or None; emptied whenever the stamp moves
+# (a revocation, any token or user saved): see ``directory.stamp``.
+_live_tokens = stamp.Cache("tokens")
 
 
 def issue_token(user: User, *, label: str = "", zone=None, actor=None) -> tuple[ApiToken, str]:
@@ -51,28 +55,26 @@ def revoke_token(token: ApiToken, *, actor=None) -> None:
             subject=token.user.username,
             data={"token": token.pk},
         )
-    cache.delete(_cache_key(token.key_hash))
+        stamp.bump()  # an update, not a save: no signal moves it
 
 
-def _cache_key(key_hash: str) -> str:
-    return f"token:{key_hash}"
+def _load(key_hash: str) -> ApiToken | None:
+    return (
+        ApiToken.objects.select_related("user", "zone")
+        .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
 
 
 def resolve_token(raw: str) -> ApiToken | None:
-    """The live token for a raw key, or None. Cached briefly: this is on every API call."""
+    """The live token for a raw key, or None. On every API call, so kept in the process (``directory.stamp``)."""
     if not raw:
         return None
     key_hash = hash_token(raw)
-    token_id = cache.get(_cache_key(key_hash))
-    if token_id is None:
-        token_id = (
-            ApiToken.objects.filter(key_hash=key_hash, revoked_at__isnull=True).values_list("pk", flat=True).first()
-        ) or 0
-        cache.set(_cache_key(key_hash), token_id, _CACHE_SECONDS)
-    if not token_id:
+    token = _live_tokens.get(key_hash, lambda: _load(key_hash))
+    if token is None:
         return None
-    return (
-        ApiToken.objects.select_related("user", "zone")
-        .filter(pk=token_id, revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
+    # A copy per request: a view may set attributes on its caller, never on the shared entry.
+    mine = copy.copy(token)
+    mine.user = copy.copy(token.user)
+    return mine

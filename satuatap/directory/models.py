@@ -262,3 +262,14 @@ class Closure(models.Model):
 
     def __str__(self):
         return self.reason
+
+
+class CacheStamp(models.Model):
+    """One row whose number moves whenever something the processes cache changes (``directory.stamp``).
+
+    Tokens, users, hours, closures, counters and their services are read on every queue request
+    but change a few times a day: each process keeps them in memory and drops them all when
+    this number moves.
+    """
+
+    number = models.BigIntegerField(default=0)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from satuatap import live
 from satuatap.audit.log import record
+from satuatap.directory import stamp
 from satuatap.directory.hours import service_day
 from satuatap.directory.models import Agency, Archivable, Closure, Counter, Mall, Service
 
@@ -142,6 +143,7 @@ def lift_closure(closure: Closure, *, actor=None, now: dt.datetime | None = None
     with transaction.atomic():
         changed = Closure.objects.filter(pk=closure.pk, lifted_at__isnull=True).update(lifted_at=now)
         if changed:
+            stamp.bump()  # an update, not a save: no signal moves it
             record("directory.reopened", actor=actor, mall_id=closure.mall_id, data={"closure": closure.pk})
             _hint(closure.mall_id, "directory.reopened")
     if changed:

@@ -9,6 +9,7 @@ opening hours, the service's code from the ticket already loaded).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from satuatap.apiauth import (
     public_throttle,
     require_role,
 )
+from satuatap.directory import cached, stamp
 from satuatap.directory.hours import mall_tz
 from satuatap.directory.models import Counter, Mall, Service
 from satuatap.queueing import snapshots, tickets
@@ -133,12 +135,22 @@ def ticket_out(ticket: Ticket, mall: Mall, counter: Counter | None = None) -> di
     }
 
 
+# (who asks, mall slug, service code) -> the service they may issue for, or None; see directory.stamp.
+_issuable = stamp.Cache("issuable services")
+
+
 def _issuable_service(user, mall_slug: str, code: str) -> Service | None:
-    """The service with its mall (and the mall's hours, for open_state) and agency, in two queries."""
-    services = Service.objects.active().filter(mall__slug=mall_slug, mall__archived_at__isnull=True, code=code)
-    if user.role != Role.KIOSK:
-        services = scope(user, services)
-    return services.select_related("mall", "agency").prefetch_related("mall__hours").first()
+    """The service with its mall (and the mall's hours, for open_state) and agency, from the process's cache."""
+
+    def load():
+        services = Service.objects.active().filter(mall__slug=mall_slug, mall__archived_at__isnull=True, code=code)
+        if user.role != Role.KIOSK:
+            services = scope(user, services)
+        return services.select_related("mall", "agency").prefetch_related("mall__hours").first()
+
+    key = (user.pk, user.role, user.mall_id, user.agency_id, user.is_superuser, mall_slug, code)
+    found = _issuable.get(key, load)
+    return copy.copy(found) if found is not None else None
 
 
 def _check_group(mall: Mall, group: str) -> None:
@@ -216,28 +228,40 @@ def _acted(ticket: Ticket, before: Ticket) -> dict:
     return ticket_out(ticket, before.mall, before.counter)
 
 
+def _counter_action(request, mall_slug: str, ticket_id: int, name: str) -> dict:
+    """One statement when the ticket is at the caller's counter in a state the action allows (the usual case);
+    else the lookups and checks of ``_held_ticket`` and ``tickets.<name>``, which refuse with the reason."""
+    user = require_role(request, Role.OFFICER)
+    mall = cached.mall(mall_slug)
+    if mall is not None and user.agency_id is not None and user.mall_id == mall.pk and not user.is_superuser:
+        done = tickets.act_if_held(name, ticket_id, mall.pk, user, agency_id=user.agency_id)
+        if done is not None:
+            return ticket_out(done, mall, done.counter)
+    user, ticket = _held_ticket(request, mall_slug, ticket_id)
+    return _acted(getattr(tickets, COUNTER_ACTIONS[name])(ticket, user), ticket)
+
+
+COUNTER_ACTIONS = {"recall": "recall", "start": "start_service", "finish": "finish", "no_show": "no_show"}
+
+
 @router.post("/malls/{mall}/tickets/{id}/recall", response={200: TicketOut, **REFUSALS}, summary="Panggil ulang")
 def recall(request, mall: str, id: int):
-    user, ticket = _held_ticket(request, mall, id)
-    return _acted(tickets.recall(ticket, user), ticket)
+    return _counter_action(request, mall, id, "recall")
 
 
 @router.post("/malls/{mall}/tickets/{id}/start", response={200: TicketOut, **REFUSALS}, summary="Mulai melayani")
 def start(request, mall: str, id: int):
-    user, ticket = _held_ticket(request, mall, id)
-    return _acted(tickets.start_service(ticket, user), ticket)
+    return _counter_action(request, mall, id, "start")
 
 
 @router.post("/malls/{mall}/tickets/{id}/finish", response={200: TicketOut, **REFUSALS}, summary="Selesai")
 def finish(request, mall: str, id: int):
-    user, ticket = _held_ticket(request, mall, id)
-    return _acted(tickets.finish(ticket, user), ticket)
+    return _counter_action(request, mall, id, "finish")
 
 
 @router.post("/malls/{mall}/tickets/{id}/no-show", response={200: TicketOut, **REFUSALS}, summary="Tidak hadir")
 def no_show(request, mall: str, id: int):
-    user, ticket = _held_ticket(request, mall, id)
-    return _acted(tickets.no_show(ticket, user), ticket)
+    return _counter_action(request, mall, id, "no_show")
 
 
 @router.post("/malls/{mall}/tickets/{id}/transfer", response={200: TicketOut, **REFUSALS}, summary="Alihkan")

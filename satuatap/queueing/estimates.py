@@ -51,9 +51,11 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 
+from satuatap.directory import cached
 from satuatap.directory.hours import hours_on, local_now, mall_closures_on, or_now, service_day
 from satuatap.directory.models import Counter, Mall, Service
 from satuatap.queueing.models import AT_COUNTER_STATUSES, Ticket, TicketStatus
@@ -169,6 +171,11 @@ def _counters_by_service(
         )
         .values_list("counter_id", "service_id", "service__duration", "counter__officer_id", "busy", "closed")
     )
+    return _counters_from_rows(services, rows)
+
+
+def _counters_from_rows(services: dict[int, str], rows) -> tuple[dict[int, _Counters], dict[int, float]]:
+    """``_counters_by_service`` from its rows: (counter, service, duration, officer, busy, closed)."""
     fallbacks = {service_id: _fallback(duration) for service_id, duration in services.items()}
     services_of: dict[int, set] = defaultdict(set)
     state: dict[int, tuple[bool, bool]] = {}
@@ -364,3 +371,119 @@ def estimate_services(mall: Mall, services, *, now: dt.datetime | None = None) -
     if not services:
         return {}
     return _estimates(mall, services, now, Q(queued_at__lte=now))
+
+
+def estimate_at_issue(
+    service: Service,
+    *,
+    priority_group: str = "",
+    queued_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Estimate:
+    """``estimate_new`` in one statement: the same formula, the slow-changing inputs from the process's cache.
+
+    Which counters serve which services, the durations, the closures and the hours come from
+    ``directory.cached``; one read brings the rest (who is signed in, who is busy, the waiting
+    counts, the recent service times of the pool). For the kiosk's issue, the busiest request.
+    """
+    now = or_now(now)
+    mall = service.mall
+    today = service_day(mall, now)
+    through = cached.mall_counter_services(mall.pk)
+    mine = {c for c, s, _d in through if s == service.pk}
+    pool = {s for c, s, _d in through if c in mine} | {service.pk}
+    rows = [row for row in through if row[1] in pool]
+    counter_ids = sorted({c for c, _s, _d in rows})
+    live = _live_figures(mall.pk, today, sorted(pool), counter_ids, queued_at or now, now)
+    shut = {c.counter_id for c in cached.closures_on(mall, today) if c.counter_id and c.starts_at <= now}
+    full_rows = [(c, s, d, live["officer"].get(c), live["busy"].get(c, False), c in shut) for c, s, d in rows]
+    counters, fallbacks = _counters_from_rows({service.pk: service.duration}, full_rows)
+    info = counters[service.pk]
+    counts = live["counts"]
+    recent = {}
+    for sid in info.pool:
+        minutes = _pick_recent(live["finished"].get(sid, []), now)
+        fallback = fallbacks.get(sid, DEFAULT_SERVICE_MINUTES)
+        recent[sid] = (statistics.fmean(minutes), True) if minutes else (fallback, False)
+    is_priority = bool(priority_group)
+    rate = 0.0 if is_priority else _priority_rate({sid: counts[sid] for sid in info.pool if sid in counts}, info)
+    before_by_service = _ahead(counts, info.pool, is_priority)
+    return _combine(mall, service.pk, before_by_service, info, recent, now, rate, hours_on(mall, today))
+
+
+def _live_figures(mall_id: int, day: dt.date, pool: list[int], counter_ids: list[int], before, now) -> dict:
+    """One read: each counter's officer and whether it holds a ticket, the waiting counts per service
+    (as ``_waiting_counts``), and the last RECENT_SAMPLE finished tickets per service (as ``_recent_by_service``)."""
+    ops = connection.ops
+    params = {
+        "mall": mall_id,
+        "day": ops.adapt_datefield_value(day),
+        "before": ops.adapt_datetimefield_value(before),
+        "now": ops.adapt_datetimefield_value(now),
+        "since": ops.adapt_datetimefield_value(now - PRIORITY_RATE_WINDOW),
+        "sample": RECENT_SAMPLE,
+    }
+    pool_sql = _in_list("s", pool, params)
+    counters_sql = _in_list("c", counter_ids or [0], params)
+    waiting, priority = "t.status = 'waiting'", "t.priority_group <> ''"
+    before_sql, recent = "t.queued_at <= %(before)s", "(t.issued_at > %(since)s AND t.issued_at <= %(now)s)"
+
+    def count(condition: str) -> str:
+        return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+    sql = f"""
+        SELECT 'c', c.id, c.officer_id,
+            CASE WHEN EXISTS (SELECT 1 FROM queueing_ticket b WHERE b.counter_id = c.id
+                AND b.status IN ('called', 'serving')) THEN 1 ELSE 0 END, NULL, NULL, {_NO_TIME}, {_NO_TIME}
+        FROM directory_counter c WHERE c.id IN {counters_sql}
+        UNION ALL
+        SELECT 'w', t.service_id, {count(f"{waiting} AND {priority}")},
+            {count(f"{waiting} AND {priority} AND {before_sql}")},
+            {count(f"{waiting} AND t.priority_group = '' AND {before_sql}")},
+            {count(f"{priority} AND {recent}")}, {_NO_TIME}, {_NO_TIME}
+        FROM queueing_ticket t
+        WHERE t.mall_id = %(mall)s AND t.day = %(day)s AND t.service_id IN {pool_sql}
+            AND ({waiting} OR ({priority} AND {recent}))
+        GROUP BY t.service_id
+        UNION ALL
+        SELECT 'r', r.service_id, NULL, NULL, NULL, NULL, r.called_at, r.finished_at FROM (
+            SELECT t.service_id, t.called_at, t.finished_at,
+                ROW_NUMBER() OVER (PARTITION BY t.service_id ORDER BY t.finished_at DESC) AS rank
+            FROM queueing_ticket t
+            WHERE t.service_id IN {pool_sql} AND t.day = %(day)s AND t.status = 'done'
+                AND t.called_at IS NOT NULL AND t.finished_at <= %(now)s
+        ) r WHERE r.rank <= %(sample)s
+    """  # noqa: S608 (constants and placeholders only; every value is a parameter)
+    figures = {"officer": {}, "busy": {}, "counts": {}, "finished": defaultdict(list)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for kind, key, a, b, c, d, called, finished in rows:
+        if kind == "c":
+            figures["officer"][key], figures["busy"][key] = a, bool(b)
+        elif kind == "w":
+            names = ("priority_all", "priority_before", "regular_before", "priority_recent")
+            figures["counts"][key] = dict(zip(names, (int(a), int(b), int(c), int(d)), strict=True))
+        else:
+            figures["finished"][key].append((_aware(called), _aware(finished)))
+    for runs in figures["finished"].values():
+        runs.sort(key=lambda run: run[1], reverse=True)  # newest first, as _pick_recent reads them
+    return figures
+
+
+_NO_TIME = "CAST(NULL AS TIMESTAMP WITH TIME ZONE)"  # typed: PostgreSQL matches UNION columns by type
+
+
+def _in_list(name: str, values, params: dict) -> str:
+    names = []
+    for i, value in enumerate(values):
+        params[f"{name}{i}"] = value
+        names.append(f"%({name}{i})s")
+    return "(" + ", ".join(names) + ")"
+
+
+def _aware(value) -> dt.datetime:
+    """A datetime as the ORM returns it (SQLite gives text without a zone, in UTC)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -79,6 +79,13 @@ class Ticket(models.Model):
         indexes = [
             # call_next: waiting tickets of a day in the counter's services, oldest first.
             models.Index(fields=["service", "day", "status", "queued_at"], name="ticket_queue_idx"),
+            # The pick of call-next (queueing.statements): only the waiting tickets are in it, in first-come
+            # order per queue-day, so the pick reads today's waiting queue whatever the history holds.
+            models.Index(
+                fields=["service", "day", "queued_at", "id"],
+                condition=Q(status="waiting"),
+                name="ticket_waiting_pick_idx",
+            ),
         ]
 
     def __str__(self):

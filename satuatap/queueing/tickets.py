@@ -11,13 +11,15 @@ import datetime as dt
 import secrets
 
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.expressions import CombinedExpression
 from django.utils.translation import gettext as _
 
 from satuatap import live
+from satuatap.directory import cached
 from satuatap.directory.hours import open_state, or_now, service_day
 from satuatap.directory.models import Counter, Service
-from satuatap.queueing import estimates, quota
+from satuatap.queueing import estimates, quota, statements
 from satuatap.queueing.models import (
     AT_COUNTER_STATUSES,
     Ticket,
@@ -92,36 +94,78 @@ def issue_ticket(
     priority_group = priority_group or ""
     if priority_group and priority_group not in (mall.priority_groups or []):
         raise Refused("bad_priority_group", _("Kelompok prioritas tidak dikenal."), status=422)
-    state = open_state(mall, now, service=service)
+    day = service_day(mall, now)
+    state = open_state(cached.with_hours(mall), now, service=service, closures=cached.closures_on(mall, day))
     if not state.issuing:
         raise Refused("closed", state.reason)
-    day = service_day(mall, now)
     # The wait shown on the new ticket, stamped so the report can compare it with the first call. It is read
     # before the transaction: inside, its queries would hold the number lock (SQLite's write lock) and slow every
     # kiosk; numbers issued meanwhile by other kiosks shift it by as many places.
-    estimate = estimates.estimate_new(service, priority_group=priority_group, queued_at=queued_at, now=now)
+    estimate = estimates.estimate_at_issue(service, priority_group=priority_group, queued_at=queued_at, now=now)
     with transaction.atomic():
-        seq = _next_sequence(service, day)
-        if service.daily_quota is not None and seq + _reserved_for_bookings(service, day, source) > service.daily_quota:
-            # Raising rolls the sequence back too: no number is lost.
-            raise Refused("quota_reached", _("Kuota harian layanan ini sudah habis."))
-        ticket = Ticket.objects.create(
-            predicted_wait_minutes=estimate.minutes,
-            mall=mall,
-            issued_service=service,
-            service=service,
-            day=day,
-            seq=seq,
-            number=format_number(service.prefix, seq),
-            public_code=secrets.token_urlsafe(12),
-            priority_group=priority_group,
-            source=source,
-            issued_at=now,
-            queued_at=queued_at or now,
-        )
-        event = _record(ticket, Action.ISSUED, now, actor=actor)
-        _announce(ticket, event)
+        if statements.on_postgresql():
+            ticket = _issue_in_one_statement(service, day, priority_group, source, actor, now, queued_at, estimate)
+        else:
+            ticket = _issue_in_steps(service, day, priority_group, source, actor, now, queued_at, estimate)
     ticket.issue_estimate = estimate  # snapshots reuse it for this instance instead of asking again
+    return ticket
+
+
+def _quota_refused() -> Refused:
+    # Raising rolls the sequence back too: no number is lost.
+    return Refused("quota_reached", _("Kuota harian layanan ini sudah habis."))
+
+
+def _issue_in_one_statement(service, day, priority_group, source, actor, now, queued_at, estimate) -> Ticket:
+    """PostgreSQL: the number, the ticket and its event in one round trip (``statements.issue``)."""
+    max_seq = None
+    if service.daily_quota is not None:
+        max_seq = service.daily_quota - _reserved_for_bookings(service, day, source)
+    made = statements.issue(
+        service_id=service.pk,
+        mall_id=service.mall_id,
+        day=day,
+        prefix=service.prefix,
+        public_code=secrets.token_urlsafe(12),
+        priority_group=priority_group,
+        source=source,
+        now=now,
+        queued_at=queued_at or now,
+        predicted=estimate.minutes,
+        actor_id=actor.pk if getattr(actor, "pk", None) else None,
+        zone_id=service.agency.zone_id,
+        max_seq=max_seq,
+    )
+    if made is None:
+        raise _quota_refused()
+    ticket, event_id = made
+    ticket.mall, ticket.service, ticket.issued_service = service.mall, service, service
+    _announce(ticket, TicketEvent(pk=event_id, action=Action.ISSUED))
+    return ticket
+
+
+def _issue_in_steps(service, day, priority_group, source, actor, now, queued_at, estimate) -> Ticket:
+    """SQLite (writers serialised by the IMMEDIATE transaction): the number, the ticket, the event."""
+    mall = service.mall
+    seq = _next_sequence(service, day)
+    if service.daily_quota is not None and seq + _reserved_for_bookings(service, day, source) > service.daily_quota:
+        raise _quota_refused()
+    ticket = Ticket.objects.create(
+        predicted_wait_minutes=estimate.minutes,
+        mall=mall,
+        issued_service=service,
+        service=service,
+        day=day,
+        seq=seq,
+        number=format_number(service.prefix, seq),
+        public_code=secrets.token_urlsafe(12),
+        priority_group=priority_group,
+        source=source,
+        issued_at=now,
+        queued_at=queued_at or now,
+    )
+    event = _record(ticket, Action.ISSUED, now, actor=actor)
+    _announce(ticket, event)
     return ticket
 
 
@@ -187,8 +231,35 @@ def call_next(counter: Counter, officer, *, now: dt.datetime | None = None) -> T
     One transaction picks and locks: the counter row first, then the ticket
     with SKIP LOCKED on PostgreSQL so two counters never wait on or take the
     same ticket. On SQLite the transaction is IMMEDIATE, which serialises writers.
+    The usual call is ``statements.call_next`` (two statements on PostgreSQL, two or three on
+    SQLite); when it calls nobody, the ORM steps below run and say why (or answer None).
     """
     now = or_now(now)
+    mall = cached.with_hours(counter.mall)
+    day = service_day(mall, now)
+    state = open_state(mall, now, counter=counter, closures=cached.closures_on(mall, day))
+    service_ids = cached.counter_service_ids(counter.pk)
+    if state.serving and service_ids:
+        with transaction.atomic():
+            called = statements.call_next(
+                counter_id=counter.pk,
+                officer_id=officer.pk,
+                mall_id=mall.pk,
+                day=day,
+                service_ids=service_ids,
+                now=now,
+                zone_id=counter.agency.zone_id,
+                max_streak=mall.max_priority_streak,
+            )
+            if called == statements.NOBODY_WAITING:
+                return None
+            if called is not None:
+                ticket, event_id, _reason, _streak = called
+                ticket.service = cached.service(ticket.service_id)
+                ticket.counter, ticket.officer = counter, officer
+                _announce(ticket, TicketEvent(pk=event_id, action=Action.CALLED))
+                return ticket
+    # Not open, not signed in here, a ticket still at the counter, or nobody waiting: the steps below say which.
     with transaction.atomic():
         counter, waiting = _ready_to_call(counter, officer, now)
         max_streak = counter.mall.max_priority_streak
@@ -256,7 +327,24 @@ def _transition(
     reason: str = "",
     **fields,
 ) -> Ticket:
-    """Compare-and-set a ticket held by the officer's counter from one status to another."""
+    """Compare-and-set a ticket held by the officer's counter from one status to another.
+
+    First as one statement (``statements.transition``); when its guard does not hold, the ORM
+    steps below find out why and refuse (or, after a race, succeed).
+    """
+    done = transition_if_held(
+        ticket.pk,
+        ticket.mall_id,
+        officer,
+        allowed_from=allowed_from,
+        to=to,
+        action=action,
+        now=now,
+        reason=reason,
+        **fields,
+    )
+    if done is not None:
+        return done
     with transaction.atomic():
         current = (
             Ticket.objects.select_for_update(of=("self",))
@@ -283,9 +371,47 @@ def _transition(
     return current
 
 
-def recall(ticket: Ticket, officer, *, reason: str = "", now: dt.datetime | None = None) -> Ticket:
-    from django.db.models import F
+def transition_if_held(
+    ticket_id: int,
+    mall_id: int,
+    officer,
+    *,
+    allowed_from: tuple[str, ...],
+    to: str,
+    action: str,
+    now: dt.datetime,
+    reason: str = "",
+    agency_id: int | None = None,
+    **fields,
+) -> Ticket | None:
+    """The transition in one statement if the ticket is at the officer's counter in a state it allows, else None
+    (nothing changed). ``agency_id``: the ticket must also be in a service of that agency (the API's tenancy)."""
+    increment = tuple(name for name, value in fields.items() if isinstance(value, CombinedExpression))
+    values = {name: value for name, value in fields.items() if name not in increment}
+    with transaction.atomic():
+        done = statements.transition(
+            ticket_id=ticket_id,
+            mall_id=mall_id,
+            officer_id=officer.pk,
+            allowed_from=allowed_from,
+            to=to,
+            action=action,
+            now=now,
+            reason=reason,
+            agency_id=agency_id,
+            fields=values,
+            increment=increment,
+        )
+        if done is None:
+            return None
+        ticket, event_id, counter_number = done
+        ticket.service = cached.service(ticket.service_id)
+        ticket.counter = Counter(pk=ticket.counter_id, number=counter_number, mall_id=ticket.mall_id)
+        _announce(ticket, TicketEvent(pk=event_id, action=action))
+    return ticket
 
+
+def recall(ticket: Ticket, officer, *, reason: str = "", now: dt.datetime | None = None) -> Ticket:
     now = or_now(now)
     return _transition(
         ticket,
@@ -335,6 +461,32 @@ def no_show(ticket: Ticket, officer, *, now: dt.datetime | None = None) -> Ticke
         action=Action.NO_SHOW,
         now=now,
         finished_at=now,
+    )
+
+
+# The counter actions as the API's one-statement path runs them (the functions above run the same).
+_ACTIONS = {
+    "recall": dict(allowed_from=(TicketStatus.CALLED,), to=TicketStatus.CALLED, action=Action.RECALLED),
+    "start": dict(allowed_from=(TicketStatus.CALLED,), to=TicketStatus.SERVING, action=Action.STARTED),
+    "finish": dict(
+        allowed_from=(TicketStatus.SERVING, TicketStatus.CALLED), to=TicketStatus.DONE, action=Action.FINISHED
+    ),
+    "no_show": dict(allowed_from=(TicketStatus.CALLED,), to=TicketStatus.NO_SHOW, action=Action.NO_SHOW),
+}
+_ACTION_FIELDS = {
+    "recall": lambda now: {"reason": "recall", "recall_count": F("recall_count") + 1},
+    "start": lambda now: {"started_at": now},
+    "finish": lambda now: {"finished_at": now},
+    "no_show": lambda now: {"finished_at": now},
+}
+
+
+def act_if_held(name: str, ticket_id: int, mall_id: int, officer, *, agency_id: int | None) -> Ticket | None:
+    """``recall``/``start``/``finish``/``no_show`` of a ticket of the officer's agency at their counter, in one
+    statement; None when that does not hold (nothing changed: ask the function of the same name, which says why)."""
+    now = or_now(None)
+    return transition_if_held(
+        ticket_id, mall_id, officer, agency_id=agency_id, now=now, **_ACTIONS[name], **_ACTION_FIELDS[name](now)
     )
 
 

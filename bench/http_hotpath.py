@@ -1,0 +1,255 @@
+"""satuatap's hot path against a bare django-ninja app, in one run, with the same load generator.
+
+    .venv/bin/python bench/http_hotpath.py [--seconds 15] [--connections 16] [--rounds 1]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/1 \\
+        .venv/bin/python bench/http_hotpath.py
+
+satuatap runs as the Procfile runs it (gunicorn, 2 workers, access log on; the live process
+beside it) on a throwaway copy of the world (``tests/browser/stack.py``) with 16 Dukcapil
+counters, each with its signed-in officer and token (``bench/http_callnext.py``'s seed).
+The bare app (``bench/bare_ninja.py``) runs under the same gunicorn settings on the same
+database server (its own tables in the same throwaway database, or its own SQLite file).
+
+The load generator is one asyncio process: ``--connections`` clients, each a loop of requests
+on a fresh connection (gunicorn's sync workers close it after each answer). Per target:
+
+- ``mix``: each client loops issue, call-next at its own counter, finish of that ticket (1:1:1);
+- ``issue``: issue only;
+- ``call+finish``: call-next and finish of tickets issued before (each measured on its own).
+
+Each phase prints requests/s, p50 and p99 per operation, non-2xx answers, and for satuatap the
+ratio to the bare app's same phase. At the end, satuatap's database is checked: no ticket
+called twice, numbers unique and gapless per queue-day. Exits 1 if the check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import Counter as Tally
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.http_callnext import EXTRA_SEED, FIRST_COUNTER  # noqa: E402
+from tests.browser.stack import PYTHON, VENV_BIN, Harness, Process, free_port, is_postgres  # noqa: E402
+
+MALL = "pekanbaru"
+SERVICES = ("DUKCAPIL-KTP", "DUKCAPIL-KK")
+
+CHECK = """
+import json
+from django.db.models import Count
+from satuatap.queueing.models import Ticket, TicketEvent
+
+calls = TicketEvent.objects.filter(action="called").values("ticket_id").annotate(n=Count("id"))
+twice = calls.filter(n__gt=1).count()
+gapless, unique = True, True
+for service, day in Ticket.objects.values_list("issued_service_id", "day").distinct():
+    seqs = sorted(Ticket.objects.filter(issued_service_id=service, day=day).values_list("seq", flat=True))
+    unique = unique and len(seqs) == len(set(seqs))
+    gapless = gapless and seqs == list(range(1, len(seqs) + 1))
+print(json.dumps({"tickets": Ticket.objects.count(), "called_twice": twice, "unique": unique, "gapless": gapless}))
+"""
+
+
+class Target:
+    """Where to send each operation (path, token, body) for one system under test."""
+
+    def __init__(self, name: str, port: int, tokens: dict | None = None):
+        self.name, self.port, self.tokens = name, port, tokens or {}
+
+    def issue(self, client: int):
+        if self.name == "bare":
+            return "/api/issue", None, None
+        return f"/api/v1/malls/{MALL}/tickets", self.tokens["kiosk"], {"service": SERVICES[client % 2]}
+
+    def call_next(self, client: int):
+        if self.name == "bare":
+            return "/api/call-next", None, None
+        number = FIRST_COUNTER + client
+        return f"/api/v1/malls/{MALL}/counters/{number}/call-next", self.tokens["bench_officers"][str(number)], None
+
+    def finish(self, client: int, ticket: int):
+        if self.name == "bare":
+            return f"/api/finish/{ticket}", None, None
+        number = FIRST_COUNTER + client
+        return f"/api/v1/malls/{MALL}/tickets/{ticket}/finish", self.tokens["bench_officers"][str(number)], None
+
+
+async def post(port: int, path: str, token: str | None, body) -> tuple[int, dict | None, float]:
+    data = json.dumps(body).encode() if body is not None else b""
+    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nConnection: close\r\n"
+    if token:
+        head += f"Authorization: Bearer {token}\r\n"
+    head += f"Content-Length: {len(data)}\r\n\r\n"
+    t0 = time.perf_counter()
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(head.encode() + data)
+        raw = await reader.read()
+        writer.close()
+    except OSError:
+        return 0, None, time.perf_counter() - t0
+    elapsed = time.perf_counter() - t0
+    header, _, payload = raw.partition(b"\r\n\r\n")
+    try:
+        status = int(header.split(b" ", 2)[1])
+    except (IndexError, ValueError):
+        return 0, None, elapsed
+    if b"transfer-encoding: chunked" in header.lower():
+        payload = _dechunk(payload)
+    try:
+        answer = json.loads(payload) if payload else None
+    except ValueError:
+        answer = None
+    return status, answer, elapsed
+
+
+def _dechunk(body: bytes) -> bytes:
+    out, rest = b"", body
+    while rest:
+        size, _, rest = rest.partition(b"\r\n")
+        n = int(size.split(b";")[0] or b"0", 16)
+        if n == 0:
+            break
+        out, rest = out + rest[:n], rest[n + 2 :]
+    return out
+
+
+class Tape:
+    """Latencies and answers per operation for one phase."""
+
+    def __init__(self):
+        self.latency: dict[str, list[float]] = {}
+        self.status: dict[str, Tally] = {}
+
+    def add(self, op: str, status: int, elapsed: float) -> None:
+        self.latency.setdefault(op, []).append(elapsed)
+        self.status.setdefault(op, Tally())[status] += 1
+
+    def total(self) -> int:
+        return sum(len(v) for v in self.latency.values())
+
+    def errors(self) -> int:
+        return sum(n for t in self.status.values() for s, n in t.items() if not 200 <= s < 300)
+
+    def pct(self, op: str | None, p: float) -> float:
+        ms = sorted(x * 1000 for k, v in self.latency.items() if op in (None, k) for x in v)
+        return ms[min(len(ms) - 1, max(0, round(p / 100 * len(ms) + 0.5) - 1))] if ms else float("nan")
+
+
+async def run_phase(target: Target, phase: str, connections: int, seconds: float) -> tuple[Tape, float]:
+    tape = Tape()
+    deadline = time.monotonic() + seconds
+
+    async def client(i: int):
+        while time.monotonic() < deadline:
+            if phase in ("mix", "issue"):
+                status, _, elapsed = await post(target.port, *target.issue(i))
+                tape.add("issue", status, elapsed)
+                if phase == "issue":
+                    continue
+            status, ticket, elapsed = await post(target.port, *target.call_next(i))
+            tape.add("call-next", status, elapsed)
+            if status != 200 or not ticket:
+                if status == 204:
+                    return  # nobody left to call
+                continue
+            status, _, elapsed = await post(target.port, *target.finish(i, ticket["id"]))
+            tape.add("finish", status, elapsed)
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client(i) for i in range(connections)))
+    return tape, time.perf_counter() - t0
+
+
+def report(name: str, phase: str, tape: Tape, seconds: float, bare: float | None) -> float:
+    rate = tape.total() / seconds
+    ratio = f"  {rate / bare:.2f}x bare" if bare else ""
+    ops = ", ".join(
+        f"{op} {len(v) / seconds:.0f}/s p50 {tape.pct(op, 50):.1f} p99 {tape.pct(op, 99):.1f} ms"
+        for op, v in sorted(tape.latency.items())
+    )
+    print(
+        f"  {name:9s} {phase:12s} {rate:7.0f} req/s  p50 {tape.pct(None, 50):6.1f} ms  p99 {tape.pct(None, 99):6.1f} ms"
+        f"  errors {tape.errors()}{ratio}   [{ops}]"
+    )
+    return rate
+
+
+def start_bare(db_env: dict[str, str], workdir: Path, workers: int) -> tuple[Process, int]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(db_env, BARE_SQLITE=str(workdir / "bare.sqlite3"), PYTHONUNBUFFERED="1")
+    subprocess.run([PYTHON, "bench/bare_ninja.py", "setup"], cwd=ROOT, env=env, check=True, timeout=60)
+    port = free_port()
+    args = [str(VENV_BIN / "gunicorn"), "bench.bare_ninja:application", "-b", f"127.0.0.1:{port}", "-w", str(workers)]
+    args += ["--access-logfile", "-", "--no-control-socket"]  # as satuatap's gunicorn logs
+    process = Process("bare gunicorn", args, env, workdir / "bare.log")
+    process.start()
+    for _ in range(100):
+        try:
+            status, _, _ = asyncio.run(post(port, "/api/call-next", None, None))
+            if status in (200, 204):
+                return process, port
+        except OSError:
+            pass
+        time.sleep(0.2)
+    process.stop(kill=True)
+    raise RuntimeError("the bare app did not start: " + (workdir / "bare.log").read_text()[-2000:])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=15, help="per phase")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=1, help="alternating rounds of both targets")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (both targets)")
+    args = parser.parse_args()
+    if args.connections < 1 or args.connections > 16 or args.seconds <= 0 or args.rounds < 1:
+        parser.error("--connections 1..16 (one seeded counter each), --seconds and --rounds positive")
+    seed = f"FIRST, COUNT = {FIRST_COUNTER}, {args.connections}\n" + EXTRA_SEED
+    database = "PostgreSQL" if is_postgres(os.environ.get("DATABASE_URL", "")) else "SQLite file (WAL)"
+    live = "Redis" if os.environ.get("REDIS_URL") else "embedded (LiveEvent rows)"
+    with Harness(extra_seed=seed, web_workers=args.workers) as harness:
+        stack = harness.new_stack()
+        bare_process, bare_port = start_bare(stack.db.env, stack.db.var_dir, args.workers)
+        try:
+            print(
+                f"database: {database}; live hints: {live}; gunicorn {args.workers} workers each; "
+                f"{os.cpu_count()} CPUs; {args.connections} connections, {args.seconds:g} s per phase, "
+                "asyncio load generator"
+            )
+            targets = [Target("bare", bare_port), Target("satuatap", stack.web_port, stack.tokens)]
+            for target in targets:  # warm up: connections to the database, each worker's caches
+                asyncio.run(run_phase(target, "mix", args.connections, min(2.0, args.seconds)))
+            for round_number in range(1, args.rounds + 1):
+                print(f"round {round_number}")
+                for phase in ("mix", "issue", "call+finish"):
+                    bare_rate = None
+                    for target in targets:
+                        cpu0 = time.process_time()
+                        tape, seconds = asyncio.run(run_phase(target, phase, args.connections, args.seconds))
+                        rate = report(target.name, phase, tape, seconds, bare_rate)
+                        busy = (time.process_time() - cpu0) / seconds
+                        if busy > 0.8:
+                            print(f"    (the load generator used {busy:.0%} of a core: it may be the bottleneck)")
+                        bare_rate = bare_rate or rate
+            out = harness._run([PYTHON, "manage.py", "shell", "-c", CHECK], stack.db.env, "check")
+            result = json.loads(out.strip().splitlines()[-1])
+            ok = result["called_twice"] == 0 and result["unique"] and result["gapless"]
+            print(f"check: {'OK' if ok else 'FAILED'}: no ticket called twice, numbers unique and gapless: {result}")
+        finally:
+            bare_process.stop(kill=True)
+            harness.release(stack)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Issue, call-next and finish through the API in one process (Django's test client, no HTTP server).
+
+    .venv/bin/python bench/inprocess_hotpath.py [--rounds 300] [--waiting 400]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/inprocess_hotpath.py
+
+What one request costs the application itself: a throwaway database (``throwaway_db.py``), the
+``make_world`` mall with ``--waiting`` tickets already waiting, officer1 at counter 1. Each round
+issues one ticket as the kiosk, calls the next at counter 1 and finishes it; printed per
+operation: median and p90 milliseconds and SQL statements (transaction control not counted).
+Live hints go to LiveEvent rows (no Redis), as in the embedded mode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from throwaway_db import prepare_database
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTROL = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT", "ROLLBACK")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=300)
+    parser.add_argument("--waiting", type=int, default=400)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "satuatap.settings")
+    os.environ.pop("REDIS_URL", None)
+    where, cleanup = prepare_database("satuatap_inprocess_bench")
+    try:
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        from satuatap.queueing import tickets
+        from satuatap.testing import bearer_as, make_world, seat
+
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        settings.ALLOWED_HOSTS = ["*"]
+        call_command("migrate", verbosity=0)
+        world = make_world()
+        seat(world, 1)
+        for i in range(args.waiting):
+            tickets.issue_ticket(world.services["DUKCAPIL-KTP" if i % 2 else "IMIGRASI-PASPOR"])
+        client = Client()
+        kiosk, officer = bearer_as(world, "kiosk"), bearer_as(world, "officer1")
+        api = "/api/v1/malls/pekanbaru"
+        times: dict[str, list[float]] = {"issue": [], "call-next": [], "finish": []}
+        counts: dict[str, list[int]] = {op: [] for op in times}
+
+        def timed(op: str, url: str, headers, data=None):
+            with CaptureQueriesContext(connection) as captured:
+                t0 = time.perf_counter()
+                response = client.post(url, data or {}, content_type="application/json", headers=headers)
+                times[op].append(time.perf_counter() - t0)
+            sql = [q["sql"] for q in captured.captured_queries if not q["sql"].lstrip().upper().startswith(CONTROL)]
+            counts[op].append(len(sql))
+            return response
+
+        for _ in range(args.rounds):
+            timed("issue", f"{api}/tickets", kiosk, {"service": "DUKCAPIL-KK"})
+            called = timed("call-next", f"{api}/counters/1/call-next", officer).json()
+            timed("finish", f"{api}/tickets/{called['id']}/finish", officer)
+        print(f"database: {where}; {args.waiting} waiting at the start; {args.rounds} rounds; in-process test client")
+        for op, values in times.items():
+            ms = sorted(v * 1000 for v in values[10:])  # the first rounds fill the caches
+            print(
+                f"  {op:10s} p50 {statistics.median(ms):6.2f} ms  p90 {ms[int(0.9 * len(ms))]:6.2f} ms  "
+                f"statements: median {statistics.median(counts[op]):.0f}, max {max(counts[op][10:])}"
+            )
+        return 0
+    finally:
+        cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,363 @@
+"""The queue's hot statements in SQL, for ``queueing.tickets`` (which owns the transactions).
+
+Call-next, the counter transitions and issue are the busiest writes of the system. Through the
+ORM each is a dozen statements; here each is one or two. PostgreSQL runs a whole write as one
+statement (data-modifying CTEs, ``SKIP LOCKED``); SQLite, whose writers are serialised by the
+IMMEDIATE transaction, runs an ``UPDATE .. RETURNING`` and the event insert.
+
+Every function returns None when the guard in its WHERE clause did not hold: nothing was
+changed, and ``tickets`` takes its ORM path, which says why (or, in a race, succeeds).
+
+The SQL is assembled from this module's constants and column names only; every value goes
+through a query parameter (hence the file-wide S608 exemption).
+"""
+
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import connection
+
+from satuatap.queueing.models import Ticket, TicketEvent, TicketStatus
+
+_FIELDS = [f for f in Ticket._meta.concrete_fields]
+_COLUMNS = ", ".join(f'"{f.column}"' for f in _FIELDS)
+_AT_COUNTER = "('called', 'serving')"
+_MAX_ID = 2**63 - 1  # a bigint; a larger id in a URL matches no row (the ORM answers so too)
+_EVENT_COLUMNS = "ticket_id, mall_id, action, at, actor_id, counter_id, zone_id, from_service_id, reason"
+
+
+def on_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _stamp(value: dt.datetime):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _day(value: dt.date):
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _ticket(values) -> tuple[Ticket, dict]:
+    """A Ticket from a row of ``_COLUMNS`` (converted as the ORM would), and the raw values by name."""
+    raw = {f.attname: value for f, value in zip(_FIELDS, values, strict=True)}
+    converted = []
+    for field, value in zip(_FIELDS, values, strict=True):
+        value = field.to_python(value)
+        if isinstance(value, dt.datetime) and value.tzinfo is None and settings.USE_TZ:
+            value = value.replace(tzinfo=dt.UTC)
+        converted.append(value)
+    return Ticket.from_db(connection.alias, [f.attname for f in _FIELDS], converted), raw
+
+
+def _in(name: str, ids) -> tuple[str, dict]:
+    """``IN (...)`` with one named parameter per id (both databases)."""
+    params = {f"{name}{i}": value for i, value in enumerate(ids)}
+    return "(" + ", ".join(f"%({key})s" for key in params) + ")", params
+
+
+def _pick_order(streak_sql: str) -> str:
+    """Priority tickets first while the counter's streak is under the bound, regular ones first at it."""
+    return f"CASE WHEN (t.priority_group <> '') = ({streak_sql} < %(max_streak)s) THEN 0 ELSE 1 END, t.queued_at, t.id"
+
+
+def _waiting_of(alias: str, services_sql: str) -> str:
+    return (
+        f"{alias}.mall_id = %(mall)s AND {alias}.day = %(day)s AND {alias}.status = 'waiting' "
+        f"AND {alias}.service_id IN {services_sql}"
+    )
+
+
+def _reason_sql(ticket: str, older: str) -> str:
+    """Why the picked ticket went before an older one (``tickets._call_reason``), as an SQL expression."""
+    return (
+        f"CASE WHEN {ticket}.priority_group <> '' THEN "
+        f"CASE WHEN EXISTS (SELECT 1 FROM queueing_ticket w WHERE {older} AND w.priority_group = '') "
+        f"THEN 'priority:' || {ticket}.priority_group ELSE '' END "
+        f"ELSE CASE WHEN EXISTS (SELECT 1 FROM queueing_ticket w WHERE {older} AND w.priority_group <> '') "
+        f"THEN %(bound_reason)s ELSE '' END END"
+    )
+
+
+NOBODY_WAITING = "nobody waiting"
+
+
+def call_next(
+    *, counter_id: int, officer_id: int, mall_id: int, day: dt.date, service_ids, now: dt.datetime, zone_id, max_streak
+) -> tuple[Ticket, int, str, int] | str | None:
+    """Call the next ticket to the counter: (ticket, event id, reason, streak before).
+
+    ``NOBODY_WAITING`` when the officer is signed in there, the counter is free and no ticket
+    waits; None when the officer is not signed in there or the counter holds a ticket.
+    """
+    services_sql, params = _in("s", service_ids)
+    params.update(
+        counter=counter_id,
+        officer=officer_id,
+        mall=mall_id,
+        day=_day(day),
+        now=_stamp(now),
+        zone=zone_id,
+        max_streak=max_streak,
+        bound_reason=f"priority_streak_bound:{max_streak}",
+    )
+    if on_postgresql():
+        return _call_next_postgresql(services_sql, params)
+    return _call_next_sqlite(services_sql, params)
+
+
+def _call_next_postgresql(services_sql: str, params: dict):
+    with connection.cursor() as cursor:
+        # The counter row first: it serialises the calls of one counter, and the statement below
+        # starts after the lock, so it sees what the call before it committed.
+        cursor.execute(
+            "SELECT officer_id, priority_streak FROM directory_counter WHERE id = %(counter)s FOR UPDATE", params
+        )
+        row = cursor.fetchone()
+        if row is None or row[0] != params["officer"]:
+            return None
+        params["streak"] = streak = row[1]
+        older = f"{_waiting_of('w', services_sql)} AND w.id <> picked.id AND w.queued_at < picked.queued_at"
+        cursor.execute(
+            f"""
+            WITH pick AS (
+                SELECT t.id FROM queueing_ticket t
+                WHERE {_waiting_of("t", services_sql)} AND NOT EXISTS (
+                    SELECT 1 FROM queueing_ticket b WHERE b.counter_id = %(counter)s AND b.status IN {_AT_COUNTER})
+                ORDER BY {_pick_order("%(streak)s")}
+                LIMIT 1 FOR UPDATE OF t SKIP LOCKED
+            ), picked AS (
+                UPDATE queueing_ticket SET status = 'called', counter_id = %(counter)s, officer_id = %(officer)s,
+                    called_at = %(now)s
+                FROM pick WHERE queueing_ticket.id = pick.id AND queueing_ticket.status = 'waiting'
+                RETURNING {", ".join(f"queueing_ticket.{c.strip()}" for c in _COLUMNS.split(","))}
+            ), event AS (
+                INSERT INTO queueing_ticketevent ({_EVENT_COLUMNS})
+                SELECT picked.id, picked.mall_id, 'called', %(now)s, %(officer)s, %(counter)s, %(zone)s, NULL,
+                    {_reason_sql("picked", older)}
+                FROM picked RETURNING id, reason
+            ), streak AS (
+                UPDATE directory_counter SET priority_streak =
+                    CASE WHEN picked.priority_group <> '' THEN %(streak)s + 1 ELSE 0 END
+                FROM picked WHERE directory_counter.id = %(counter)s
+                    AND directory_counter.priority_streak <>
+                        CASE WHEN picked.priority_group <> '' THEN %(streak)s + 1 ELSE 0 END
+            )
+            SELECT picked.*, event.id, event.reason, NOT EXISTS (
+                SELECT 1 FROM queueing_ticket b WHERE b.counter_id = %(counter)s AND b.status IN {_AT_COUNTER})
+            FROM (SELECT 1) AS one LEFT JOIN picked ON TRUE LEFT JOIN event ON TRUE
+            """,
+            params,
+        )
+        row = cursor.fetchone()
+    if row[0] is None:  # nothing picked: a free counter with nobody waiting, or a busy one
+        return NOBODY_WAITING if row[-1] else None
+    ticket, _raw = _ticket(row[: len(_FIELDS)])
+    return ticket, row[-3], row[-2], streak
+
+
+def _call_next_sqlite(services_sql: str, params: dict):
+    streak_sql = "(SELECT priority_streak FROM directory_counter WHERE id = %(counter)s)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE queueing_ticket SET status = 'called', counter_id = %(counter)s, officer_id = %(officer)s,
+                called_at = %(now)s
+            WHERE id = (
+                SELECT t.id FROM queueing_ticket t WHERE {_waiting_of("t", services_sql)}
+                ORDER BY {_pick_order(streak_sql)} LIMIT 1)
+              AND status = 'waiting'
+              AND EXISTS (SELECT 1 FROM directory_counter WHERE id = %(counter)s AND officer_id = %(officer)s)
+              AND NOT EXISTS (
+                SELECT 1 FROM queueing_ticket b WHERE b.counter_id = %(counter)s AND b.status IN {_AT_COUNTER})
+            RETURNING {_COLUMNS}, {streak_sql}
+            """,
+            params,
+        )
+        row = cursor.fetchone()
+        if row is None:  # why? Still inside the write lock, so the answer holds for this transaction
+            cursor.execute(
+                "SELECT officer_id = %(officer)s AND NOT EXISTS (SELECT 1 FROM queueing_ticket b "
+                f"WHERE b.counter_id = %(counter)s AND b.status IN {_AT_COUNTER}) "
+                "FROM directory_counter WHERE id = %(counter)s",
+                params,
+            )
+            free = cursor.fetchone()
+            return NOBODY_WAITING if free and free[0] else None
+        ticket, raw = _ticket(row[:-1])
+        streak = row[-1]
+        # The picked ticket is no longer waiting: "older waiting" needs no exclusion of it.
+        params.update(ticket=ticket.pk, queued_at=raw["queued_at"], priority_group=ticket.priority_group)
+        older = f"{_waiting_of('w', services_sql)} AND w.queued_at < %(queued_at)s"
+        cursor.execute(
+            f"INSERT INTO queueing_ticketevent ({_EVENT_COLUMNS}) "
+            f"SELECT %(ticket)s, %(mall)s, 'called', %(now)s, %(officer)s, %(counter)s, %(zone)s, NULL, "
+            f"{_reason_sql('p', older)} FROM (SELECT %(priority_group)s AS priority_group) p "
+            "RETURNING id, reason",
+            params,
+        )
+        event_id, reason = cursor.fetchone()
+        new_streak = streak + 1 if ticket.priority_group else 0
+        if new_streak != streak:  # usually 0 -> 0: nothing to write
+            cursor.execute(
+                "UPDATE directory_counter SET priority_streak = %(s)s WHERE id = %(c)s",
+                {"s": new_streak, "c": params["counter"]},
+            )
+    return ticket, event_id, reason, streak
+
+
+def transition(
+    *,
+    ticket_id: int,
+    mall_id: int,
+    officer_id: int,
+    allowed_from: tuple[str, ...],
+    to: str,
+    action: str,
+    now: dt.datetime,
+    reason: str,
+    agency_id: int | None = None,
+    fields: dict,
+    increment: tuple[str, ...] = (),
+) -> tuple[Ticket, int, int] | None:
+    """Compare-and-set a ticket held at the officer's counter: (ticket, event id, counter number), or None.
+
+    ``fields`` are set to values, ``increment`` columns grow by one; ``agency_id`` given, the
+    ticket must also wait in a service of that agency (the API's tenancy rule, without a lookup).
+    """
+    if not 0 < ticket_id <= _MAX_ID:
+        return None
+    allowed_sql, params = _in("a", allowed_from)
+    params.update(
+        ticket=ticket_id, mall=mall_id, officer=officer_id, to=to, action=action, now=_stamp(now), reason=reason
+    )
+    sets = ["status = %(to)s"]
+    for name, value in fields.items():
+        column = Ticket._meta.get_field(name).column
+        params[f"set_{name}"] = _stamp(value) if isinstance(value, dt.datetime) else value
+        sets.append(f'"{column}" = %(set_{name})s')
+    sets += [f'"{name}" = "{name}" + 1' for name in increment]
+    guard = (
+        "id = %(ticket)s AND mall_id = %(mall)s AND status IN " + allowed_sql + " AND counter_id IN "
+        "(SELECT id FROM directory_counter WHERE officer_id = %(officer)s)"
+    )
+    if agency_id is not None:
+        params["agency"] = agency_id
+        guard += " AND service_id IN (SELECT id FROM directory_service WHERE agency_id = %(agency)s)"
+    extra = (
+        "(SELECT a.zone_id FROM directory_counter c JOIN directory_agency a ON a.id = c.agency_id "
+        "WHERE c.id = queueing_ticket.counter_id), "
+        "(SELECT c.number FROM directory_counter c WHERE c.id = queueing_ticket.counter_id)"
+    )
+    update = f"UPDATE queueing_ticket SET {', '.join(sets)} WHERE {guard} RETURNING {_COLUMNS}, {extra}"
+    event = (
+        f"INSERT INTO queueing_ticketevent ({_EVENT_COLUMNS}) "
+        "SELECT id, mall_id, %(action)s, %(now)s, %(officer)s, counter_id, zone, NULL, %(reason)s FROM {source} "
+        "RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        if on_postgresql():
+            names = ", ".join([f.column for f in _FIELDS] + ["zone", "counter_number"])
+            cursor.execute(
+                f"WITH changed ({names}) AS ({update}), event AS ({event.format(source='changed')}) "
+                "SELECT changed.*, event.id FROM changed, event",
+                params,
+            )
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            event_id = row[-1]
+            row = row[:-1]
+        else:
+            cursor.execute(update, params)
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            params.update(changed_id=row[0], changed_mall=row[1], changed_counter=None, changed_zone=row[-2])
+            ticket, _raw = _ticket(row[: len(_FIELDS)])
+            params["changed_counter"] = ticket.counter_id
+            cursor.execute(
+                event.format(
+                    source="(SELECT %(changed_id)s AS id, %(changed_mall)s AS mall_id, "
+                    "%(changed_counter)s AS counter_id, %(changed_zone)s AS zone) changed"
+                ),
+                params,
+            )
+            event_id = cursor.fetchone()[0]
+    ticket, _raw = _ticket(row[: len(_FIELDS)])
+    return ticket, event_id, row[-1]
+
+
+def issue(
+    *,
+    service_id: int,
+    mall_id: int,
+    day: dt.date,
+    prefix: str,
+    public_code: str,
+    priority_group: str,
+    source: str,
+    now: dt.datetime,
+    queued_at: dt.datetime,
+    predicted: int,
+    actor_id: int | None,
+    zone_id,
+    max_seq: int | None,
+) -> tuple[Ticket, int] | None:
+    """PostgreSQL: the number, the ticket and its event in one statement: (ticket, event id).
+
+    ``max_seq``: the highest number the quota allows now; None when the number went past it
+    (the caller rolls back, so the number is not used up).
+    """
+    params = {
+        "service": service_id,
+        "mall": mall_id,
+        "day": _day(day),
+        "prefix": prefix,
+        "code": public_code,
+        "group": priority_group,
+        "source": source,
+        "now": _stamp(now),
+        "queued": _stamp(queued_at),
+        "predicted": predicted,
+        "actor": actor_id,
+        "zone": zone_id,
+        "max_seq": max_seq,
+        "status": TicketStatus.WAITING,
+        "action": TicketEvent.Action.ISSUED,
+    }
+    quota = "WHERE %(max_seq)s::integer IS NULL OR seq.last_number <= %(max_seq)s::integer"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH seq AS (
+                INSERT INTO queueing_queuesequence (service_id, day, last_number) VALUES (%(service)s, %(day)s, 1)
+                ON CONFLICT (service_id, day) DO UPDATE SET last_number = queueing_queuesequence.last_number + 1
+                RETURNING last_number
+            ), made AS (
+                INSERT INTO queueing_ticket (mall_id, issued_service_id, service_id, day, seq, number, public_code,
+                    status, priority_group, source, issued_at, queued_at, recall_count, predicted_wait_minutes)
+                SELECT %(mall)s, %(service)s, %(service)s, %(day)s, seq.last_number,
+                    %(prefix)s || CASE WHEN seq.last_number < 1000 THEN lpad(seq.last_number::text, 3, '0')
+                                       ELSE seq.last_number::text END,
+                    %(code)s, %(status)s, %(group)s, %(source)s, %(now)s, %(queued)s, 0, %(predicted)s
+                FROM seq {quota}
+                RETURNING {_COLUMNS}
+            ), event AS (
+                INSERT INTO queueing_ticketevent ({_EVENT_COLUMNS})
+                SELECT made.id, %(mall)s, %(action)s, %(now)s, %(actor)s, NULL, %(zone)s, NULL, '' FROM made
+                RETURNING id
+            )
+            SELECT made.*, event.id FROM made, event
+            """,
+            params,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    ticket, _raw = _ticket(row[:-1])
+    return ticket, row[-1]
