@@ -42,6 +42,7 @@ def bind_counter(token: ApiToken, counter, *, actor=None) -> None:
             subject=token.user.username,
             data={"token": token.pk, "counter": counter.number},
         )
+        stamp.bump()  # an update, not a save: cached tokens must learn their counter
     token.counter = counter
 
 
