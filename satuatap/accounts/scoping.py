@@ -27,6 +27,7 @@ _PATHS = {
     "feedback.followupitem": ("mall", "agency"),
     "cases.case": ("mall", "agency"),
     "cases.caseevent": ("case__mall", "case__agency"),
+    "cases.workflow": ("service__mall", "service__agency"),
 }
 
 

@@ -20,6 +20,15 @@ class Workflow(models.Model):
         "directory.Service", verbose_name=_("layanan"), on_delete=models.PROTECT, related_name="+"
     )
     completion_working_days = models.PositiveSmallIntegerField(_("jangka waktu penyelesaian (hari kerja)"), default=5)
+    pickup_service = models.ForeignKey(
+        "directory.Service",
+        verbose_name=_("layanan antrean pengambilan"),
+        help_text=_("Antrean tempat warga mengambil hasil; kosong: antrean layanan ini sendiri."),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("alur kerja layanan")
@@ -33,6 +42,7 @@ class StateKind(models.TextChoices):
     START = "start", _("Awal (berkas diterima)")
     WORKING = "working", _("Dikerjakan")
     RETURNED = "returned", _("Dikembalikan ke pemohon (waktu tidak dihitung)")
+    PICKUP = "pickup", _("Siap diambil (warga dipanggil, boleh ambil nomor antrean)")
     FINAL = "final", _("Selesai")
 
 
@@ -123,6 +133,9 @@ class Case(models.Model):
     fee = models.CharField(_("biaya/tarif"), max_length=200)
     paid = models.BooleanField(_("sudah dibayar"), default=False)
     receipt_number = models.CharField(_("nomor bukti bayar"), max_length=RECEIPT_MAX, blank=True)
+    pickup_ticket = models.ForeignKey(
+        "queueing.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     assignee = models.ForeignKey(
         "accounts.User", verbose_name=_("petugas"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -174,6 +187,7 @@ class CaseEvent(models.Model):
         CHECKLIST = "checklist", _("Persyaratan")
         PAYMENT = "payment", _("Pembayaran")
         ESCALATION = "escalation", _("Eskalasi")
+        PICKUP = "pickup", _("Tiket pengambilan")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TRANSITION)

@@ -33,6 +33,8 @@ from satuatap.cases.models import (
 )
 from satuatap.directory.hours import service_day
 from satuatap.notify import outbox
+from satuatap.queueing import tickets
+from satuatap.queueing.models import Ticket, TicketSource, TicketStatus
 from satuatap.refusal import Refused, invalid
 
 NAME_MAX = 100
@@ -50,7 +52,8 @@ def workflow_for(service) -> Workflow:
     if workflow is not None:
         return workflow
     try:
-        with transaction.atomic():
+        # Labels are stored, so they are stored in the language of the workflow, whatever the request's.
+        with transaction.atomic(), translation.override(outbox.MESSAGE_LANGUAGE):
             return _create_default(service)
     except IntegrityError:  # another request created it first
         return Workflow.objects.get(service=service)
@@ -386,6 +389,28 @@ def _require_staff(actor, case: Case) -> None:
         not actor.is_superuser and actor.role not in ASSIGNABLE_ROLES
     ):
         raise Refused("role_not_allowed", _("Peran Anda tidak boleh melakukan tindakan ini."), status=403)
+
+
+def issue_pickup_ticket(case: Case, actor=None) -> Ticket:
+    """A number in the agency's pick-up queue for a case that is ready (the citizen from the tracking page,
+    or an officer); the same number again while it is still open."""
+    with transaction.atomic():
+        case = _locked(case)
+        if actor is not None:
+            _require_staff(actor, case)
+        if case.state.kind != StateKind.PICKUP:
+            raise Refused("bad_state", _("Berkas ini belum siap diambil."), status=409)
+        held = case.pickup_ticket
+        if held is not None and held.status in (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING):
+            return held
+        workflow = case.state.workflow
+        service = workflow.pickup_service or case.service
+        source = TicketSource.OFFICER if actor is not None else TicketSource.KIOSK
+        ticket = tickets.issue_ticket(service, source=source, actor=actor)
+        case.pickup_ticket = ticket
+        case.save(update_fields=["pickup_ticket"])
+        _event(case, K.PICKUP, actor, note=_("Nomor antrean pengambilan %(number)s.") % {"number": ticket.number})
+    return ticket
 
 
 # --- deadlines and escalation -------------------------------------------------------------------

@@ -42,6 +42,7 @@ def public_view(case: Case) -> dict:
         "due_date": case.due_date,
         "paused": case.state.kind == StateKind.RETURNED,
         "finished": case.state.kind == StateKind.FINAL,
+        "pickup": case.state.kind == StateKind.PICKUP,
         "next_step": case.state.citizen_next_step,
         "missing_requirements": [r.label for r in case.requirements.filter(present=False)],
         "history": history,

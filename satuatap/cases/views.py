@@ -16,8 +16,8 @@ from satuatap import ratelimit
 from satuatap.accounts.access import CASE_STAFF_ROLES, access_case, access_service, access_ticket, staff_mall
 from satuatap.accounts.models import Role, User
 from satuatap.accounts.scoping import scope
-from satuatap.cases import services, tracking
-from satuatap.cases.models import Case, WorkflowState
+from satuatap.cases import services, sla, tracking
+from satuatap.cases.models import Case, StateKind, WorkflowState
 from satuatap.directory.hours import service_day
 from satuatap.directory.models import Service
 from satuatap.qr import qr_svg
@@ -75,6 +75,15 @@ def case_desk(request, mall: str):
         "today": today,
     }
     return render(request, "cases/desk.html", context)
+
+
+@login_required
+def case_sla(request, mall: str):
+    """On time / late per service (the agency's for a supervisor, the mall's for the manager)."""
+    mall_obj = staff_mall(request.user, mall)
+    today = service_day(mall_obj)
+    context = {"mall": mall_obj, "rows": sla.per_service(request.user, mall_obj, today), "today": today}
+    return render(request, "cases/sla.html", context)
 
 
 @login_required
@@ -146,6 +155,7 @@ def case_detail(request, mall: str, registration_number: str):
         "officers": _assignable(case),
         "requirements": case.requirements.all(),
         "history": case.events.select_related("actor"),
+        "pickup": case.state.kind == StateKind.PICKUP,
     }
     return render(request, "cases/detail.html", context)
 
@@ -171,6 +181,9 @@ def _change(request, case: Case) -> None:
         services.set_requirement(user, case, requirement_id, data.get("present") == "1")
     elif op == "payment":
         services.record_payment(user, case, data.get("receipt_number"))
+    elif op == "pickup":
+        ticket = services.issue_pickup_ticket(case, actor=user)
+        messages.success(request, _("Nomor antrean pengambilan: %(number)s.") % {"number": ticket.number})
     else:
         raise Refused("invalid", _("Perintah tidak dikenal."), status=422)
 
@@ -193,5 +206,17 @@ def case_track(request):
     if asked:
         case = tracking.find(number, request.POST.get("nik4"))
         found = tracking.public_view(case) if case else None
-    context = {"number": str(number)[: tracking.NUMBER_MAX], "asked": asked, "found": found}
+        if case is not None and request.POST.get("op") == "pickup":
+            try:
+                ticket = services.issue_pickup_ticket(case)
+            except Refused as err:
+                messages.error(request, err.message)
+            else:
+                return redirect("ticket_status", public_code=ticket.public_code)
+    context = {
+        "number": str(number)[: tracking.NUMBER_MAX],
+        "asked": asked,
+        "found": found,
+        "nik4": request.POST.get("nik4", "")[:4] if found else "",
+    }
     return render(request, "cases/track.html", context, status=404 if asked and found is None else 200)

@@ -30,7 +30,7 @@ def default_states() -> list[tuple[str, str, str, int | None, str]]:
         ),
         ("disetujui", _("Disetujui"), StateKind.WORKING, 1, _("Tunggu kabar bahwa dokumen siap diambil.")),
         ("ditolak", _("Ditolak"), StateKind.FINAL, None, _("Tanyakan alasannya di loket instansi.")),
-        ("siap_diambil", _("Siap diambil"), StateKind.WORKING, None, _("Ambil dokumen di loket instansi.")),
+        ("siap_diambil", _("Siap diambil"), StateKind.PICKUP, None, _("Ambil dokumen di loket instansi.")),
         ("diserahkan", _("Diserahkan"), StateKind.FINAL, None, ""),
     ]
 

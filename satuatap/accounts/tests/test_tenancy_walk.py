@@ -87,6 +87,7 @@ PUBLIC = {
     "booking_form": "public booking, step 5: the form (rate limited, idempotent)",
     "booking_confirmation": "a booking's confirmation by its unguessable code (masked data only)",
     "booking_detail": "a booking's page by its unguessable code (masked data only)",
+    "api:track_case": "a case by its registration number plus the NIK's last 4 digits, public by contract",
     "case_track": "a case by its registration number plus the NIK's last 4 digits (rate limited, no names)",
     "booking_cancel": "cancel a booking: the code and the booker's NIK are the permission (rate limited)",
     "booking_reschedule": "reschedule a booking: the code and the booker's NIK are the permission (rate limited)",
@@ -136,6 +137,12 @@ PRIVATE = {
     "case_new": "opening a case: officers and supervisor, for their agency's services and tickets",
     "case_detail": "one case: its agency's officers and supervisor, the manager (another agency's: 404)",
     "case_receipt": "a case's printed receipt: as case_detail",
+    "case_sla": "cases on time / late per service: the manager, and supervisors for their agency",
+    "api:case_sla": "cases on time / late per service: the manager, and supervisors for their agency",
+    "api:open_case": "an officer or supervisor of the service's agency",
+    "api:list_cases": "the agency's officers and supervisor (their agency), the manager",
+    "api:read_case": "the case's agency's officers and supervisor, the manager (another agency's: 404)",
+    "api:act_on_case": "the role the service's workflow allows, of the case's agency",
     "api:sign_in": "an officer of the counter's agency",
     "api:sign_out": "the officer signed in there",
     "api:issue": "kiosks, and staff for their agency's services",
@@ -163,10 +170,18 @@ SERVICE_TARGET = {"api:issue", "kiosk_issue"}
 # Pages of one complaint (by complaint_id): another agency's staff must be refused (the complaint's own agency decides).
 COMPLAINT_TARGET = {"complaint_detail", "complaint_attachment"}
 # Pages of one case (by registration number): another agency's staff must be refused.
-CASE_TARGET = {"case_detail", "case_receipt"}
+CASE_TARGET = {"case_detail", "case_receipt", "api:read_case", "api:act_on_case"}
 BOOKING_TARGET = {"booking_reveal"}  # reveals personal data: another agency's booking must be refused
 # The API's GET endpoints the walk visits; every other API endpoint is POST only.
-WALKED_API_READS = ("api:list_staff", "api:ikm_report", "api:follow_up_report", "api:ikm_document")
+WALKED_API_READS = (
+    "api:list_staff",
+    "api:ikm_report",
+    "api:follow_up_report",
+    "api:ikm_document",
+    "api:list_cases",
+    "api:read_case",
+    "api:case_sla",
+)
 POST_ONLY = {
     "logout",
     "ticket_cancel",
@@ -286,6 +301,8 @@ def bodies(name: str, kwargs: dict, values: dict) -> list[dict | None]:
         return [{"number": number, "reason": "uji"} for number in Ticket.objects.values_list("number", flat=True)]
     if name == "console_action" and kwargs["action"] != "call-next":  # call-next reads no ticket field
         return [{}] + [{"ticket": pk, "service": "DUKCAPIL-KK"} for pk in values["id"]]
+    if name == "api:act_on_case":  # a valid action, so ownership (not the body) decides
+        return [{"action": "verifikasi"}]
     if name in BOOKING_TARGET:  # without a reason (refused), and with one (revealed when in scope)
         return [{}, {"reason": "uji"}]
     return [{}] if name in POST_ONLY else [None]

@@ -125,3 +125,36 @@ def test_tracking_needs_the_nik_digits_and_shows_no_personal_data(client, world)
         return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", response.content.decode().replace(number, "X"))
 
     assert same(wrong, case.registration_number) == same(unknown, "PEK-2026-DUKCAPIL-999999")
+
+
+def test_ready_for_pickup_the_citizen_takes_a_number_from_the_tracking_page(
+    client, world, django_capture_on_commit_callbacks
+):
+    from satuatap.notify.models import Message
+    from satuatap.queueing.models import Ticket
+
+    case = open_kk(world)
+    officer, sup = world.users["officer1"], world.users["sup_dukcapil"]
+    for code, who in [("verifikasi", officer), ("proses", officer), ("setujui", sup)]:
+        services.act(who, case, code)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.act(officer, case, "siapkan")
+    notice = Message.objects.filter(kind="case_update").order_by("pk").last()
+    assert "Siap diambil" in notice.body and "Ambil dokumen" in notice.body
+    url = reverse("case_track")
+    page = client.post(url, {"nomor": case.registration_number, "nik4": NIK[-4:]}).content.decode()
+    assert 'id="btn-pickup"' in page
+    taken = client.post(url, {"nomor": case.registration_number, "nik4": NIK[-4:], "op": "pickup"})
+    ticket = Ticket.objects.get()
+    assert taken.status_code == 302 and taken["Location"] == reverse("ticket_status", args=[ticket.public_code])
+    assert ticket.service == case.service and ticket.number == "B001"
+    again = client.post(url, {"nomor": case.registration_number, "nik4": NIK[-4:], "op": "pickup"})
+    assert again["Location"] == taken["Location"] and Ticket.objects.count() == 1  # the same number while open
+    wrong = client.post(url, {"nomor": case.registration_number, "nik4": "0000", "op": "pickup"})
+    assert wrong.status_code == 404 and Ticket.objects.count() == 1
+
+
+def test_pickup_before_ready_is_refused(world):
+    case = open_kk(world)
+    with pytest.raises(Exception, match="belum siap"):
+        services.issue_pickup_ticket(case)
