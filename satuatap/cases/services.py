@@ -9,6 +9,7 @@ never share a number and a refused opening rolls its number back.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -212,7 +213,7 @@ def requirement_lines(service) -> list[str]:
 # --- opening -------------------------------------------------------------------------------------
 
 
-def open_case(actor, service, *, nik, name, phone="", ticket=None, missing=(), note="") -> Case:
+def open_case(actor, service, *, nik, name, phone="", ticket=None, missing=(), note="", now=None) -> Case:
     """Open a case for a citizen at the counter (``ticket``) or for a document dropped off (no ticket).
 
     ``missing`` names the requirement lines the citizen did not bring: they stay unticked, are
@@ -240,8 +241,8 @@ def open_case(actor, service, *, nik, name, phone="", ticket=None, missing=(), n
     mall = service.mall
     workflow = workflow_for(service)
     first = start_state(workflow)
-    today = service_day(mall)
-    now = timezone.now()
+    now = now or timezone.now()
+    today = service_day(mall, now)
     with transaction.atomic():
         seq = _next_seq(mall, service.agency, today.year)
         case = Case.objects.create(
@@ -291,7 +292,7 @@ def _locked(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("state", "mall", "service").get(pk=case.pk)
 
 
-def act(actor, case: Case, action_code: str, note="") -> Case:
+def act(actor, case: Case, action_code: str, note="", now=None) -> Case:
     """Take a workflow action: 409 ``bad_state`` when the state has no such action, 403 for the role."""
     note = _text(note, NOTE_MAX, _("Catatan"), "note", required=False)
     with transaction.atomic():
@@ -306,14 +307,15 @@ def act(actor, case: Case, action_code: str, note="") -> Case:
             raise Refused("role_not_allowed", _("Peran Anda tidak boleh melakukan tindakan ini."), status=403)
         if action.note_required and not note:
             raise invalid("note", _("Tuliskan catatan untuk tindakan ini."))
-        _enter(case, action.to_state, actor, action=action.code, note=note)
+        _enter(case, action.to_state, actor, action=action.code, note=note, now=now)
     return case
 
 
-def _enter(case: Case, target: WorkflowState, actor, *, action: str, note: str) -> CaseEvent:
+def _enter(case: Case, target: WorkflowState, actor, *, action: str, note: str, now=None) -> CaseEvent:
     """Move a locked case into ``target``: deadlines, history row, notice after commit."""
     mall = case.mall
-    today = service_day(mall)
+    now = now or timezone.now()
+    today = service_day(mall, now)
     source = case.state
     if source.kind == StateKind.RETURNED and case.paused_on is not None:
         # Time with the citizen does not count: the due date moves by the working days it took.
@@ -326,9 +328,9 @@ def _enter(case: Case, target: WorkflowState, actor, *, action: str, note: str) 
     limit = target.time_limit_days
     case.state_due = deadlines.add_working_days(mall, today, limit) if limit else None
     case.closed_on = today if target.kind == StateKind.FINAL else None
-    case.updated_at = timezone.now()
+    case.updated_at = now
     case.save(update_fields=["state", "due_date", "paused_on", "state_due", "closed_on", "updated_at"])
-    event = _event(case, K.TRANSITION, actor, from_state=source, to_state=target, action=action, note=note)
+    event = _event(case, K.TRANSITION, actor, from_state=source, to_state=target, action=action, note=note, at=now)
     _notify_on_commit(case, event)
     return event
 
@@ -426,7 +428,10 @@ def escalate_overdue(now=None) -> int:
     """Mark each open case past its due date as escalated to its agency's supervisor, once (idempotent)."""
     now = now or timezone.now()
     candidates = Case.objects.filter(
-        closed_on__isnull=True, paused_on__isnull=True, escalated_at__isnull=True, due_date__lt=now.date()
+        closed_on__isnull=True,
+        paused_on__isnull=True,
+        escalated_at__isnull=True,
+        due_date__lt=now.date() + dt.timedelta(days=1),  # UTC may still be "yesterday" in the mall
     ).select_related("mall")
     count = 0
     for case in candidates.iterator():
