@@ -28,6 +28,7 @@ _PATHS = {
     "cases.case": ("mall", "agency"),
     "cases.caseevent": ("case__mall", "case__agency"),
     "cases.workflow": ("service__mall", "service__agency"),
+    "cases.caseattachment": ("case__mall", "case__agency"),
 }
 
 

@@ -188,6 +188,7 @@ class CaseEvent(models.Model):
         PAYMENT = "payment", _("Pembayaran")
         ESCALATION = "escalation", _("Eskalasi")
         PICKUP = "pickup", _("Tiket pengambilan")
+        FILE = "file", _("Berkas lampiran")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TRANSITION)
@@ -202,3 +203,22 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+class CaseAttachment(models.Model):
+    """A scanned document of a case, kept under ``settings.PRIVATE_MEDIA_ROOT`` (``cases/<number>/<sha256>.<ext>``).
+
+    The type is what the first bytes say (``uploads.sniff``); the sender's file name is for display only.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    original_name = models.CharField(_("nama berkas"), max_length=200)
+    content_type = models.CharField(_("jenis berkas"), max_length=40)
+    size = models.PositiveIntegerField(_("ukuran (bita)"))
+    sha256 = models.CharField(max_length=64)
+    path = models.CharField(max_length=255, unique=True)
+    uploaded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pk"]

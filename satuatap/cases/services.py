@@ -18,13 +18,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from satuatap import personal_data
+from satuatap import personal_data, uploads
 from satuatap.accounts.models import Role
 from satuatap.cases import deadlines, workflows
 from satuatap.cases.models import (
     NOTE_MAX,
     RECEIPT_MAX,
     Case,
+    CaseAttachment,
     CaseEvent,
     CaseRequirement,
     StateKind,
@@ -384,6 +385,42 @@ def record_payment(actor, case: Case, receipt_number) -> Case:
         case.save(update_fields=["paid", "receipt_number", "updated_at"])
         _event(case, K.PAYMENT, actor, note=_("Dibayar, bukti %(receipt)s.") % {"receipt": receipt})
     return case
+
+
+def attach(actor, case: Case, upload) -> CaseAttachment:
+    """Keep a scanned document with the case: checked and staged first, placed just before the commit.
+
+    A committed row always has its file; the same bytes twice are one file (the path is content-addressed).
+    """
+    _require_staff(actor, case)
+    staged = uploads.stage(upload)
+    placed = None
+    try:
+        with transaction.atomic():
+            case = _locked(case)
+            relative = f"cases/{case.registration_number}/{staged.sha256}.{staged.extension}"
+            existing = CaseAttachment.objects.filter(path=relative).first()
+            if existing is not None:
+                return existing
+            attachment = CaseAttachment.objects.create(
+                case=case,
+                original_name=staged.name,
+                content_type=staged.content_type,
+                size=staged.size,
+                sha256=staged.sha256,
+                path=relative,
+                uploaded_by=actor,
+                created_at=timezone.now(),
+            )
+            _event(case, K.FILE, actor, note=staged.name)
+            placed = uploads.place(staged, relative)
+    except BaseException:
+        if placed is not None:
+            placed.unlink(missing_ok=True)
+        raise
+    finally:
+        staged.temp.unlink(missing_ok=True)
+    return attachment
 
 
 def _require_staff(actor, case: Case) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from satuatap import ratelimit
+from satuatap import ratelimit, uploads
 from satuatap.accounts.access import CASE_STAFF_ROLES, access_case, access_service, access_ticket, staff_mall
 from satuatap.accounts.models import Role, User
 from satuatap.accounts.scoping import scope
@@ -156,6 +157,7 @@ def case_detail(request, mall: str, registration_number: str):
         "requirements": case.requirements.all(),
         "history": case.events.select_related("actor"),
         "pickup": case.state.kind == StateKind.PICKUP,
+        "attachments": case.attachments.all(),
     }
     return render(request, "cases/detail.html", context)
 
@@ -181,11 +183,34 @@ def _change(request, case: Case) -> None:
         services.set_requirement(user, case, requirement_id, data.get("present") == "1")
     elif op == "payment":
         services.record_payment(user, case, data.get("receipt_number"))
+    elif op == "attach":
+        if "file" in uploads.oversized_uploads(request):  # dropped while read: say so
+            raise uploads.too_large("file")
+        if not request.FILES.get("file"):
+            raise Refused("invalid", _("Pilih berkas yang akan dilampirkan."), status=422, field="file")
+        services.attach(user, case, request.FILES["file"])
     elif op == "pickup":
         ticket = services.issue_pickup_ticket(case, actor=user)
         messages.success(request, _("Nomor antrean pengambilan: %(number)s.") % {"number": ticket.number})
     else:
         raise Refused("invalid", _("Perintah tidak dikenal."), status=422)
+
+
+@login_required
+def case_file(request, mall: str, registration_number: str, file_id: int):
+    """Download one of the case's files (the owning agency and the manager only), with the type it really has."""
+    case = _case(request, mall, registration_number)
+    attachment = case.attachments.filter(pk=file_id).first()
+    if attachment is None:
+        raise Http404
+    try:
+        path = uploads.private_path(attachment.path)
+        handle = path.open("rb")
+    except FileNotFoundError as err:
+        raise Http404 from err
+    stem = attachment.original_name.rsplit(".", 1)[0] or "lampiran"
+    name = f"{stem}.{uploads.EXTENSIONS.get(attachment.content_type, 'bin')}"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=attachment.content_type)
 
 
 @login_required

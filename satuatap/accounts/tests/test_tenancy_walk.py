@@ -32,7 +32,7 @@ from satuatap.accounts.tokens import issue_token
 from satuatap.booking import bookings
 from satuatap.booking.models import Booking
 from satuatap.cases import services as case_services
-from satuatap.cases.models import Case
+from satuatap.cases.models import Case, CaseAttachment
 from satuatap.complaints import complaints
 from satuatap.complaints.models import Complaint, ComplaintAttachment
 from satuatap.directory.hours import service_day
@@ -137,6 +137,7 @@ PRIVATE = {
     "case_new": "opening a case: officers and supervisor, for their agency's services and tickets",
     "case_detail": "one case: its agency's officers and supervisor, the manager (another agency's: 404)",
     "case_receipt": "a case's printed receipt: as case_detail",
+    "case_file": "a case's scanned document (download): as case_detail",
     "case_sla": "cases on time / late per service: the manager, and supervisors for their agency",
     "api:case_sla": "cases on time / late per service: the manager, and supervisors for their agency",
     "api:open_case": "an officer or supervisor of the service's agency",
@@ -170,7 +171,7 @@ SERVICE_TARGET = {"api:issue", "kiosk_issue"}
 # Pages of one complaint (by complaint_id): another agency's staff must be refused (the complaint's own agency decides).
 COMPLAINT_TARGET = {"complaint_detail", "complaint_attachment"}
 # Pages of one case (by registration number): another agency's staff must be refused.
-CASE_TARGET = {"case_detail", "case_receipt", "api:read_case", "api:act_on_case"}
+CASE_TARGET = {"case_detail", "case_receipt", "case_file", "api:read_case", "api:act_on_case"}
 BOOKING_TARGET = {"booking_reveal"}  # reveals personal data: another agency's booking must be refused
 # The API's GET endpoints the walk visits; every other API endpoint is POST only.
 WALKED_API_READS = (
@@ -248,7 +249,9 @@ def build_world():
     complaints.file_complaint(world.mall, "Uji", "Isi", agency=world.agencies["IMIGRASI"], attachment=pdf)
     # A case in two agencies, so the back office's pages are walked with real registration numbers.
     for officer, code in [("officer1", "DUKCAPIL-KK"), ("officer3", "IMIGRASI-PASPOR")]:
-        case_services.open_case(world.users[officer], world.services[code], nik="1471011203900001", name="Warga")
+        case = case_services.open_case(world.users[officer], world.services[code], nik="1471011203900001", name="W")
+        scan = SimpleUploadedFile("ktp.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+        case_services.attach(world.users[officer], case, scan)
     return world
 
 
@@ -287,6 +290,7 @@ def parameter_values(world) -> dict[str, list]:
         "day": [service_day(world.mall).isoformat(), "2026-02-30", NUL],
         "item_id": [999_999, HUGE],
         "registration_number": [*Case.objects.values_list("registration_number", flat=True), "PEK-2026-X-000009", NUL],
+        "file_id": [*CaseAttachment.objects.values_list("pk", flat=True), 999_999, HUGE],
     }
 
 

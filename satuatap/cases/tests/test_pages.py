@@ -158,3 +158,38 @@ def test_pickup_before_ready_is_refused(world):
     case = open_kk(world)
     with pytest.raises(Exception, match="belum siap"):
         services.issue_pickup_ticket(case)
+
+
+PDF = b"%PDF-1.4\n1 0 obj\n%%EOF\n"
+
+
+def test_a_scanned_document_is_kept_private_and_typed_by_its_bytes(client, world, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from satuatap.cases.models import CaseAttachment
+
+    case = open_kk(world)
+    url = reverse("case_detail", args=["pekanbaru", case.registration_number])
+    _client(client, world, "officer1")
+    client.post(url, {"op": "attach", "file": SimpleUploadedFile("ktp asli.pdf", PDF, "application/pdf")})
+    stored = CaseAttachment.objects.get()
+    assert stored.content_type == "application/pdf" and stored.size == len(PDF)
+    assert (settings.PRIVATE_MEDIA_ROOT / stored.path).read_bytes() == PDF
+    assert case.events.last().kind == "file"
+    download = client.get(reverse("case_file", args=["pekanbaru", case.registration_number, stored.pk]))
+    assert b"".join(download.streaming_content) == PDF
+    assert 'filename="ktp asli.pdf"' in download["Content-Disposition"]
+    # An HTML page named .pdf is refused, and nothing is kept.
+    html = SimpleUploadedFile("x.pdf", b"<html><script>alert(1)</script>", "application/pdf")
+    page = client.post(url, {"op": "attach", "file": html}, follow=True).content.decode()
+    assert "hanya foto JPEG/PNG atau dokumen PDF" in page
+    assert CaseAttachment.objects.count() == 1
+    assert not list((settings.PRIVATE_MEDIA_ROOT / "tmp").iterdir())
+    # Too large: a clear message, nothing kept.
+    settings.COMPLAINT_ATTACHMENT_MAX_BYTES = 10
+    big = SimpleUploadedFile("big.pdf", PDF * 3, "application/pdf")
+    page = client.post(url, {"op": "attach", "file": big}, follow=True).content.decode()
+    assert "terlalu besar" in page and CaseAttachment.objects.count() == 1
+    # Another agency: 404 for the file.
+    _client(client, world, "officer3")
+    assert client.get(reverse("case_file", args=["pekanbaru", case.registration_number, stored.pk])).status_code == 404
