@@ -58,3 +58,26 @@ def test_deleting_a_state_that_holds_a_case_is_refused_in_the_admin(client, worl
     response = client.post(url, _formset_data(workflow, "ditolak"))
     assert response.status_code == 302, response.content.decode()[-3000:]
     assert not WorkflowState.objects.filter(workflow=workflow, code="ditolak").exists()
+
+
+def test_the_manager_edits_the_workflows_of_their_mall_only(client, world):
+    from satuatap.cases import services
+    from satuatap.directory.models import Agency, Building, Mall, Service, Zone
+    from satuatap.project.management.commands.demo import manager_permissions
+
+    manager = world.users["manager"]
+    manager.is_staff = True
+    manager.save()
+    manager.user_permissions.set(manager_permissions())
+    own = services.workflow_for(world.services["DUKCAPIL-KK"])
+    dumai = Mall.objects.create(slug="dumai", name="MPP Kota Dumai", city="Dumai")
+    zone = Zone.objects.create(mall=dumai, building=Building.objects.create(mall=dumai, code="m", name="M"), code="A")
+    agency = Agency.objects.create(mall=dumai, code="SAMSAT", name="Samsat Dumai", kind="regional", zone=zone)
+    samsat = Service.objects.create(mall=dumai, agency=agency, code="SAMSAT-PKB", name="Pajak kendaraan", prefix="A")
+    other = services.workflow_for(samsat)
+    client.force_login(User.objects.get(pk=manager.pk))
+    listing = client.get(reverse("admin:cases_workflow_changelist"))
+    assert listing.status_code == 200
+    assert reverse("admin:cases_workflow_change", args=[own.pk]) in listing.content.decode()
+    assert client.get(reverse("admin:cases_workflow_change", args=[own.pk])).status_code == 200
+    assert client.get(reverse("admin:cases_workflow_change", args=[other.pk])).status_code == 302  # not found
