@@ -189,6 +189,7 @@ def _validation_error(request, exc: ValidationError):
 
 def _register_routers() -> None:
     from satuatap.booking.api import router as booking_router
+    from satuatap.cases.api import router as cases_router
     from satuatap.complaints.api import router as complaint_router
     from satuatap.feedback.api import router as feedback_router
     from satuatap.mallsite.api import router as directory_router
@@ -203,6 +204,7 @@ def _register_routers() -> None:
     api.add_router("/", reports_router)
     api.add_router("/", complaint_router)
     api.add_router("/", booking_router)
+    api.add_router("/", cases_router)
 
 
 _register_routers()

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "satuatap.complaints",
     "satuatap.feedback",
     "satuatap.booking",
+    "satuatap.cases",  # the back office: cases after the counter, workflow per service, public tracking
     "satuatap.notify",
     "satuatap.project",  # the project level: the worker and the demo loader (docs/architecture.md)
 ]

@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("satuatap.reports.urls")),
     path("", include("satuatap.feedback.urls")),
     path("", include("satuatap.complaints.urls")),
+    path("", include("satuatap.cases.urls")),
     path("", include("satuatap.booking.urls")),
 ]

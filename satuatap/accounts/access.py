@@ -186,6 +186,22 @@ def access_ticket(user, tickets, mall_slug: str, ticket_id: int):
     return ticket
 
 
+# Who works on a mall's cases (the back office): the owning agency's officers and supervisor, the manager.
+CASE_STAFF_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.MANAGER)
+
+
+def access_case(user, cases, mall_slug: str, registration_number: str):
+    """A case of the mall in the user's scope, with its mall, service and state (another agency's: 404).
+
+    ``cases`` is the queryset to look in (``Case.objects.all()``): accounts sits below cases.
+    """
+    found = scope(user, cases).filter(mall__slug=mall_slug, registration_number=registration_number)
+    case = found.select_related("mall", "agency", "service", "state", "assignee").first()
+    if case is None:
+        raise _missing(mall_slug, "case_not_found", _("Berkas tidak ditemukan."))
+    return case
+
+
 def find_zone(mall: Mall, code: str | None) -> Zone | None:
     """The mall's active zone of ``code`` (None for none asked), or 404."""
     if code is None:

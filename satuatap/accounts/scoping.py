@@ -25,6 +25,10 @@ _PATHS = {
     "complaints.complaintattachment": ("complaint__mall", "complaint__agency"),
     "booking.booking": ("mall", "service__agency"),
     "feedback.followupitem": ("mall", "agency"),
+    "cases.case": ("mall", "agency"),
+    "cases.caseevent": ("case__mall", "case__agency"),
+    "cases.workflow": ("service__mall", "service__agency"),
+    "cases.caseattachment": ("case__mall", "case__agency"),
 }
 
 

@@ -54,6 +54,7 @@ def _subjects() -> dict[str, str]:
         "booking_no_show": _("Anda tercatat tidak hadir"),
         "survey_link": _("Survei kepuasan masyarakat"),
         "complaint_update": _("Kabar pengaduan Anda"),
+        "case_update": _("Kabar berkas permohonan Anda"),
     }
 
 

@@ -31,6 +31,8 @@ from satuatap.accounts.scoping import scope
 from satuatap.accounts.tokens import issue_token
 from satuatap.booking import bookings
 from satuatap.booking.models import Booking
+from satuatap.cases import services as case_services
+from satuatap.cases.models import Case, CaseAttachment
 from satuatap.complaints import complaints
 from satuatap.complaints.models import Complaint, ComplaintAttachment
 from satuatap.directory.hours import service_day
@@ -85,6 +87,8 @@ PUBLIC = {
     "booking_form": "public booking, step 5: the form (rate limited, idempotent)",
     "booking_confirmation": "a booking's confirmation by its unguessable code (masked data only)",
     "booking_detail": "a booking's page by its unguessable code (masked data only)",
+    "api:track_case": "a case by its registration number plus the NIK's last 4 digits, public by contract",
+    "case_track": "a case by its registration number plus the NIK's last 4 digits (rate limited, no names)",
     "booking_cancel": "cancel a booking: the code and the booker's NIK are the permission (rate limited)",
     "booking_reschedule": "reschedule a booking: the code and the booker's NIK are the permission (rate limited)",
     "api:list_slots": "a service's slots of a day, public by contract",
@@ -129,6 +133,17 @@ PRIVATE = {
     "api:follow_up_report": "SKM follow-up items: supervisors (their agency), the manager",
     "api:ikm_document": "the SKM report as PDF or spreadsheet: supervisors (their agency), the manager",
     "notify_outbox": "the mall manager only (citizens' masked contacts in the outbox)",
+    "case_desk": "the back office: officers and supervisor of an agency (their agency's cases), the manager",
+    "case_new": "opening a case: officers and supervisor, for their agency's services and tickets",
+    "case_detail": "one case: its agency's officers and supervisor, the manager (another agency's: 404)",
+    "case_receipt": "a case's printed receipt: as case_detail",
+    "case_file": "a case's scanned document (download): as case_detail",
+    "case_sla": "cases on time / late per service: the manager, and supervisors for their agency",
+    "api:case_sla": "cases on time / late per service: the manager, and supervisors for their agency",
+    "api:open_case": "an officer or supervisor of the service's agency",
+    "api:list_cases": "the agency's officers and supervisor (their agency), the manager",
+    "api:read_case": "the case's agency's officers and supervisor, the manager (another agency's: 404)",
+    "api:act_on_case": "the role the service's workflow allows, of the case's agency",
     "api:sign_in": "an officer of the counter's agency",
     "api:sign_out": "the officer signed in there",
     "api:issue": "kiosks, and staff for their agency's services",
@@ -155,9 +170,19 @@ COUNTER_TARGET = {
 SERVICE_TARGET = {"api:issue", "kiosk_issue"}
 # Pages of one complaint (by complaint_id): another agency's staff must be refused (the complaint's own agency decides).
 COMPLAINT_TARGET = {"complaint_detail", "complaint_attachment"}
+# Pages of one case (by registration number): another agency's staff must be refused.
+CASE_TARGET = {"case_detail", "case_receipt", "case_file", "api:read_case", "api:act_on_case"}
 BOOKING_TARGET = {"booking_reveal"}  # reveals personal data: another agency's booking must be refused
 # The API's GET endpoints the walk visits; every other API endpoint is POST only.
-WALKED_API_READS = ("api:list_staff", "api:ikm_report", "api:follow_up_report", "api:ikm_document")
+WALKED_API_READS = (
+    "api:list_staff",
+    "api:ikm_report",
+    "api:follow_up_report",
+    "api:ikm_document",
+    "api:list_cases",
+    "api:read_case",
+    "api:case_sla",
+)
 POST_ONLY = {
     "logout",
     "ticket_cancel",
@@ -222,6 +247,11 @@ def build_world():
     # A complaint for IMIGRASI with an attachment, so the desk pages and the download are walked with real ids.
     pdf = SimpleUploadedFile("bukti.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     complaints.file_complaint(world.mall, "Uji", "Isi", agency=world.agencies["IMIGRASI"], attachment=pdf)
+    # A case in two agencies, so the back office's pages are walked with real registration numbers.
+    for officer, code in [("officer1", "DUKCAPIL-KK"), ("officer3", "IMIGRASI-PASPOR")]:
+        case = case_services.open_case(world.users[officer], world.services[code], nik="1471011203900001", name="W")
+        scan = SimpleUploadedFile("ktp.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+        case_services.attach(world.users[officer], case, scan)
     return world
 
 
@@ -259,6 +289,8 @@ def parameter_values(world) -> dict[str, list]:
         "booking_code": [*Booking.objects.values_list("code", flat=True), "TIDAKADA", NUL],
         "day": [service_day(world.mall).isoformat(), "2026-02-30", NUL],
         "item_id": [999_999, HUGE],
+        "registration_number": [*Case.objects.values_list("registration_number", flat=True), "PEK-2026-X-000009", NUL],
+        "file_id": [*CaseAttachment.objects.values_list("pk", flat=True), 999_999, HUGE],
     }
 
 
@@ -273,6 +305,8 @@ def bodies(name: str, kwargs: dict, values: dict) -> list[dict | None]:
         return [{"number": number, "reason": "uji"} for number in Ticket.objects.values_list("number", flat=True)]
     if name == "console_action" and kwargs["action"] != "call-next":  # call-next reads no ticket field
         return [{}] + [{"ticket": pk, "service": "DUKCAPIL-KK"} for pk in values["id"]]
+    if name == "api:act_on_case":  # a valid action, so ownership (not the body) decides
+        return [{"action": "verifikasi"}]
     if name in BOOKING_TARGET:  # without a reason (refused), and with one (revealed when in scope)
         return [{}, {"reason": "uji"}]
     return [{}] if name in POST_ONLY else [None]
@@ -293,6 +327,7 @@ def owners() -> dict[str, dict]:
         "number": dict(Ticket.objects.values_list("number", "service__agency_id")),
         "booking": dict(Booking.objects.values_list("code", "service__agency_id")),
         "complaint": dict(Complaint.objects.values_list("pk", "agency_id")),
+        "case": dict(Case.objects.values_list("registration_number", "agency_id")),
     }
 
 
@@ -313,6 +348,8 @@ def foreign_target(name: str, kwargs: dict, body: dict | None, agency_id: int | 
         owner = owner_of["booking"].get(kwargs["booking_code"])
     elif name in COMPLAINT_TARGET:
         owner = owner_of["complaint"].get(kwargs["complaint_id"])
+    elif name in CASE_TARGET:
+        owner = owner_of["case"].get(kwargs["registration_number"])
     else:
         return False
     return owner is not None and owner != agency_id

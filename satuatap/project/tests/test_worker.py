@@ -38,6 +38,7 @@ def test_the_apps_register_every_step_in_the_order_of_a_tick():
         "expire tickets of earlier days",
         "escalate overdue complaints",
         "sweep booking no-shows",
+        "escalate overdue cases",
         "notify sweep notify_complaint_events",
         "notify sweep send_survey_links",
         "notify sweep remind_day_before",

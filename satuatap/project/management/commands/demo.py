@@ -20,6 +20,7 @@ from satuatap.accounts.models import Role, User
 from satuatap.accounts.pairing import new_code, normalise
 from satuatap.accounts.tokens import bind_counter, issue_token
 from satuatap.audit.log import record
+from satuatap.cases import demo as demo_cases
 from satuatap.directory import demo_catalogue as cat
 from satuatap.directory.demo_services import services as service_specs
 from satuatap.directory.models import Agency, Building, Counter, Mall, OpeningHours, Service, Zone
@@ -37,6 +38,7 @@ def manager_permissions():
         Q(content_type__app_label="directory")
         | Q(content_type__app_label="accounts", content_type__model__in=["apitoken", "user"])
         | Q(content_type__app_label="booking")  # booking rules, sessions; bookings themselves are read-only
+        | Q(content_type__app_label="cases", content_type__model__in=["workflow", "workflowstate", "workflowaction"])
         | Q(content_type__app_label__in=["queueing", "audit"], codename__startswith="view_")
     )
 
@@ -60,6 +62,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             mall = build_mall(around_the_clock=hours == "always")
             build_users(mall)
+            demo_cases.load(mall)  # the back office: a few hundred cases in every state, some overdue
             tokens = issue_device_tokens(mall)
             record("demo.created", mall_id=mall.pk, subject=mall.slug, data={"demo": True})
         self.report(mall, tokens)

@@ -1,0 +1,97 @@
+"""A case from the counter to pick-up in a browser: the officer serving a ticket opens it and prints the receipt,
+a back-office officer takes it through (once returned for a missing document), the supervisor approves, and the
+citizen follows each step on a phone and takes a pick-up number when it is ready."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import MALL
+from tests.browser.test_screens_screenshots import shot
+
+pytestmark = pytest.mark.browser
+NIK = "1471011203900001"
+
+
+def track(page, number: str) -> None:
+    page.goto(re.sub(r"/lacak-berkas/.*$", "/lacak-berkas/", page.url) + f"?nomor={number}")
+    page.fill("#track-nik4", NIK[-4:])
+    page.click("#track-form button[type=submit]")
+
+
+def act(page, action: str, note: str = "") -> None:
+    form = page.locator("form.case-action", has=page.locator(f"#act-{action}"))
+    if note:
+        form.locator('input[name="note"]').fill(note)
+    form.locator(f"#act-{action}").click()
+
+
+def test_a_case_from_the_counter_to_pick_up(screens):
+    kiosk = screens.device("kiosk")
+    ticket = screens.take_ticket(kiosk, "DUKCAPIL", "DUKCAPIL-KK")
+
+    console = screens.officer("officer1")
+    console.click('button[data-counter="1"]')
+    console.click("#btn-call-next")
+    expect(console.locator("#current-number")).to_have_text(ticket)
+    console.click("#btn-start")
+    expect(console.locator("#btn-open-case")).to_be_visible()
+    opener = console.context.new_page()
+    opener.goto(screens.stack.url(console.locator("#btn-open-case").get_attribute("href")))
+    expect(opener.locator("body")).to_contain_text(f"Dari tiket {ticket}")
+    opener.fill("#case-nik", NIK)
+    opener.fill("#case-name", "Siti Aminah")
+    opener.fill("#case-phone", "081234567890")
+    opener.check('input[name="missing"][value="KTP-el asli"]')
+    opener.click("#btn-open-case")
+    expect(opener.locator("#case-state")).to_have_text("Diterima")
+    number = opener.locator("#case-number").inner_text()
+    assert re.fullmatch(r"PEK-\d{4}-DUKCAPIL-000001", number), number
+    opener.click("#case-receipt-link")
+    expect(opener.locator("#receipt-number")).to_have_text(number)
+    opener.set_viewport_size({"width": 302, "height": 900})
+    shot(opener, "case-receipt")
+
+    citizen = screens.public(f"/lacak-berkas/?nomor={number}", viewport=(390, 844))
+    track(citizen, number)
+    expect(citizen.locator("#track-status")).to_have_text("Diterima")
+
+    desk = screens.officer("officer2", next_path=f"/m/{MALL}/berkas/?tab=belum")
+    desk.click(f"text={number}")
+    desk.click("#btn-take")
+    expect(desk.locator("#case-assignee")).to_contain_text("Officer2")
+    act(desk, "kembalikan", "KTP-el asli belum dibawa")
+    expect(desk.locator("#case-state")).to_have_text("Dikembalikan untuk dilengkapi")
+    track(citizen, number)
+    expect(citizen.locator("#track-status")).to_have_text("Dikembalikan untuk dilengkapi")
+    expect(citizen.locator("#track-result")).to_contain_text("KTP-el asli")
+    expect(citizen.locator("#track-result")).not_to_contain_text("Officer2")
+    shot(citizen, "case-track")
+
+    act(desk, "lengkapi")
+    act(desk, "verifikasi")
+    act(desk, "proses")
+    expect(desk.locator("#case-state")).to_have_text("Diproses")
+    expect(desk.locator("#act-setujui")).to_have_count(0)  # the supervisor approves
+    shot(desk, "case-detail")
+
+    supervisor = screens.officer("sup_dukcapil", next_path=f"/m/{MALL}/berkas/")
+    expect(supervisor.locator("tr", has_text=number)).to_contain_text("Officer2")
+    shot(supervisor, "case-desk")
+    supervisor.click(f"text={number}")
+    act(supervisor, "setujui")
+    expect(supervisor.locator("#case-state")).to_have_text("Disetujui")
+
+    desk.reload()
+    act(desk, "siapkan")
+    expect(desk.locator("#case-state")).to_have_text("Siap diambil")
+    track(citizen, number)
+    expect(citizen.locator("#track-status")).to_have_text("Siap diambil")
+    citizen.click("#btn-pickup")
+    expect(citizen).to_have_url(re.compile(r"/t/[^/]+/$"))
+    expect(citizen.locator("body")).to_contain_text("B002")
+
+    # Another agency's officer does not see it.
+    other = screens.officer("officer3", next_path=f"/m/{MALL}/berkas/?tab=semua")
+    expect(other.locator("body")).not_to_contain_text(number)
