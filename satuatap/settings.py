@@ -143,6 +143,8 @@ STORAGES = {
 PUBLIC_RATE_LIMIT = env_int("PUBLIC_RATE_LIMIT", 600)
 SKM_LINK_HOURS = env_int("SKM_LINK_HOURS", 72)  # how long after service the survey link works
 SKM_TABLET_MINUTES = env_int("SKM_TABLET_MINUTES", 15)  # how long the counter tablet offers the survey
+# Reports (issue 13): the wait the "within target" share counts against, in minutes from issue to first call.
+REPORTS_TARGET_WAIT_MINUTES = env_int("REPORTS_TARGET_WAIT_MINUTES", 30)
 COMPLAINT_VERIFY_WORKING_DAYS = env_int("COMPLAINT_VERIFY_WORKING_DAYS", 3)  # received -> verified
 COMPLAINT_FOLLOW_UP_WORKING_DAYS = env_int("COMPLAINT_FOLLOW_UP_WORKING_DAYS", 5)  # forwarded -> answered
 COMPLAINT_REOPEN_DAYS = env_int("COMPLAINT_REOPEN_DAYS", 14)  # the complainant may reopen an answer
