@@ -162,12 +162,14 @@ def _register_routers() -> None:
     from satuatap.queueing.api import router as queue_router
     from satuatap.queueing.staff_api import router as staff_router
     from satuatap.reports.api import router as reports_router
+    from satuatap.reports.numbers_api import router as numbers_router
 
     api.add_router("/", directory_router)
     api.add_router("/", staff_router)
     api.add_router("/", queue_router)
     api.add_router("/", feedback_router)
     api.add_router("/", reports_router)
+    api.add_router("/", numbers_router)
     api.add_router("/", complaint_router)
     api.add_router("/", booking_router)
 

@@ -128,6 +128,8 @@ PRIVATE = {
     "api:ikm_report": "supervisors (their agency), the manager",
     "api:follow_up_report": "SKM follow-up items: supervisors (their agency), the manager",
     "api:ikm_document": "the SKM report as PDF or spreadsheet: supervisors (their agency), the manager",
+    "api:daily_report": "a day's queue figures: supervisors (their agency), the manager",
+    "api:summary_report": "a period's figures: supervisors (their agency), the manager",
     "notify_outbox": "the mall manager only (citizens' masked contacts in the outbox)",
     "api:sign_in": "an officer of the counter's agency",
     "api:sign_out": "the officer signed in there",
@@ -157,7 +159,14 @@ SERVICE_TARGET = {"api:issue", "kiosk_issue"}
 COMPLAINT_TARGET = {"complaint_detail", "complaint_attachment"}
 BOOKING_TARGET = {"booking_reveal"}  # reveals personal data: another agency's booking must be refused
 # The API's GET endpoints the walk visits; every other API endpoint is POST only.
-WALKED_API_READS = ("api:list_staff", "api:ikm_report", "api:follow_up_report", "api:ikm_document")
+WALKED_API_READS = (
+    "api:list_staff",
+    "api:ikm_report",
+    "api:follow_up_report",
+    "api:ikm_document",
+    "api:daily_report",
+    "api:summary_report",
+)
 POST_ONLY = {
     "logout",
     "ticket_cancel",
