@@ -3,6 +3,8 @@ so the screen, the CSV, the spreadsheet and the JSON always carry the same numbe
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from satuatap.reports import figures
 
 
@@ -37,7 +39,8 @@ def breakdown(selection: figures.Selection, by: str) -> list[dict]:
     found = figures.ticket_figures(selection, by)
     names = figures.labels(by, found.keys())
     label_name = {"agency": "agency", "service": "service", "counter": "counter", "officer": "officer"}[by]
-    rows = [breakdown_row(label_name, names.get(k, "-") if k is not None else "-", f) for k, f in found.items()]
+    none = _("(tanpa)")  # tickets never at a counter or with an officer (cancelled, still waiting)
+    rows = [breakdown_row(label_name, names.get(k, none) if k is not None else none, f) for k, f in found.items()]
     return sorted(rows, key=lambda row: row[label_name])
 
 
