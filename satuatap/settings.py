@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "satuatap.queueing",
     "satuatap.audit",
     "satuatap.reports",
+    "satuatap.evaluation",  # the PEKPPP instrument and evaluations (issue 13)
     "satuatap.complaints",
     "satuatap.feedback",
     "satuatap.booking",

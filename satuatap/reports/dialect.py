@@ -64,6 +64,13 @@ def date_text(date_column: str) -> str:
     return f"CAST({date_column} AS text)"
 
 
+def month_text(date_column: str) -> str:
+    """A date column's month as ``YYYY-MM`` text."""
+    if is_postgres():
+        return f"to_char({date_column}, 'YYYY-MM')"
+    return f"substr(CAST({date_column} AS text), 1, 7)"
+
+
 def percentile_sql(rows_sql: str, value: str, fraction: float) -> str:
     """``SELECT k, p`` where ``p`` is the continuous percentile (linear interpolation, PostgreSQL's
     ``percentile_cont``) of ``value`` per key ``k`` over the rows of ``rows_sql`` (which has a column ``k``).

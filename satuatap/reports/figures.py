@@ -31,7 +31,7 @@ from satuatap.queueing.models import Ticket, TicketEvent
 from satuatap.reports import dialect
 
 # The breakdowns a report offers, and the SQL key of each (filled in by ``_key_sql``).
-GROUPINGS = ("mall", "agency", "service", "counter", "officer", "day", "hour", "weekday_hour")
+GROUPINGS = ("mall", "agency", "service", "counter", "officer", "day", "month", "hour", "weekday_hour")
 
 TICKET_FIGURES = (
     "tickets_issued",
@@ -148,6 +148,8 @@ def _key_sql(by: str, timezone: str) -> str:
         return "tk.officer_id"
     if by == "day":
         return dialect.date_text("tk.day")
+    if by == "month":
+        return dialect.month_text("tk.day")
     if by == "hour":
         return dialect.local_hour("tk.issued_at", timezone)
     if by == "weekday_hour":
@@ -203,7 +205,8 @@ def _float(value) -> float | None:
 def ticket_figures(selection: Selection, by: str = "mall") -> dict[object, TicketFigures]:
     """The ticket figures per group key (``GROUPINGS``); groups without tickets are absent.
 
-    Keys: mall 0; agency/service/counter/officer their id (None: no counter or officer); day an ISO date;
+    Keys: mall 0; agency/service/counter/officer their id (None: no counter or officer); day an ISO date; month
+    ``YYYY-MM``;
     hour 0-23; weekday_hour ``weekday * 100 + hour`` (weekday 0 Sunday).
     """
     rows_sql, params = _ticket_rows(selection, by)

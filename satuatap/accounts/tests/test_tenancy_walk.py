@@ -90,6 +90,10 @@ PUBLIC = {
     "api:list_slots": "a service's slots of a day, public by contract",
     "api:create_booking": "booking a slot, public by contract (rate limited)",
     "api:cancel_booking": "cancelling a booking with the booker's NIK, public by contract (rate limited)",
+    "api:open_services_json": "open data: published service standards, no personal data (issue 13)",
+    "api:open_services_csv": "open data: published service standards, no personal data (issue 13)",
+    "api:open_monthly_json": "open data: monthly aggregates (volumes, waits, IKM), no personal data",
+    "api:open_monthly_csv": "open data: monthly aggregates (volumes, waits, IKM), no personal data",
     "api:openapi-json": "the API's documentation",
     "api:openapi-view": "the API's documentation",
     "api:api-root": "answers a JSON 404: not an endpoint",
@@ -133,6 +137,8 @@ PRIVATE = {
     "api:ikm_document": "the SKM report as PDF or spreadsheet: supervisors (their agency), the manager",
     "api:daily_report": "a day's queue figures: supervisors (their agency), the manager",
     "api:summary_report": "a period's figures: supervisors (their agency), the manager",
+    "api:evaluation_result": "a mall's PEKPPP evaluation result: the manager",
+    "api:malls_report": "every mall side by side: the ministry (a superuser until the ministry role exists)",
     "notify_outbox": "the mall manager only (citizens' masked contacts in the outbox)",
     "api:sign_in": "an officer of the counter's agency",
     "api:sign_out": "the officer signed in there",
@@ -169,6 +175,8 @@ WALKED_API_READS = (
     "api:ikm_document",
     "api:daily_report",
     "api:summary_report",
+    "api:evaluation_result",
+    "api:malls_report",
 )
 POST_ONLY = {
     "logout",
@@ -271,6 +279,7 @@ def parameter_values(world) -> dict[str, list]:
         "booking_code": [*Booking.objects.values_list("code", flat=True), "TIDAKADA", NUL],
         "day": [service_day(world.mall).isoformat(), "2026-02-30", NUL],
         "item_id": [999_999, HUGE],
+        "year": [service_day(world.mall).year, 1999, HUGE],
     }
 
 

@@ -71,6 +71,7 @@ def generate(world: World, first: dt.date, last: dt.date, per_day: int = 12, see
             start = dt.datetime.combine(day, dt.time(10), tz)
             _booking(world, None, rng.choice(services), start, n, checked_in=False, cancelled=rng.random() < 0.5)
         if rng.random() < 0.5:
+            n += 1
             _complaint(world, rng, day, tz, n)
         day += dt.timedelta(days=1)
 

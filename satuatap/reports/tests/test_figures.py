@@ -48,6 +48,7 @@ def _tz_hour(t: Ticket) -> int:
         ("counter", lambda t: t.counter_id),
         ("officer", lambda t: t.officer_id),
         ("day", lambda t: t.day.isoformat()),
+        ("month", lambda t: t.day.isoformat()[:7]),
         ("hour", _tz_hour),
         ("weekday_hour", lambda t: (t.day.isoweekday() % 7) * 100 + _tz_hour(t)),
     ],
