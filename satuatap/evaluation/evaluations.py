@@ -21,6 +21,8 @@ class IndicatorResult:
     evidence: str
     evidence_url: str
     source: str
+    id: int = 0
+    rubric: str = ""
 
 
 @dataclass
@@ -55,14 +57,16 @@ def result(mall, year: int, agency=None) -> Result:
             score, evidence, url, prefilled = live.score, live.evidence, live.url, True
         found.append(
             IndicatorResult(
-                indicator.aspect.name,
-                indicator.name,
-                indicator.weight,
-                score,
-                prefilled,
-                evidence,
-                url,
-                indicator.source,
+                aspect=indicator.aspect.name,
+                name=indicator.name,
+                weight=indicator.weight,
+                score=score,
+                prefilled=prefilled,
+                evidence=evidence,
+                evidence_url=url,
+                source=indicator.source,
+                id=indicator.pk,
+                rubric=indicator.rubric,
             )
         )
         rows.append((indicator.aspect.order, indicator.aspect.name, indicator.aspect.weight, indicator.weight, score))

@@ -100,6 +100,7 @@ class PageData:
     rows: list[dict]
     reasons: list[tuple[str, int]]
     charts: dict[str, str]
+    series: dict[str, list]
 
 
 def build(selection: figures.Selection, by: str = "agency") -> PageData:
@@ -114,11 +115,12 @@ def build(selection: figures.Selection, by: str = "agency") -> PageData:
         comparisons=comparisons,
         rows=shapes.breakdown(selection, by),
         reasons=summary.reasons,
-        charts=_charts(selection),
+        **_charts(selection),
     )
 
 
-def _charts(selection: figures.Selection) -> dict[str, str]:
+def _charts(selection: figures.Selection) -> dict[str, dict]:
+    """The SVG charts, and their series (for the PDF, which draws its own)."""
     by_hour = figures.ticket_figures(selection, "hour")
     hours = sorted(by_hour) or []
     hour_span = list(range(min(hours), max(hours) + 1)) if hours else []
@@ -151,4 +153,14 @@ def _charts(selection: figures.Selection) -> dict[str, str]:
             (_("Selesai dilayani"), [by_day[k].served if k in by_day else 0 for k in keys]),
         ],
     )
-    return {"arrivals": arrivals, "waits": waits, "heatmap": heat, "trend": trend}
+    series = {
+        "hours": [f"{h:02d}" for h in hour_span],
+        "arrivals": [by_hour[h].tickets_issued if h in by_hour else 0 for h in hour_span],
+        "days": [d.strftime("%d/%m") for d in days],
+        "issued": [by_day[k].tickets_issued if k in by_day else 0 for k in keys],
+        "served": [by_day[k].served if k in by_day else 0 for k in keys],
+    }
+    return {
+        "charts": {"arrivals": arrivals, "waits": waits, "heatmap": heat, "trend": trend},
+        "series": series,
+    }

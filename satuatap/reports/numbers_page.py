@@ -9,7 +9,7 @@ from django.http import QueryDict
 from django.shortcuts import render
 
 from satuatap.feedback import periods
-from satuatap.reports import numbers_data, numbers_export
+from satuatap.reports import mayor_pdf, numbers_data, numbers_export
 from satuatap.reports.figures import Selection
 from satuatap.reports.views import report_scope
 
@@ -62,3 +62,9 @@ def numbers_csv(request, mall: str):
 @login_required
 def numbers_xlsx(request, mall: str):
     return numbers_export.download(_data(request, mall)[1], "xlsx")
+
+
+@login_required
+def numbers_pdf(request, mall: str):
+    """The monthly report for the mayor (any period the page shows), with its charts."""
+    return mayor_pdf.download(_data(request, mall)[1])

@@ -14,5 +14,6 @@ urlpatterns = [
     path("m/<slug:mall>/laporan/", numbers_page.numbers_report, name="numbers_report"),
     path("m/<slug:mall>/laporan/laporan.csv", numbers_page.numbers_csv, name="numbers_report_csv"),
     path("m/<slug:mall>/laporan/laporan.xlsx", numbers_page.numbers_xlsx, name="numbers_report_xlsx"),
+    path("m/<slug:mall>/laporan/laporan.pdf", numbers_page.numbers_pdf, name="numbers_report_pdf"),
     path("m/<slug:mall>/notifikasi/", outbox_page.outbox_page, name="notify_outbox"),
 ]

@@ -123,6 +123,10 @@ PRIVATE = {
     "numbers_report": "the reports page: the manager (whole mall), supervisors for their agency",
     "numbers_report_csv": "the reports page as CSV: as numbers_report",
     "numbers_report_xlsx": "the reports page as a spreadsheet: as numbers_report",
+    "numbers_report_pdf": "the monthly report for the mayor (PDF): as numbers_report",
+    "evaluation_current": "this year's PEKPPP evaluation (a redirect): as evaluation",
+    "evaluation": "the mall's PEKPPP evaluation: its manager (self-assessment), a superuser (evaluator)",
+    "evaluation_save": "a self-assessment or evaluator score: the mall's manager, a superuser as evaluator",
     "skm_report_pdf": "the SKM report as PDF: the manager, and supervisors for their agency (as skm_report)",
     "skm_report_xlsx": "the SKM report as a spreadsheet: the manager, and supervisors for their agency",
     "skm_follow_up_new": "SKM follow-up items: the manager (any unit), a supervisor for their agency",
@@ -194,6 +198,7 @@ POST_ONLY = {
     "api:cancel_booking",
     "skm_follow_up_new",
     "skm_follow_up_change",
+    "evaluation_save",
     *{name for name in PRIVATE if name.startswith("api:") and name not in WALKED_API_READS},
 }
 NUL, HUGE = "a\x00b", 10**20

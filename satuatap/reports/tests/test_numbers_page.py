@@ -102,3 +102,16 @@ def test_user_text_is_written_as_text(data):
     book = load_workbook(io.BytesIO(client.get(PAGE + "laporan.xlsx" + NOVEMBER).content))
     cells = [c for row in book.worksheets[1].iter_rows() for c in row if c.value == "=HYPERLINK(1)"]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_the_mayors_pdf_carries_the_figures_and_the_charts(data):
+    client = signed_in("manager")
+    screen = _screen(client.get(PAGE + NOVEMBER).content.decode())
+    response = client.get(PAGE + "laporan.pdf" + NOVEMBER)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    body = response.content
+    assert body.startswith(b"%PDF")
+    assert f"({screen['tickets_issued'][0]})".encode() in body  # the figure is written as text in the page stream
+    assert b"Kedatangan per jam" in body and b"Tren harian" in body
+    assert client.get(PAGE + "laporan.pdf" + NOVEMBER).content == body  # invariant
+    assert signed_in("officer1").get(PAGE + "laporan.pdf").status_code in (403, 404)
