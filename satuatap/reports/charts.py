@@ -24,15 +24,15 @@ def _frame(title: str, body: str, width: int = WIDTH, height: int = HEIGHT, desc
 
 
 def _axis(top: float) -> str:
-    """The y axis: a baseline and three grid lines up to ``top``."""
+    """The y axis: a baseline and grid lines at each quarter of ``top`` (a round number, see ``_nice_top``)."""
     plot_h = HEIGHT - TOP - BOTTOM
     parts = []
-    for i in range(4):
-        value = top * i / 3
-        y = HEIGHT - BOTTOM - plot_h * i / 3
+    for i in range(5):
+        value = top * i / 4
+        y = HEIGHT - BOTTOM - plot_h * i / 4
         parts.append(
             f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#d1d5db" stroke-width="1"/>'
-            f'<text x="{LEFT - 4}" y="{y + 4:.1f}" font-size="11" text-anchor="end">{value:g}</text>'
+            f'<text x="{LEFT - 4}" y="{y + 4:.1f}" font-size="11" text-anchor="end">{value:.4g}</text>'
         )
     return "".join(parts)
 
@@ -44,7 +44,7 @@ def _nice_top(value: float) -> float:
     step = 1
     while step * 10 <= value:
         step *= 10
-    for factor in (1, 2, 5, 10):
+    for factor in (1, 2, 4, 10):  # quarters of these stay round
         if step * factor >= value:
             return step * factor
     return step * 10

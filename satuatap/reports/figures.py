@@ -108,8 +108,13 @@ class Selection:
         return (self.last - self.first).days + 1
 
     def previous(self) -> Selection:
-        """The period of the same length just before this one."""
+        """The period before this one: the previous month (quarter, semester, year) for a whole one, else the
+        days of the same number just before."""
         last = self.first - dt.timedelta(days=1)
+        kind = periods.kind_of(self.first, self.last)
+        if kind != "custom":
+            first = periods.bounds(kind, last)[0]
+            return Selection(self.mall, first, last, self.agency, self.service)
         return Selection(self.mall, last - dt.timedelta(days=self.days - 1), last, self.agency, self.service)
 
 

@@ -69,11 +69,27 @@ def test_an_agency_selection_counts_its_own_tickets_only(data):
     _assert_equal(figures.total(selection), recompute(data.mall, *NOVEMBER, TARGET, agency=dukcapil)[0])
 
 
-def test_the_previous_period_is_as_long_and_just_before(data):
+def test_the_previous_period_of_a_month_is_the_month_before(data):
     summary = figures.summarize(figures.Selection(data.mall, *NOVEMBER))
     previous = summary.previous.selection
-    assert (previous.first, previous.last) == (dt.date(2026, 10, 2), dt.date(2026, 10, 31))
+    assert (previous.first, previous.last) == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     _assert_equal(summary.previous.total, recompute(data.mall, previous.first, previous.last, TARGET)[0])
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "before"),
+    [
+        ("2026-11-23", "2026-11-23", ("2026-11-22", "2026-11-22")),  # a day
+        ("2026-11-10", "2026-11-19", ("2026-10-31", "2026-11-09")),  # any ten days
+        ("2026-03-01", "2026-03-31", ("2026-02-01", "2026-02-28")),  # a month after a short one
+        ("2026-07-01", "2026-09-30", ("2026-04-01", "2026-06-30")),  # a quarter
+        ("2026-01-01", "2026-12-31", ("2025-01-01", "2025-12-31")),  # a year
+    ],
+)
+def test_the_previous_period(world, first, last, before):
+    selection = figures.Selection(world.mall, dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+    previous = selection.previous()
+    assert (previous.first.isoformat(), previous.last.isoformat()) == before
 
 
 def test_the_booking_funnel_equals_the_bookings(data):
