@@ -191,17 +191,25 @@ def _register_routers() -> None:
     from satuatap.booking.api import router as booking_router
     from satuatap.cases.api import router as cases_router
     from satuatap.complaints.api import router as complaint_router
+    from satuatap.evaluation.api import router as evaluation_router
+    from satuatap.evaluation.national_api import router as national_router
     from satuatap.feedback.api import router as feedback_router
     from satuatap.mallsite.api import router as directory_router
     from satuatap.queueing.api import router as queue_router
     from satuatap.queueing.staff_api import router as staff_router
     from satuatap.reports.api import router as reports_router
+    from satuatap.reports.numbers_api import router as numbers_router
+    from satuatap.reports.open_data_api import router as open_data_router
 
     api.add_router("/", directory_router)
     api.add_router("/", staff_router)
     api.add_router("/", queue_router)
     api.add_router("/", feedback_router)
     api.add_router("/", reports_router)
+    api.add_router("/", numbers_router)
+    api.add_router("/", open_data_router)
+    api.add_router("/", evaluation_router)
+    api.add_router("/", national_router)
     api.add_router("/", complaint_router)
     api.add_router("/", booking_router)
     api.add_router("/", cases_router)

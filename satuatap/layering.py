@@ -44,6 +44,7 @@ LEAVES = ("notify", "audit")
 # Imports allowed inside one layer, each with its reason (one direction only, never a cycle).
 SAME_LAYER = {
     ("feedback", "booking"): "the SKM survey link reaches a booked citizen through the booking's phone",
+    ("evaluation", "reports"): "the evaluation prefills indicators from the reports' figures (complaints, tickets)",
 }
 
 # Top-level modules that are the project level (composition root), not the library.

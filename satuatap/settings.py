@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "satuatap.queueing",
     "satuatap.audit",
     "satuatap.reports",
+    "satuatap.evaluation",  # the PEKPPP instrument and evaluations (issue 13)
     "satuatap.complaints",
     "satuatap.feedback",
     "satuatap.booking",
@@ -197,6 +198,8 @@ SKM_LINK_HOURS = env_int("SKM_LINK_HOURS", 72)  # how long after service the sur
 SKM_TABLET_MINUTES = env_int("SKM_TABLET_MINUTES", 15)  # how long the counter tablet offers the survey
 # How long a device pairing code (shown when a kiosk, display or tablet is registered) may be typed in.
 DEVICE_PAIRING_MINUTES = env_int("DEVICE_PAIRING_MINUTES", 15)
+# Reports (issue 13): the wait the "within target" share counts against, in minutes from issue to first call.
+REPORTS_TARGET_WAIT_MINUTES = env_int("REPORTS_TARGET_WAIT_MINUTES", 30)
 COMPLAINT_VERIFY_WORKING_DAYS = env_int("COMPLAINT_VERIFY_WORKING_DAYS", 3)  # received -> verified
 COMPLAINT_FOLLOW_UP_WORKING_DAYS = env_int("COMPLAINT_FOLLOW_UP_WORKING_DAYS", 5)  # forwarded -> answered
 COMPLAINT_REOPEN_DAYS = env_int("COMPLAINT_REOPEN_DAYS", 14)  # the complainant may reopen an answer

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("satuatap.queueing.urls")),
     path("", include("satuatap.mallsite.urls")),
     path("", include("satuatap.reports.urls")),
+    path("", include("satuatap.evaluation.urls")),
     path("", include("satuatap.feedback.urls")),
     path("", include("satuatap.complaints.urls")),
     path("", include("satuatap.cases.urls")),

@@ -94,6 +94,10 @@ PUBLIC = {
     "api:list_slots": "a service's slots of a day, public by contract",
     "api:create_booking": "booking a slot, public by contract (rate limited)",
     "api:cancel_booking": "cancelling a booking with the booker's NIK, public by contract (rate limited)",
+    "api:open_services_json": "open data: published service standards, no personal data (issue 13)",
+    "api:open_services_csv": "open data: published service standards, no personal data (issue 13)",
+    "api:open_monthly_json": "open data: monthly aggregates (volumes, waits, IKM), no personal data",
+    "api:open_monthly_csv": "open data: monthly aggregates (volumes, waits, IKM), no personal data",
     "api:openapi-json": "the API's documentation",
     "api:openapi-view": "the API's documentation",
     "api:api-root": "answers a JSON 404: not an endpoint",
@@ -120,6 +124,13 @@ PRIVATE = {
     "estimate_accuracy": "the manager, and supervisors for their agency (wait estimate report)",
     "api:list_staff": "supervisors (their agency), the manager",
     "skm_report": "the manager, and supervisors for their agency",
+    "numbers_report": "the reports page: the manager (whole mall), supervisors for their agency",
+    "numbers_report_csv": "the reports page as CSV: as numbers_report",
+    "numbers_report_xlsx": "the reports page as a spreadsheet: as numbers_report",
+    "numbers_report_pdf": "the monthly report for the mayor (PDF): as numbers_report",
+    "evaluation_current": "this year's PEKPPP evaluation (a redirect): as evaluation",
+    "evaluation": "the mall's PEKPPP evaluation: its manager (self-assessment), a superuser (evaluator)",
+    "evaluation_save": "a self-assessment or evaluator score: the mall's manager, a superuser as evaluator",
     "skm_report_pdf": "the SKM report as PDF: the manager, and supervisors for their agency (as skm_report)",
     "skm_report_xlsx": "the SKM report as a spreadsheet: the manager, and supervisors for their agency",
     "skm_follow_up_new": "SKM follow-up items: the manager (any unit), a supervisor for their agency",
@@ -132,6 +143,10 @@ PRIVATE = {
     "api:ikm_report": "supervisors (their agency), the manager",
     "api:follow_up_report": "SKM follow-up items: supervisors (their agency), the manager",
     "api:ikm_document": "the SKM report as PDF or spreadsheet: supervisors (their agency), the manager",
+    "api:daily_report": "a day's queue figures: supervisors (their agency), the manager",
+    "api:summary_report": "a period's figures: supervisors (their agency), the manager",
+    "api:evaluation_result": "a mall's PEKPPP evaluation result: the manager",
+    "api:malls_report": "every mall side by side: the ministry (a superuser until the ministry role exists)",
     "notify_outbox": "the mall manager only (citizens' masked contacts in the outbox)",
     "case_desk": "the back office: officers and supervisor of an agency (their agency's cases), the manager",
     "case_new": "opening a case: officers and supervisor, for their agency's services and tickets",
@@ -182,6 +197,10 @@ WALKED_API_READS = (
     "api:list_cases",
     "api:read_case",
     "api:case_sla",
+    "api:daily_report",
+    "api:summary_report",
+    "api:evaluation_result",
+    "api:malls_report",
 )
 POST_ONLY = {
     "logout",
@@ -199,6 +218,7 @@ POST_ONLY = {
     "api:cancel_booking",
     "skm_follow_up_new",
     "skm_follow_up_change",
+    "evaluation_save",
     *{name for name in PRIVATE if name.startswith("api:") and name not in WALKED_API_READS},
 }
 NUL, HUGE = "a\x00b", 10**20
@@ -291,6 +311,7 @@ def parameter_values(world) -> dict[str, list]:
         "item_id": [999_999, HUGE],
         "registration_number": [*Case.objects.values_list("registration_number", flat=True), "PEK-2026-X-000009", NUL],
         "file_id": [*CaseAttachment.objects.values_list("pk", flat=True), 999_999, HUGE],
+        "year": [service_day(world.mall).year, 1999, HUGE],
     }
 
 

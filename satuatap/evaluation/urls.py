@@ -1,0 +1,9 @@
+from django.urls import path
+
+from satuatap.evaluation import views
+
+urlpatterns = [
+    path("m/<slug:mall>/evaluasi/", views.evaluation_current, name="evaluation_current"),
+    path("m/<slug:mall>/evaluasi/<int:year>/", views.evaluation_page, name="evaluation"),
+    path("m/<slug:mall>/evaluasi/<int:year>/nilai", views.evaluation_save, name="evaluation_save"),
+]

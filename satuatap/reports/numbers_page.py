@@ -1,0 +1,70 @@
+"""The reports page (managing by numbers): the manager sees the whole mall, a supervisor their agency; a period
+picker (month, quarter, semester, year or any dates), every figure beside the previous period, a breakdown per
+agency, service, counter or officer, server-side SVG charts, and the same figures as CSV and spreadsheet."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import QueryDict
+from django.shortcuts import render
+
+from satuatap.feedback import periods
+from satuatap.reports import mayor_pdf, numbers_data, numbers_export
+from satuatap.reports.figures import Selection
+from satuatap.reports.views import report_scope
+
+
+def _data(request, mall: str):
+    rs = report_scope(request, mall)
+    by = request.GET.get("by")
+    by = by if by in numbers_data.BREAKDOWNS else "agency"
+    selection = Selection(rs.mall, rs.period.first, rs.period.last, rs.agency, rs.service)
+    return rs, numbers_data.build(selection, by)
+
+
+def _query(request) -> str:
+    keep = QueryDict(mutable=True)
+    for key in ("period", "date", "from", "to", "agency", "service", "by"):
+        if request.GET.get(key):
+            keep[key] = request.GET[key]
+    return keep.urlencode()
+
+
+@login_required
+def numbers_report(request, mall: str):
+    rs, data = _data(request, mall)
+    context = {
+        "mall": rs.mall,
+        "data": data,
+        "kinds": periods.KINDS.items(),
+        "kind": rs.period.kind,
+        "first": rs.period.first,
+        "last": rs.period.last,
+        "error": rs.error,
+        "agencies": rs.agencies,
+        "services": rs.services,
+        "agency": rs.agency,
+        "service": rs.service,
+        "date": request.GET.get("date", ""),
+        "breakdowns": numbers_data.BREAKDOWNS.items(),
+        "columns": numbers_data.BREAKDOWN_COLUMNS,
+        "breakdown_label": numbers_data.BREAKDOWNS[data.by],
+        "query": _query(request),
+    }
+    return render(request, "reports/numbers.html", context)
+
+
+@login_required
+def numbers_csv(request, mall: str):
+    return numbers_export.download(_data(request, mall)[1], "csv")
+
+
+@login_required
+def numbers_xlsx(request, mall: str):
+    return numbers_export.download(_data(request, mall)[1], "xlsx")
+
+
+@login_required
+def numbers_pdf(request, mall: str):
+    """The monthly report for the mayor (any period the page shows), with its charts."""
+    return mayor_pdf.download(_data(request, mall)[1])
