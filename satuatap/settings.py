@@ -122,6 +122,9 @@ else:
 # origin, as behind nginx in production.
 LIVE_WS_PORT = env_str("LIVE_WS_PORT", "")
 LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 1)
+# Embedded mode: each live process listens on a Unix datagram socket here; a write rings them all,
+# so a hint reaches the screens in milliseconds instead of at the next LIVE_POLL_SECONDS poll.
+LIVE_BELL_DIR = env_str("LIVE_BELL_DIR", str(VAR_DIR / "live-bell"))
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
@@ -141,6 +144,10 @@ STORAGES = {
 
 # Public read endpoints: requests per minute per client address.
 PUBLIC_RATE_LIMIT = env_int("PUBLIC_RATE_LIMIT", 600)
+# Live snapshots (boards, ticket pages) are read by a whole hall behind one NAT address: a board's
+# snapshot is a cached document, so it is limited per address far higher; a ticket's page and snapshot
+# are limited per ticket code (PUBLIC_RATE_LIMIT each), and only unknown codes count per address.
+PUBLIC_SNAPSHOT_RATE_LIMIT = env_int("PUBLIC_SNAPSHOT_RATE_LIMIT", 20000)
 SKM_LINK_HOURS = env_int("SKM_LINK_HOURS", 72)  # how long after service the survey link works
 SKM_TABLET_MINUTES = env_int("SKM_TABLET_MINUTES", 15)  # how long the counter tablet offers the survey
 COMPLAINT_VERIFY_WORKING_DAYS = env_int("COMPLAINT_VERIFY_WORKING_DAYS", 3)  # received -> verified

@@ -31,7 +31,7 @@ def test_waiting_ticket_shows_number_status_position_and_estimate(client, world)
     # The page follows its own queue live.
     assert 'data-mall="pekanbaru"' in html and 'data-service="DUKCAPIL-KTP"' in html
     assert f'data-snapshot-url="/t/{ticket.public_code}/snapshot.json"' in html
-    assert "followTicket" in html
+    assert "satuatap/ticket-page.js" in html  # its module calls followTicket
 
 
 def test_called_ticket_tells_the_citizen_which_counter(client, world):
