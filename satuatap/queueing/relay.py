@@ -57,12 +57,12 @@ def ring_bells() -> None:
                 pass
 
 
-class _Bell(asyncio.DatagramProtocol):
-    def __init__(self, rung: asyncio.Event):
-        self.rung = rung
-
-    def datagram_received(self, data, addr):
-        self.rung.set()
+def _drain(bell: socket.socket, rung: asyncio.Event) -> None:
+    """Read every datagram waiting (their content does not matter) and wake the relay."""
+    with contextlib.suppress(BlockingIOError, InterruptedError):
+        while bell.recv(64):
+            pass
+    rung.set()
 
 
 async def _open_bell(rung: asyncio.Event) -> None:
@@ -76,9 +76,12 @@ async def _open_bell(rung: asyncio.Event) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
-        loop = asyncio.get_running_loop()
-        await loop.create_datagram_endpoint(lambda: _Bell(rung), local_addr=str(path), family=socket.AF_UNIX)
-    except OSError:
+        bell = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        bell.setblocking(False)
+        bell.bind(str(path))
+        # A reader callback rather than create_datagram_endpoint: uvloop (uvicorn's loop) has no Unix datagrams.
+        asyncio.get_running_loop().add_reader(bell.fileno(), _drain, bell, rung)
+    except Exception:  # the relay must run without its bell rather than not at all
         log.exception("live doorbell %s not opened; the relay polls every %ss", path, settings.LIVE_POLL_SECONDS)
         return
     atexit.register(lambda: path.unlink(missing_ok=True))

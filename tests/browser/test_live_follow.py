@@ -42,6 +42,7 @@ def test_a_board_and_a_phone_follow_a_call_and_a_finish_and_survive_a_dropped_so
     display = screens.device("display_a", viewport=(1920, 1080))
     expect(display).to_have_url(re.compile(rf"/m/{MALL}/display/A/$"))
     board = Traffic(display, "/display/A/snapshot.json")
+    display.reload()  # its socket opens again, now with the listener on
     display.wait_for_function("document.querySelector('#live-status').dataset.state === 'on'")
 
     kiosk = screens.device("kiosk")
