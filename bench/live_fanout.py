@@ -220,7 +220,7 @@ class Run:
         self.token = stack.tokens["officer1"]
         self.stopping = False
         self.requests = 0
-        self.calls: list[tuple[str, float]] = []  # (number, call-next answered at)
+        self.calls: list[tuple[str, str, float]] = []  # (number, service, call-next answered at)
         self.call_next: list[float] = []
         self.finish: list[float] = []
         boards = min(BOARDS_AT_MOST, screens)
@@ -228,25 +228,36 @@ class Run:
         snapshot = f"/m/{MALL}/display/A/snapshot.json"
         self.screens: list[Screen] = [Board(self, f"/ws/zone/{MALL}/A/", snapshot) for _ in range(boards)]
         self.screens += [Phone(self, pk, code, service) for pk, code, service in phones]
-        self.expected = 0
 
     def delays(self) -> list[float]:
-        """Per screen and call: from the call-next answer until the screen first showed the call (a push
-        read before the answer counts 0). A board shows the called number; a phone's position drops
-        by one per call (no ticket of its queues leaves otherwise)."""
+        """Per screen and call it shows: from the call-next answer until the screen first showed the call
+        (a push read before the answer counts 0). A board shows the called number; a phone's position
+        drops by one per call of its own queue (no ticket of it leaves otherwise)."""
         delays = []
         for screen in self.screens:
-            for index, (number, answered) in enumerate(self.calls, start=1):
-                if isinstance(screen, Phone):
-                    if screen.start_position is None:
-                        continue
+            if isinstance(screen, Phone):
+                if screen.start_position is None:
+                    continue
+                own = [answered for _, service, answered in self.calls if service == screen.service]
+                for index, answered in enumerate(own, start=1):
                     seen = [t for pos, t in screen.first_seen.items() if pos <= screen.start_position - index]
-                    at = min(seen) if seen else None
-                else:
-                    at = screen.first_seen.get(number)
-                if at is not None:
-                    delays.append(max(0.0, at - answered))
+                    if seen:
+                        delays.append(max(0.0, min(seen) - answered))
+                continue
+            for number, _, answered in self.calls:
+                if number in screen.first_seen:
+                    delays.append(max(0.0, screen.first_seen[number] - answered))
         return delays
+
+    def expected(self) -> int:
+        """Calls each screen should show: every call on a board, its own queue's on a phone."""
+        total = 0
+        for screen in self.screens:
+            if isinstance(screen, Phone):
+                total += sum(1 for _, service, _ in self.calls if service == screen.service)
+            else:
+                total += len(self.calls)
+        return total
 
     async def officer(self, calls: int, pace: float) -> None:
         for _ in range(calls):
@@ -256,7 +267,7 @@ class Run:
             self.call_next.append(answered - started)
             if status != 200 or not ticket:
                 raise RuntimeError(f"call-next answered {status}")
-            self.calls.append((ticket["number"], answered))
+            self.calls.append((ticket["number"], ticket["service"], answered))
             await asyncio.sleep(max(0.0, started + pace / 2 - time.perf_counter()))
             t0 = time.perf_counter()
             status, _ = await http(self.port, "POST", f"/api/v1/malls/{MALL}/tickets/{ticket['id']}/finish", self.token)
@@ -273,7 +284,7 @@ class Run:
         self.stopping = True
         for task in tasks:
             task.cancel()
-        expected = calls * len(self.screens)
+        expected = self.expected()
         ms = [d * 1000 for d in self.delays()]
         return {
             "screens": len(self.screens),
