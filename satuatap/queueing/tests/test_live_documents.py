@@ -194,3 +194,36 @@ def _zone_a() -> int:
     from satuatap.directory.models import Zone
 
     return Zone.objects.get(code="A").pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_one_publish_reaches_every_socket_with_the_document(settings, redis_url, monday_morning):
+    import uuid
+
+    settings.REDIS_URL = redis_url
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [redis_url], "prefix": f"test-{uuid.uuid4().hex[:8]}"},
+        }
+    }
+    channel_layers.backends.clear()
+    world = make_world()
+    tickets.issue_ticket(world.services["DUKCAPIL-KK"])
+    zone = live.zone_group(world.zones["A"].pk)
+
+    async def scenario():
+        boards = [await _connect("/ws/zone/pekanbaru/A/") for _ in range(2)]
+        try:
+            # What a gunicorn worker does after commit, from its own thread and event loop.
+            await asyncio.to_thread(live.send_now, [zone, live.mall_group(world.mall.pk)], {"event": "issued"})
+            return [json.loads(await b.receive_from(timeout=5)) for b in boards]
+        finally:
+            for board in boards:
+                await board.disconnect()
+            await _stop()
+
+    messages = asyncio.run(scenario())
+    assert [m["doc"]["waiting"]["DUKCAPIL-KK"] for m in messages] == [1, 1]
+    assert all(m["event"] == "issued" for m in messages)
+    channel_layers.backends.clear()
