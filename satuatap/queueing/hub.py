@@ -24,6 +24,7 @@ from satuatap.directory.models import Mall, Service, Zone
 from satuatap.queueing import snapshots
 
 log = logging.getLogger(__name__)
+REJOIN_SECONDS = 60
 
 
 def build_document(group: str) -> dict | None:
@@ -68,8 +69,21 @@ class Hub:
         self.members[group].discard(consumer)
 
     async def _follow(self, group: str, channel: str) -> None:
+        joined = self.loop.time()
         while True:
-            message = await self.layer.receive(channel)
+            try:
+                if self.loop.time() - joined > REJOIN_SECONDS:
+                    # Redis forgets a group after its expiry, or all of them when it restarts empty.
+                    await self.layer.group_add(group, channel)
+                    joined = self.loop.time()
+                message = await asyncio.wait_for(self.layer.receive(channel), timeout=REJOIN_SECONDS)
+            except TimeoutError:
+                continue
+            except Exception:  # Redis away: screens poll meanwhile; try again shortly
+                log.exception("live group %s not followed; retrying", group)
+                joined = 0.0
+                await asyncio.sleep(1)
+                continue
             self.pending[group] = message.get("payload", {})
             if group not in self.building:
                 self.building[group] = self.loop.create_task(self._build_and_send(group))
