@@ -29,6 +29,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,6 +117,8 @@ class Screen:
         self.inflight: asyncio.Task | None = None
         self.again = False
         self.fresh = False
+        self.connected = False
+        self.loaded = False
         self.first_seen: dict = {}  # what it shows (a called number, a position) -> when it first did
 
     async def refresh(self) -> None:
@@ -130,6 +133,7 @@ class Screen:
             status, data = await http(self.run.port, "GET", self.snapshot_path)
             if status == 200 and data:
                 self.on_snapshot(data)
+                self.loaded = True
         except OSError:
             pass
         finally:
@@ -147,14 +151,19 @@ class Screen:
         while not self.run.stopping:
             try:
                 async with websockets.connect(self.run.ws_base + self.ws_path, origin=self.run.origin) as ws:
+                    self.connected = True
                     await self.refresh()
                     async for text in ws:
-                        handled = self.on_hint(json.loads(text))
+                        message = json.loads(text)
+                        handled = self.on_hint(message)
                         if handled:
                             self.fresh = True
                         else:
+                            kind = "with doc" if message.get("doc") else "bare"
+                            self.run.why[f"{type(self).__name__}: {message.get('event')} {kind}"] += 1
                             await self.refresh()
             except (OSError, websockets.WebSocketException):
+                self.run.why[f"{type(self).__name__}: reconnect"] += 1
                 await asyncio.sleep(0.5)
 
     async def poll(self) -> None:
@@ -220,6 +229,7 @@ class Run:
         self.token = stack.tokens["officer1"]
         self.stopping = False
         self.requests = 0
+        self.why: Counter = Counter()  # why screens read their snapshot (after the first loads)
         self.calls: list[tuple[str, str, float]] = []  # (number, service, call-next answered at)
         self.call_next: list[float] = []
         self.finish: list[float] = []
@@ -276,8 +286,14 @@ class Run:
 
     async def go(self, calls: int, pace: float) -> dict:
         tasks = [asyncio.ensure_future(s.follow()) for s in self.screens]
-        await asyncio.sleep(3 if self.screens else 0.5)  # first loads settle
+        # First loads settle: every screen connected, its snapshot read, nothing in flight (30 s at most).
+        for _ in range(300):
+            await asyncio.sleep(0.1)
+            if all(s.connected and s.loaded and s.inflight is None and not s.again for s in self.screens):
+                break
+        await asyncio.sleep(0.5)
         self.requests = 0
+        self.why.clear()
         await self.officer(calls, pace)
         await asyncio.sleep(pace)  # the last call's stragglers
         requests = self.requests
@@ -295,6 +311,7 @@ class Run:
             "finish p50/p95 ms": f"{pct([c * 1000 for c in self.finish], 50):.0f} / "
             f"{pct([c * 1000 for c in self.finish], 95):.0f}",
             "snapshot requests per call": f"{requests / calls:.1f}",
+            "why": dict(self.why) or "-",
         }
 
 
