@@ -172,6 +172,7 @@ class Screen:
             if self.fresh:
                 self.fresh = False
             else:
+                self.run.why[f"{type(self).__name__}: poll"] += 1
                 await self.refresh()
 
 
