@@ -21,7 +21,7 @@ function wsBase() {
 }
 
 export function follow({ wsPath, snapshotUrl, onSnapshot, onHint = () => false, onStatus = () => {}, pollSeconds = 20 }) {
-  const state = { connected: false, closed: false, socket: null, retry: RETRY_FIRST_MS, fetches: 0 };
+  const state = { connected: false, closed: false, socket: null, retry: RETRY_FIRST_MS };
   let fresh = false; // a document arrived since the last poll
   let inflight = null;
   let again = false;
@@ -29,7 +29,6 @@ export function follow({ wsPath, snapshotUrl, onSnapshot, onHint = () => false, 
   async function refresh() {
     if (inflight) { again = true; return inflight; }
     inflight = (async () => {
-      state.fetches += 1;
       try {
         const response = await fetch(snapshotUrl, { credentials: "same-origin", cache: "no-store" });
         if (response.ok) onSnapshot(await response.json());
