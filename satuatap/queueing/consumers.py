@@ -55,6 +55,9 @@ def _group(kind: str, mall_slug: str, key: str | None, user, device_token_id) ->
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
+    # A socket has no channel of its own: the hub joins the layer once per group for all its sockets.
+    channel_layer_alias = None
+
     async def connect(self):
         kwargs = self.scope["url_route"]["kwargs"]
         session = self.scope.get("session")
@@ -72,6 +75,3 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if getattr(self, "group", None):
             hub().leave(self.group, self)
-
-    async def live_hint(self, message):
-        await self.send_json(message["payload"])
