@@ -5,13 +5,16 @@ each hint, so a lost hint costs a few seconds, never a wrong screen. That is why
 a hint that cannot be sent (Redis down, a full channel) is logged and dropped: the
 write that caused it is already committed and must still be answered as a success.
 
-With Redis the hint goes to the channel layer's groups. Without it (the embedded
-mode) it goes to the store an app registers with ``set_embedded_store``; the queue
-registers one that writes rows its ASGI process relays (``queueing/relay.py``).
+With Redis the hint goes to the channel layer's groups, all of one change in one call
+after commit (each live process subscribes once per group and fans out to its sockets,
+``queueing/hub.py``). Without it (the embedded mode) it goes to the store an app registers
+with ``set_embedded_store``; the queue registers one that writes rows its ASGI process
+relays at once, woken by a datagram (``queueing/relay.py``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 
@@ -56,11 +59,16 @@ def send_now(groups: list[str], payload: dict) -> None:
         log.exception("live hint %r to %s not sent; screens catch up from their snapshots", payload, groups)
 
 
+async def _send_all(groups: list[str], payload: dict) -> None:
+    """Every group's message in one event-loop run, concurrently: one round of Redis calls per change."""
+    layer = get_channel_layer()
+    message = {"type": "live.hint", "payload": payload}
+    await asyncio.gather(*(layer.group_send(group, message) for group in groups))
+
+
 def _send(groups: list[str], payload: dict) -> None:
     if settings.REDIS_URL:
-        layer = get_channel_layer()
-        for group in groups:
-            async_to_sync(layer.group_send)(group, {"type": "live.hint", "payload": payload})
+        async_to_sync(_send_all)(groups, payload)
         return
     if _embedded_store is None:
         raise RuntimeError("no embedded live store registered (is the queueing app installed?)")

@@ -96,18 +96,19 @@ def retry_after(window: int = 60, now: float | None = None) -> int:
     return _window(window, now)[1]
 
 
-def public_page_limited(request, scope: str) -> bool:
-    """Count one request to a public page; True when the client is over ``PUBLIC_RATE_LIMIT`` this minute."""
-    return not hit(scope, client_address(request), limit=settings.PUBLIC_RATE_LIMIT)
+def public_page_limited(request, scope: str, limit_setting: str = "PUBLIC_RATE_LIMIT") -> bool:
+    """Count one request to a public page; True when the client is over its limit (a setting) this minute."""
+    return not hit(scope, client_address(request), limit=getattr(settings, limit_setting))
 
 
-def limit_public_page(scope: str):
-    """Decorate a public page: past ``PUBLIC_RATE_LIMIT`` requests this minute the client gets ``too_many_response``."""
+def limit_public_page(scope: str, *, limit_setting: str = "PUBLIC_RATE_LIMIT"):
+    """Decorate a public page: past the limit (``PUBLIC_RATE_LIMIT`` requests this minute unless another
+    setting is named) the client gets ``too_many_response``."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if public_page_limited(request, scope):
+            if public_page_limited(request, scope, limit_setting):
                 return too_many_response()
             return view(request, *args, **kwargs)
 

@@ -150,6 +150,9 @@ else:
 # origin, as behind nginx in production.
 LIVE_WS_PORT = env_str("LIVE_WS_PORT", "")
 LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 1)
+# Embedded mode: each live process listens on a Unix datagram socket here; a write rings them all,
+# so a hint reaches the screens in milliseconds instead of at the next LIVE_POLL_SECONDS poll.
+LIVE_BELL_DIR = env_str("LIVE_BELL_DIR", str(VAR_DIR / "live-bell"))
 
 # Content Security Policy (django-csp): scripts and style sheets from our own origin only, no inline
 # script, no eval, no plugins, never framed elsewhere. Pages start their scripts with
@@ -194,6 +197,10 @@ STORAGES = {
 
 # Public read endpoints: requests per minute per client address.
 PUBLIC_RATE_LIMIT = env_int("PUBLIC_RATE_LIMIT", 600)
+# Live snapshots (boards, ticket pages) are read by a whole hall behind one NAT address: a board's
+# snapshot is a cached document, so it is limited per address far higher; a ticket's page and snapshot
+# are limited per ticket code (PUBLIC_RATE_LIMIT each), and only unknown codes count per address.
+PUBLIC_SNAPSHOT_RATE_LIMIT = env_int("PUBLIC_SNAPSHOT_RATE_LIMIT", 20000)
 SKM_LINK_HOURS = env_int("SKM_LINK_HOURS", 72)  # how long after service the survey link works
 SKM_TABLET_MINUTES = env_int("SKM_TABLET_MINUTES", 15)  # how long the counter tablet offers the survey
 # How long a device pairing code (shown when a kiosk, display or tablet is registered) may be typed in.

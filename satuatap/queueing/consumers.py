@@ -2,18 +2,19 @@
 
 Paths: /ws/zone/<mall>/<zone>/ (display boards, consoles), /ws/service/<mall>/<code>/
 (public ticket pages), /ws/mall/<mall>/ (the manager's floor view).
-Hints carry no personal data; screens fetch their HTTP snapshot on each one.
+Hints carry no personal data. The live process joins each group once and sends every socket
+of it the same message: the hint plus the group's document, built once (``hub.py``).
 """
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from satuatap import live
 from satuatap.accounts.access import access_board, find_mall, find_zone, is_mall_staff
 from satuatap.accounts.models import ApiToken
 from satuatap.directory.models import Service
+from satuatap.queueing.hub import hub
 from satuatap.refusal import Refused
 
 FORBIDDEN = 4403
@@ -54,6 +55,9 @@ def _group(kind: str, mall_slug: str, key: str | None, user, device_token_id) ->
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
+    # A socket has no channel of its own: the hub joins the layer once per group for all its sockets.
+    channel_layer_alias = None
+
     async def connect(self):
         kwargs = self.scope["url_route"]["kwargs"]
         session = self.scope.get("session")
@@ -65,16 +69,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=error)
             return
         self.group = group
-        await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
-        if not settings.REDIS_URL:
-            from satuatap.queueing.relay import ensure_relay_running
-
-            ensure_relay_running()
+        await hub().join(group, self)
 
     async def disconnect(self, code):
         if getattr(self, "group", None):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def live_hint(self, message):
-        await self.send_json(message["payload"])
+            hub().leave(self.group, self)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -57,10 +59,13 @@ def estimated_wait_minutes(ticket: Ticket, now: dt.datetime | None = None) -> in
     return estimate_for(ticket, now).minutes
 
 
-def ticket_snapshot(ticket: Ticket, *, with_estimate: bool = True) -> dict:
+def ticket_snapshot(ticket: Ticket, *, with_estimate: bool = True, position_of: dict | None = None) -> dict:
     """The ticket for its page and screens; ``with_estimate=False`` leaves ``estimated_wait_minutes`` None
-    and counts only the position (for a page that shows the wait stamped at issue)."""
-    if with_estimate:
+    and counts only the position (for a page that shows the wait stamped at issue), or reads it from
+    ``position_of``, the service's summary (``service_summary``)."""
+    if position_of is not None:
+        ahead, wait = _summary_position(ticket, position_of), None
+    elif with_estimate:
         estimate = estimate_for(ticket)
         ahead, wait = estimate.position, estimate.minutes
     else:
@@ -83,6 +88,12 @@ def ticket_snapshot(ticket: Ticket, *, with_estimate: bool = True) -> dict:
     }
 
 
+def _summary_position(ticket: Ticket, summary: dict) -> int:
+    if ticket.status != TicketStatus.WAITING or ticket.pk not in summary["waiting"]:
+        return 0
+    return summary["waiting"].index(ticket.pk)
+
+
 def waiting_counts(mall: Mall, day: dt.date, services) -> dict[str, int]:
     rows = (
         Ticket.objects.filter(mall=mall, day=day, status=TicketStatus.WAITING, service__in=services)
@@ -99,6 +110,12 @@ def display_snapshot(mall: Mall, zone: Zone | None = None, *, limit: int = 8, no
     need no pronunciation logic; a recall is its own event (its own ``event_id``).
     """
     now = now or timezone.now()
+    state = open_state(mall, now)
+    return {**_board_body(mall, zone, limit=limit, now=now), "open": state.serving, "reason": state.reason}
+
+
+def _board_body(mall: Mall, zone: Zone | None, *, limit: int = 8, now: dt.datetime) -> dict:
+    """The board without its open state (which changes with the clock): the part a change rebuilds."""
     day = service_day(mall, now)
     calls = TicketEvent.objects.filter(
         mall=mall, action__in=[TicketEvent.Action.CALLED, TicketEvent.Action.RECALLED], ticket__day=day
@@ -108,9 +125,13 @@ def display_snapshot(mall: Mall, zone: Zone | None = None, *, limit: int = 8, no
         calls = calls.filter(zone=zone)
         services = services.filter(agency__zone=zone)
     rows = calls.select_related("ticket__service", "counter", "zone").order_by("-id")[:limit]
-    service_rows = list(services.order_by("agency__name", "name").values_list("code", "name"))
-    waiting = waiting_counts(mall, day, services)
-    state = open_state(mall, now)
+    # Each service with its waiting count, in one query.
+    waiting_today = Q(tickets__day=day, tickets__status=TicketStatus.WAITING)
+    service_rows = list(
+        services.annotate(waiting=Count("tickets", filter=waiting_today))
+        .order_by("agency__name", "name")
+        .values_list("code", "name", "waiting")
+    )
     return {
         "mall": mall.slug,
         "mall_name": mall.name,
@@ -118,8 +139,6 @@ def display_snapshot(mall: Mall, zone: Zone | None = None, *, limit: int = 8, no
         "zone": zone.code if zone else None,
         "zone_name": zone.name if zone else mall.name,
         "now": now.isoformat(),
-        "open": state.serving,
-        "reason": state.reason,
         "called": [
             {
                 "event_id": e.pk,
@@ -134,8 +153,8 @@ def display_snapshot(mall: Mall, zone: Zone | None = None, *, limit: int = 8, no
             }
             for e in rows
         ],
-        "waiting": waiting,
-        "services": [{"code": code, "name": name, "waiting": waiting.get(code, 0)} for code, name in service_rows],
+        "waiting": {code: n for code, _, n in service_rows if n},
+        "services": [{"code": code, "name": name, "waiting": n} for code, name, n in service_rows],
     }
 
 
@@ -171,3 +190,118 @@ def console_snapshot(counter: Counter, now: dt.datetime | None = None) -> dict:
         "waiting_total": sum(counts.values()),
         "served_today": served_today,
     }
+
+
+# ---- Shared documents: built once per change, read by every screen ------------------------------
+#
+# A zone's board is the same for every board of that zone, and a service's queue is the same for
+# every phone following it. The live process builds each once per change and pushes it in the
+# WebSocket message (``queueing/hub.py``); the HTTP snapshots (first load, reconnect, slow poll)
+# read the same documents from the cache, keyed by the mall's version (its newest ticket event),
+# so a hall of screens costs one build per change, not one per screen. Changes that leave no ticket
+# event (a closure, a break starting) reach cached documents within DOCUMENT_SECONDS.
+
+DOCUMENT_SECONDS = 10
+
+
+def mall_version(mall_id: int) -> int:
+    """The newest ticket event of the mall: every change a screen shows writes one (one indexed read)."""
+    return TicketEvent.objects.filter(mall_id=mall_id).order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _cached(key: str, build) -> dict:
+    document = cache.get(key)
+    if document is None:
+        document = build()
+        cache.set(key, document, DOCUMENT_SECONDS)
+    return document
+
+
+def board_document(mall: Mall, zone: Zone | None, *, version: int | None = None) -> dict:
+    """``display_snapshot`` of a zone (or the whole mall), built once per change of the mall."""
+    version = mall_version(mall.pk) if version is None else version
+    key = f"live:board:{mall.pk}:{zone.pk if zone else 0}:{version}"
+    return _cached(key, lambda: {**_board_body(mall, zone, now=timezone.now()), "version": version})
+
+
+def served_board(mall: Mall, zone: Zone | None) -> dict:
+    """A zone's board as served now: the document of this change, with the time of the answer (boards
+    order answers by it) and the mall's open state of this moment (hours and closures change without
+    a ticket event)."""
+    now = timezone.now()
+    state = open_state(mall, now)
+    return {**board_document(mall, zone), "now": now.isoformat(), "open": state.serving, "reason": state.reason}
+
+
+def service_summary(service: Service, *, version: int | None = None, now: dt.datetime | None = None) -> dict:
+    """What every phone following ``service`` needs, built once per change: the waiting tickets in call
+    order (a phone's position is its index), the tickets at a counter, and the figures of the wait
+    estimate (``wait_at`` turns a position into minutes, here and in ``ticket.js`` alike)."""
+    version = mall_version(service.mall_id) if version is None else version
+    key = f"live:service:{service.pk}:{version}"
+    return _cached(key, lambda: {**_build_service_summary(service, now), "version": version})
+
+
+def _build_service_summary(service: Service, now: dt.datetime | None) -> dict:
+    now = now or timezone.now()
+    mall = service.mall
+    day = service_day(mall, now)
+    rows = list(
+        Ticket.objects.filter(
+            service=service, day=day, status__in=[TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING]
+        )
+        .order_by("queued_at", "id")
+        .values_list("id", "status", "priority_group", "counter__number")
+    )
+    waiting = [row for row in rows if row[1] == TicketStatus.WAITING]
+    # The queue's own order (as ``position``): priority groups first, then first come.
+    order = [row[0] for row in waiting if row[2]] + [row[0] for row in waiting if not row[2]]
+    new = estimates.estimate_services(mall, [service], now=now)[service.pk]
+    return {
+        "kind": "service",
+        "service": service.code,
+        "now": now.isoformat(),
+        "waiting": order,
+        "at_counter": {str(row[0]): {"status": row[1], "counter": row[3]} for row in rows if row[1] != "waiting"},
+        "estimate": _estimate_figures(new, len(order)),
+    }
+
+
+def _estimate_figures(new: estimates.Estimate, waiting: int) -> dict:
+    """The estimate of a ticket joining now, as figures a position can be scaled by."""
+    others = max(0.0, new.ahead - waiting)  # other services' tickets these counters take first
+    staffed = max(new.staffed, 1)
+    raw = (new.ahead - new.free + 0.5) * new.service_minutes / staffed
+    # What estimates adds on top of the plain formula (priority arrivals, breaks), as a factor and minutes.
+    factor = min(2.0, max(1.0, (new.minutes - new.pause_minutes) / raw)) if raw > 0 and new.minutes else 1.0
+    return {
+        "waiting": waiting,
+        "others": round(others, 3),
+        "free": new.free,
+        "staffed": staffed,
+        "service_minutes": round(new.service_minutes, 3),
+        "factor": round(factor, 3),
+        "pause_minutes": round(new.pause_minutes, 3),
+    }
+
+
+def wait_at(figures: dict, position: int) -> int:
+    """Minutes until the ticket at ``position`` is called (``ticket.js`` has the same arithmetic).
+
+    The estimate formula of ``estimates`` with the other services' share of the tickets ahead
+    taken in proportion to the position.
+    """
+    waiting = figures["waiting"]
+    ahead = position + (figures["others"] * position / waiting if waiting else 0.0)
+    if ahead < figures["free"]:
+        return 0
+    wait = (ahead - figures["free"] + 0.5) * figures["service_minutes"] / figures["staffed"] * figures["factor"]
+    return max(1, math.floor(wait + figures["pause_minutes"] + 0.5))
+
+
+def ticket_from_summary(ticket: Ticket, summary: dict) -> dict:
+    """``ticket_snapshot`` with the position and estimate read from the service's summary (no count, no estimate)."""
+    data = ticket_snapshot(ticket, with_estimate=False, position_of=summary)
+    if ticket.status == TicketStatus.WAITING:
+        data["estimated_wait_minutes"] = wait_at(summary["estimate"], data["position"])
+    return data

@@ -19,7 +19,7 @@ from satuatap import live
 from satuatap.directory import cached
 from satuatap.directory.hours import open_state, or_now, service_day
 from satuatap.directory.models import Counter, Service
-from satuatap.queueing import estimates, quota, statements
+from satuatap.queueing import estimates, hints, quota, statements
 from satuatap.queueing.models import (
     AT_COUNTER_STATUSES,
     Ticket,
@@ -49,12 +49,8 @@ def format_number(prefix: str, seq: int) -> str:
 
 
 def _announce(ticket: Ticket, event: TicketEvent, *extra_services: Service) -> None:
-    services = [ticket.service, *extra_services]
-    groups = {live.mall_group(ticket.mall_id)}
-    for service in services:
-        groups.add(live.service_group(service.pk))
-        groups.add(live.zone_group(service.agency.zone_id))
-    live.publish(sorted(groups), {"event": event.action, "event_id": event.pk, "ticket": ticket.pk})
+    groups = hints.groups_for(ticket.mall_id, [ticket.service, *extra_services])
+    live.publish(groups, hints.payload_for(event.action, event.pk, ticket.pk))
 
 
 def _record(ticket: Ticket, action: str, at: dt.datetime, *, actor=None, counter=None, reason="", from_service=None):

@@ -57,7 +57,7 @@ def display_page(request, mall, zone=None):
     mall_obj, zone_obj, refused = _board(request, mall, zone)
     if refused:
         return render(request, "queueing/display.html", {"refused": refused.message}, status=refused.status)
-    snap = snapshots.display_snapshot(mall_obj, zone_obj)
+    snap = snapshots.served_board(mall_obj, zone_obj)
     if zone_obj is not None:
         snapshot_url = reverse("display_snapshot", args=[mall_obj.slug, zone_obj.code])
         ws_paths = [f"/ws/zone/{mall_obj.slug}/{zone_obj.code}/"]
@@ -79,18 +79,20 @@ def display_page(request, mall, zone=None):
             "chimeUrl": reverse("chime", args=[mall_obj.slug]),
             "speechUrl": reverse("speech", args=[mall_obj.slug, 0]).replace("/0.wav", "/{id}.wav"),
             "timezone": mall_obj.timezone,
+            "zone": zone_obj.code if zone_obj else None,
         },
     }
     return render(request, "queueing/display.html", context)
 
 
 @never_cache
-@ratelimit.limit_public_page("display")
+@ratelimit.limit_public_page("display", limit_setting="PUBLIC_SNAPSHOT_RATE_LIMIT")
 def display_snapshot_json(request, mall, zone=None):
+    """The board's document of this change, built once for every board (``snapshots.board_document``)."""
     mall_obj, zone_obj, refused = _board(request, mall, zone)
     if refused:
         return JsonResponse({"detail": refused.message, "code": refused.code}, status=refused.status)
-    return JsonResponse(snapshots.display_snapshot(mall_obj, zone_obj))
+    return JsonResponse(snapshots.served_board(mall_obj, zone_obj))
 
 
 def chime_wav(request, mall):

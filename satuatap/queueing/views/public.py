@@ -6,6 +6,7 @@ is the permission to see (and cancel) that one ticket.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -45,12 +46,26 @@ def _not_found(request):
     return render(request, "queueing/ticket_not_found.html", status=404)
 
 
-@ratelimit.limit_public_page("ticket")
+def _limited(request, public_code: str, ticket: Ticket | None) -> bool:
+    """A known code is limited per ticket (one phone follows one ticket, however many share the hall's
+    NAT address); an unknown one per client address, which is what stops guessing."""
+    if ticket is None:
+        return ratelimit.public_page_limited(request, "ticket")
+    return not ratelimit.hit("ticket-code", public_code, limit=settings.PUBLIC_RATE_LIMIT)
+
+
+def _live_snapshot(ticket: Ticket) -> dict:
+    """The ticket's snapshot with its position and wait read from its service's summary (shared by every phone)."""
+    return snapshots.ticket_from_summary(ticket, snapshots.service_summary(ticket.service))
+
+
 def ticket_status(request, public_code):
     ticket = _ticket(public_code)
+    if _limited(request, public_code, ticket):
+        return ratelimit.too_many_response()
     if ticket is None:
         return _not_found(request)
-    snapshot = snapshots.ticket_snapshot(ticket)
+    snapshot = _live_snapshot(ticket)
     return render(
         request,
         "queueing/ticket.html",
@@ -60,16 +75,19 @@ def ticket_status(request, public_code):
             "snapshot": snapshot,
             "texts": ticket_texts(snapshot),
             "snapshot_url": reverse("ticket_snapshot", args=[ticket.public_code]),
+            # The page words a wait it works out itself from a pushed summary (ticket.js) like the server does.
+            "estimate_template": _("± %(minutes)s menit") % {"minutes": "{minutes}"},
         },
     )
 
 
-@ratelimit.limit_public_page("ticket")
 def ticket_snapshot_json(request, public_code):
     ticket = _ticket(public_code)
+    if _limited(request, public_code, ticket):
+        return ratelimit.too_many_response()
     if ticket is None:
         return JsonResponse({"detail": _("Tiket tidak ditemukan."), "code": "not_found"}, status=404)
-    data = snapshots.ticket_snapshot(ticket)
+    data = _live_snapshot(ticket)
     data["mall"] = ticket.mall.slug
     data["texts"] = ticket_texts(data)
     return JsonResponse(data)

@@ -290,10 +290,20 @@ export function startBoard(root) {
 
   onSnapshot(readJson("display-initial", { called: [], now: new Date().toISOString() }));
   // The whole-mall board follows every zone's hints (the mall channel is for managers).
+  // A zone's hint carries its board (built once for every board): show it without a request.
+  // The whole-mall board gets zone documents it cannot show alone, so it reads its snapshot.
+  function onHint(message) {
+    if (message.board === false) return true; // a finish, a start: nothing a board shows changed
+    const doc = message.doc;
+    if (!doc || !config.zone || doc.zone !== config.zone || !Array.isArray(doc.called)) return false;
+    onSnapshot(doc);
+    return true;
+  }
   const follows = paths.map((wsPath) => follow({
     wsPath,
     snapshotUrl: config.snapshotUrl,
     onSnapshot,
+    onHint,
     onStatus(up) {
       if (up) connected.add(wsPath); else connected.delete(wsPath);
       showStatus();

@@ -1,8 +1,12 @@
-// Live updates: a WebSocket that only carries hints, plus the HTTP snapshot
-// that is the truth. On every (re)connect and every hint the screen re-reads
-// its snapshot, so a dropped message or a network cut loses nothing.
+// Live updates: a WebSocket that carries hints, plus the HTTP snapshot that is
+// the truth. A hint usually carries the group's whole document (a zone's board,
+// a service's queue), built once by the live process for every screen: the
+// screen's onHint(message) uses it and returns true, and no request is made.
+// Otherwise (no document, or one this screen cannot use) the screen re-reads its
+// snapshot. It also does on every (re)connect, so a dropped message or a network
+// cut loses nothing, and polls slowly when no document came since the last poll.
 //
-//   follow({ wsPath: "/ws/zone/pekanbaru/A/", snapshotUrl: "...", onSnapshot(data) {...} })
+//   follow({ wsPath: "/ws/zone/pekanbaru/A/", snapshotUrl: "...", onSnapshot(data) {...}, onHint(msg) {...} })
 //
 // Returns { refresh(), close(), state } where state.connected tells whether the socket is up.
 
@@ -16,8 +20,9 @@ function wsBase() {
   return port ? `${proto}//${location.hostname}:${port}` : `${proto}//${location.host}`;
 }
 
-export function follow({ wsPath, snapshotUrl, onSnapshot, onStatus = () => {}, pollSeconds = 20 }) {
+export function follow({ wsPath, snapshotUrl, onSnapshot, onHint = () => false, onStatus = () => {}, pollSeconds = 20 }) {
   const state = { connected: false, closed: false, socket: null, retry: RETRY_FIRST_MS };
+  let fresh = false; // a document arrived since the last poll
   let inflight = null;
   let again = false;
 
@@ -43,7 +48,13 @@ export function follow({ wsPath, snapshotUrl, onSnapshot, onStatus = () => {}, p
     try { socket = new WebSocket(wsBase() + wsPath); } catch (err) { schedule(); return; }
     state.socket = socket;
     socket.onopen = () => { state.connected = true; state.retry = RETRY_FIRST_MS; onStatus(true); refresh(); };
-    socket.onmessage = () => refresh();
+    socket.onmessage = (event) => {
+      let message = null;
+      try { message = JSON.parse(event.data); } catch (err) { /* not ours: read the snapshot */ }
+      let handled = false;
+      try { handled = message !== null && onHint(message) === true; } catch (err) { handled = false; }
+      if (handled) fresh = true; else refresh();
+    };
     socket.onclose = () => {
       const was = state.connected;
       state.connected = false;
@@ -63,7 +74,7 @@ export function follow({ wsPath, snapshotUrl, onSnapshot, onStatus = () => {}, p
   }
 
   // A slow safety net: even with the socket up, re-read now and then.
-  const poll = setInterval(refresh, pollSeconds * 1000);
+  const poll = setInterval(() => { if (fresh) fresh = false; else refresh(); }, pollSeconds * 1000);
   window.addEventListener("online", refresh);
   refresh();
   connect();

@@ -1,6 +1,22 @@
 // The citizen's ticket page: follows its queue live and rewrites the few
 // fields from the JSON snapshot (the server words them: data.texts).
+//
+// A hint on the service's channel carries the queue's summary, built once for
+// every phone (snapshots.service_summary): while the ticket waits, its position
+// is its index in summary.waiting and its wait is waitAt(summary.estimate, position),
+// the same arithmetic as snapshots.wait_at; no request. The page reads its own
+// snapshot only when the summary says its status changed (called, done, moved).
 import { follow } from "./live.js";
+
+const FINAL = new Set(["done", "no_show", "cancelled"]);
+
+// snapshots.wait_at, to the letter.
+export function waitAt(figures, position) {
+  const ahead = position + (figures.waiting ? figures.others * position / figures.waiting : 0);
+  if (ahead < figures.free) return 0;
+  const wait = (ahead - figures.free + 0.5) * figures.service_minutes / figures.staffed * figures.factor;
+  return Math.max(1, Math.floor(wait + figures.pause_minutes + 0.5));
+}
 
 function setText(id, text) {
   const el = document.getElementById(id);
@@ -11,7 +27,11 @@ export function followTicket(card) {
   if (!card) return;
   const snapshotUrl = card.dataset.snapshotUrl;
   let service = card.dataset.service;
+  const ticketId = Number(card.dataset.ticket);
+  const estimateText = card.dataset.estimateTemplate || "{minutes}";
   let lastStatus = null;
+  let lastCounter = null;
+  let lastVersion = 0;
   let live = null;
 
   const render = (data) => {
@@ -34,6 +54,7 @@ export function followTicket(card) {
       navigator.vibrate([300, 150, 300]);
     }
     lastStatus = data.status;
+    lastCounter = data.counter;
     // A transfer moves the ticket to another queue: follow that queue's channel instead.
     if (data.service && data.service !== service) {
       service = data.service;
@@ -46,9 +67,26 @@ export function followTicket(card) {
     if (dot) dot.classList.toggle("on", connected);
   };
 
+  // True when the pushed summary was enough; false asks live.js to read the snapshot.
+  const onHint = (message) => {
+    const doc = message.doc;
+    if (!doc || doc.kind !== "service" || doc.service !== service || lastStatus === null) return false;
+    if (doc.version < lastVersion) return true; // overtaken by a newer one
+    lastVersion = doc.version;
+    if (FINAL.has(lastStatus)) return true; // nothing more will happen to this ticket
+    const position = doc.waiting.indexOf(ticketId);
+    if (position >= 0 && lastStatus === "waiting") {
+      setText("ticket-position", String(position));
+      setText("ticket-estimate", estimateText.replace("{minutes}", String(waitAt(doc.estimate, position))));
+      return true;
+    }
+    const here = doc.at_counter[String(ticketId)];
+    return Boolean(here && here.status === lastStatus && here.counter === lastCounter);
+  };
+
   function start(mall) {
     if (live) live.close();
-    live = follow({ wsPath: `/ws/service/${mall}/${service}/`, snapshotUrl, onSnapshot: render, onStatus });
+    live = follow({ wsPath: `/ws/service/${mall}/${service}/`, snapshotUrl, onSnapshot: render, onHint, onStatus });
   }
 
   const form = document.getElementById("cancel-form");
