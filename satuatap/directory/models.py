@@ -119,6 +119,8 @@ class Zone(Archivable):
     building = models.ForeignKey(Building, verbose_name=_("gedung"), on_delete=models.PROTECT, related_name="zones")
     code = models.CharField(_("kode"), max_length=10)
     name = models.CharField(_("nama"), max_length=200)
+    # Printed on the slip and shown on the phone page, so a citizen knows which stairs to take.
+    floor = models.CharField(_("lantai"), max_length=40, blank=True, help_text=_("Mis. Lantai 2"))
     history = HistoricalRecords()
 
     class Meta:

@@ -96,8 +96,8 @@ def build_mall(around_the_clock: bool = False) -> Mall:
         for code, name, address in cat.BUILDINGS
     }
     zones = {
-        code: Zone.objects.create(mall=mall, building=buildings[building], code=code, name=name)
-        for code, name, building in cat.ZONES
+        code: Zone.objects.create(mall=mall, building=buildings[building], code=code, name=name, floor=floor)
+        for code, name, building, floor in cat.ZONES
     }
     agencies = bulk_create_with_history(
         [Agency(mall=mall, code=a.code, name=a.name, kind=a.kind, zone=zones[a.zone]) for a in cat.AGENCIES], Agency
@@ -139,7 +139,7 @@ def build_counters(mall, agencies, services, buildings) -> None:
     service_ids = {s.code: s.pk for s in services}
     counters, desks = [], []
     number = 0
-    zone_building = {code: building for code, _, building in cat.ZONES}
+    zone_building = {code: building for code, _, building, _ in cat.ZONES}
     for spec in sorted(cat.AGENCIES, key=lambda a: a.zone):
         agency = agencies[spec.code]
         for desk in cat.counter_desks(service_codes[agency.pk], spec.counters):
