@@ -45,6 +45,12 @@ class Mall(Archivable):
         default=3,
         help_text=_("Setelah sekian panggilan prioritas beruntun, loket memanggil satu antrean reguler."),
     )
+    # The manager's floor flags a queue whose oldest waiting ticket has waited longer than this.
+    target_wait_minutes = models.PositiveSmallIntegerField(
+        _("target waktu tunggu (menit)"),
+        default=30,
+        help_text=_("Lantai layanan menandai antrean yang tiket terlamanya sudah menunggu lebih lama dari ini."),
+    )
     issue_cutoff_minutes = models.PositiveSmallIntegerField(_("batas ambil nomor (menit sebelum tutup)"), default=30)
     observes_national_holidays = models.BooleanField(_("libur pada hari libur nasional dan cuti bersama"), default=True)
     maklumat = models.TextField(
