@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 from satuatap.accounts.models import Role, User
 from satuatap.accounts.tokens import issue_token
 from satuatap.audit.log import record
+from satuatap.booking.models import BookingPolicy, Ordering
 from satuatap.directory import demo_catalogue as cat
 from satuatap.directory.demo_services import services as service_specs
 from satuatap.directory.models import Agency, Building, Counter, Mall, OpeningHours, Service, Zone
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             mall = build_mall(around_the_clock=hours == "always")
             build_users(mall)
+            demo_booking_rules(mall)
             tokens = issue_device_tokens(mall)
             record("demo.created", mall_id=mall.pk, subject=mall.slug, data={"demo": True})
         self.report(mall, tokens)
@@ -70,9 +72,23 @@ class Command(BaseCommand):
         out("  manager (admin at /admin/), kiosk, display, spv_<agency code lower>, petugas1..petugas266")
         out(f"  Mall page: http://127.0.0.1:8000/m/{mall.slug}/")
         out(f"  Hours: {', '.join(str(h) for h in mall.hours.all())} (edit them in the admin)")
+        out("  Booking: a slot can be booked until it starts and checked in at once; booked visitors go first")
         out("  Device tokens (shown once; sign a device in by opening its link):")
         for label, raw in tokens:
             out(f"    {label}: {SIGN_IN_URL}{raw}")
+
+
+def demo_booking_rules(mall: Mall) -> BookingPolicy:
+    """Rules that let a visitor try book -> check in -> call in a few minutes.
+
+    A slot may be booked until it starts (no hour ahead), check-in opens 45 minutes before it (so
+    the next slot, at most 30 minutes away, can be checked in at once), and a checked-in booking is
+    called at its slot time ahead of walk-ins who came later (``slot_priority``; the booking pages
+    say so), which is what makes booking worth it. A real mall sets its own in the admin.
+    """
+    return BookingPolicy.objects.create(
+        mall=mall, ordering=Ordering.SLOT_PRIORITY, min_lead_minutes=0, check_in_early_minutes=45
+    )
 
 
 def maklumat() -> dict:
