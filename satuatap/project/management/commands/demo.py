@@ -96,12 +96,14 @@ def maklumat() -> dict:
     return {"maklumat": cat.MAKLUMAT, "maklumat_signed_by": cat.MAKLUMAT_SIGNED_BY}
 
 
-def build_mall(around_the_clock: bool = False) -> Mall:
+def build_mall(around_the_clock: bool = False, slug: str = "") -> Mall:
+    """The catalogue's mall; ``slug`` gives it another one (the browser tests load it beside their own)."""
+    fields = {**cat.MALL, "slug": slug or cat.MALL["slug"], **maklumat()}
     if around_the_clock:
-        mall = Mall.objects.create(**cat.MALL, **maklumat(), issue_cutoff_minutes=0, observes_national_holidays=False)
+        mall = Mall.objects.create(**fields, issue_cutoff_minutes=0, observes_national_holidays=False)
         hours = {day: (dt.time(0), dt.time(23, 59, 59), None, None) for day in range(7)}
     else:
-        mall = Mall.objects.create(**cat.MALL, **maklumat())
+        mall = Mall.objects.create(**fields)
         hours = cat.HOURS
     for weekday, (opens, closes, break_start, break_end) in hours.items():
         OpeningHours.objects.create(
