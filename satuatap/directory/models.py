@@ -196,6 +196,12 @@ class Service(Archivable):
     )
     daily_quota = models.PositiveIntegerField(_("kuota harian"), null=True, blank=True)
     bookable = models.BooleanField(_("dapat dipesan daring"), default=False)
+    # The kiosk's start screen shows the most taken services; the manager may pin some there instead.
+    kiosk_pinned = models.BooleanField(
+        _("disematkan di layar awal anjungan"),
+        default=False,
+        help_text=_("Tampil sebagai tombol besar di layar awal anjungan, sebelum layanan terbanyak dipakai."),
+    )
     history = HistoricalRecords()
 
     class Meta:

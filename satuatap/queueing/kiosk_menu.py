@@ -53,7 +53,8 @@ def page_number(raw: str | None) -> int:
 
 
 def popular_services(mall: Mall, count: int = POPULAR_COUNT) -> list[Service]:
-    """The services most taken in the last 30 days, at most two per agency so the screen serves many.
+    """The services the manager pinned, then the most taken in the last 30 days, at most two per agency
+    so the screen serves many.
 
     Before there is a history (a new mall), one per agency, the agencies with most counters first:
     counters are the mall's own forecast of demand (Disdukcapil gets 90 of them for a reason).
@@ -72,9 +73,11 @@ def popular_services(mall: Mall, count: int = POPULAR_COUNT) -> list[Service]:
         .annotate(n_counters=Count("counters", filter=Q(counters__archived_at__isnull=True)))
         .select_related("agency")
     )
-    ranked = _at_most(sorted(services.filter(pk__in=taken), key=lambda s: (-taken[s.pk], s.name)), 2, count)
+    pinned = list(services.filter(kiosk_pinned=True).order_by("agency__name", "name")[:count])
+    most_taken = sorted(services.filter(pk__in=taken, kiosk_pinned=False), key=lambda s: (-taken[s.pk], s.name))
+    ranked = pinned + _at_most(most_taken, 2, count - len(pinned))
     if len(ranked) < count:
-        others = services.exclude(pk__in=taken).order_by("-n_counters", "name")
+        others = services.exclude(pk__in=taken).filter(kiosk_pinned=False).order_by("-n_counters", "name")
         taken_agencies = {s.agency_id for s in ranked}
         ranked += _at_most([s for s in others if s.agency_id not in taken_agencies], 1, count - len(ranked))
     return ranked
@@ -82,6 +85,8 @@ def popular_services(mall: Mall, count: int = POPULAR_COUNT) -> list[Service]:
 
 def _at_most(services: list[Service], per_agency: int, count: int) -> list[Service]:
     chosen: list[Service] = []
+    if count <= 0:
+        return chosen
     per: dict[int, int] = {}
     for service in services:
         if per.get(service.agency_id, 0) < per_agency:

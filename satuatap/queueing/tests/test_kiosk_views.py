@@ -84,6 +84,17 @@ def test_start_screen_offers_the_most_taken_services_as_buttons_that_issue(kiosk
     assert re.search(r'name="priority_group" value="" checked', html)
 
 
+def test_services_the_manager_pinned_come_first_on_the_start_screen(kiosk_client, world, monday_morning):
+    for _ in range(3):
+        kiosk_client.post(kiosk_url(world, "kiosk_issue"), {"service": "POLRESTA-SKCK"})
+    Service.objects.filter(code="IMIGRASI-PASPOR").update(kiosk_pinned=True)
+    html = kiosk_client.get(kiosk_url(world)).content.decode()
+    popular = html.split('class="kiosk-popular"')[1].split("</form>")[0]
+    codes = re.findall(r'data-service="([A-Z-]+)"', popular)
+    # Pinned, then the most taken, then one service of each agency not yet there.
+    assert codes[:2] == ["IMIGRASI-PASPOR", "POLRESTA-SKCK"] and len(codes) == 3 and codes[2].startswith("DUKCAPIL-")
+
+
 def test_search_finds_services_by_name_or_agency_and_links_to_them(kiosk_client, world):
     html = kiosk_client.get(kiosk_url(world, "kiosk_search") + "?q=skck").content.decode()
     assert 'href="/m/pekanbaru/kiosk/POLRESTA/?service=POLRESTA-SKCK"' in tag(html, 'data-service="POLRESTA-SKCK"')
