@@ -5,6 +5,9 @@ PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
 export LIVE_WS_PORT ?= 8001
+# The address the demo serves on: 127.0.0.1 (this machine only). `make demo HOST=0.0.0.0` serves the
+# mall's network (kiosks, TVs); ALLOWED_HOSTS then follows this machine's names and addresses.
+export HOST ?= 127.0.0.1
 # The demo mall opens around the clock so it can be tried at any hour; DEMO_HOURS=real loads the
 # catalogue's hours (Mon-Thu 08:00-15:30, Fri 08:00-16:00 with breaks; weekends and holidays closed).
 DEMO_HOURS ?= always
@@ -37,7 +40,7 @@ locale: $(VENV)/.installed
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo --hours $(DEMO_HOURS)
-	@echo "Serving the demo MPP at http://127.0.0.1:8000 (live channel on port $(LIVE_WS_PORT)); Ctrl+C stops."
+	@echo "Serving the demo MPP at http://$(HOST):8000 (live channel on port $(LIVE_WS_PORT)); Ctrl+C stops."
 	$(VENV)/bin/honcho start -f Procfile
 
 serve: install

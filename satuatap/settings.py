@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
-from satuatap.env import BadSetting, env_bool, env_int, env_str
+from satuatap.env import BadSetting, allowed_hosts, env_bool, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SATUATAP_VAR", str(BASE_DIR / "var")))
@@ -20,7 +20,10 @@ DEBUG = env_bool("DEBUG", False)
 DEMO = env_bool("SATUATAP_DEMO", False)
 DEMO_SECRET_KEY = "demo-only-insecure-secret-key-change-me-in-production"  # noqa: S105 (refused outside the demo)
 SECRET_KEY = env_str("SECRET_KEY", "") or DEMO_SECRET_KEY
-ALLOWED_HOSTS = [h.strip() for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+# HOST is the address the demo binds (Procfile, Makefile): 127.0.0.1 by default; HOST=0.0.0.0 serves
+# kiosks and TVs on the mall's network, and then ALLOWED_HOSTS follows this machine's names unless set.
+HOST = env_str("HOST", "127.0.0.1")
+ALLOWED_HOSTS = allowed_hosts(env_str("ALLOWED_HOSTS", ""), HOST)
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in env_str("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 # HTTPS. Production behind nginx with TLS: SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto (the header nginx

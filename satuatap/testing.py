@@ -64,8 +64,12 @@ def make_world(slug="pekanbaru", timezone="Asia/Jakarta", always_open=True, **ma
     world = World(mall=mall)
     main = Building.objects.create(mall=mall, code="mpp", name="Gedung MPP")
     annex = Building.objects.create(mall=mall, code="dukcapil", name="Gedung Disdukcapil")
-    world.zones["A"] = Zone.objects.create(mall=mall, building=annex, code="A", name="Zona A Disdukcapil")
-    world.zones["B"] = Zone.objects.create(mall=mall, building=main, code="B", name="Zona B Imigrasi & Polri")
+    world.zones["A"] = Zone.objects.create(
+        mall=mall, building=annex, code="A", name="Zona A Disdukcapil", floor="Lantai 1"
+    )
+    world.zones["B"] = Zone.objects.create(
+        mall=mall, building=main, code="B", name="Zona B Imigrasi & Polri", floor="Lantai 2"
+    )
     for code, name, kind, zone in [
         ("DUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil", Agency.Kind.REGIONAL, "A"),
         ("IMIGRASI", "Kantor Imigrasi Kelas I TPI Pekanbaru", Agency.Kind.CENTRAL, "B"),

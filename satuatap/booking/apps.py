@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BookingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "satuatap.booking"
-    verbose_name = "Pemesanan kunjungan"
+    verbose_name = _("Pemesanan kunjungan")
 
     def ready(self):
         from satuatap import jobs

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ComplaintsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "satuatap.complaints"
-    verbose_name = "Pengaduan"
+    verbose_name = _("Pengaduan")
 
     def ready(self):
         from satuatap import jobs

@@ -29,13 +29,13 @@ BUILDINGS = [
     ("dukcapil", "Gedung Disdukcapil", "Pekanbaru (alamat demo)"),
 ]
 
-# code, name, building code
+# code, name, building code, floor
 ZONES = [
-    ("A", "Zona A · Disdukcapil", "dukcapil"),
-    ("B", "Zona B · Perizinan & Pertanahan", "mpp"),
-    ("C", "Zona C · Kepolisian & Samsat", "mpp"),
-    ("D", "Zona D · BPJS & Keuangan", "mpp"),
-    ("E", "Zona E · Perbankan & Layanan Lain", "mpp"),
+    ("A", "Zona A · Disdukcapil", "dukcapil", "Lantai 1"),
+    ("B", "Zona B · Perizinan & Pertanahan", "mpp", "Lantai 1"),
+    ("C", "Zona C · Kepolisian & Samsat", "mpp", "Lantai 1"),
+    ("D", "Zona D · BPJS & Keuangan", "mpp", "Lantai 2"),
+    ("E", "Zona E · Perbankan & Layanan Lain", "mpp", "Lantai 2"),
 ]
 
 # weekday: (opens, closes, break_start, break_end); Saturday and Sunday closed.

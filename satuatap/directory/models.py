@@ -45,6 +45,12 @@ class Mall(Archivable):
         default=3,
         help_text=_("Setelah sekian panggilan prioritas beruntun, loket memanggil satu antrean reguler."),
     )
+    # The manager's floor flags a queue whose oldest waiting ticket has waited longer than this.
+    target_wait_minutes = models.PositiveSmallIntegerField(
+        _("target waktu tunggu (menit)"),
+        default=30,
+        help_text=_("Lantai layanan menandai antrean yang tiket terlamanya sudah menunggu lebih lama dari ini."),
+    )
     issue_cutoff_minutes = models.PositiveSmallIntegerField(_("batas ambil nomor (menit sebelum tutup)"), default=30)
     observes_national_holidays = models.BooleanField(_("libur pada hari libur nasional dan cuti bersama"), default=True)
     maklumat = models.TextField(
@@ -119,6 +125,8 @@ class Zone(Archivable):
     building = models.ForeignKey(Building, verbose_name=_("gedung"), on_delete=models.PROTECT, related_name="zones")
     code = models.CharField(_("kode"), max_length=10)
     name = models.CharField(_("nama"), max_length=200)
+    # Printed on the slip and shown on the phone page, so a citizen knows which stairs to take.
+    floor = models.CharField(_("lantai"), max_length=40, blank=True, help_text=_("Mis. Lantai 2"))
     history = HistoricalRecords()
 
     class Meta:
@@ -188,6 +196,12 @@ class Service(Archivable):
     )
     daily_quota = models.PositiveIntegerField(_("kuota harian"), null=True, blank=True)
     bookable = models.BooleanField(_("dapat dipesan daring"), default=False)
+    # The kiosk's start screen shows the most taken services; the manager may pin some there instead.
+    kiosk_pinned = models.BooleanField(
+        _("disematkan di layar awal anjungan"),
+        default=False,
+        help_text=_("Tampil sebagai tombol besar di layar awal anjungan, sebelum layanan terbanyak dipakai."),
+    )
     history = HistoricalRecords()
 
     class Meta:

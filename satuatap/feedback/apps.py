@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FeedbackConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "satuatap.feedback"
-    verbose_name = "Survei kepuasan masyarakat"
+    verbose_name = _("Survei kepuasan masyarakat")
 
     def ready(self):
         from satuatap import jobs

@@ -104,7 +104,7 @@ class ServiceAdmin(MasterDataAdmin):
             _("Standar pelayanan (enam komponen yang dipublikasikan)"),
             {"fields": ["requirements", "procedure", "duration", "fee", "product", "complaint_channel"]},
         ),
-        (_("Pengaturan antrean"), {"fields": ["prefix", "daily_quota", "bookable"]}),
+        (_("Pengaturan antrean"), {"fields": ["prefix", "daily_quota", "bookable", "kiosk_pinned"]}),
     ]
 
 

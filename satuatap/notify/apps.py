@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotifyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "satuatap.notify"
-    verbose_name = "Notifikasi"
+    verbose_name = _("Notifikasi")
 
     def ready(self):
         from satuatap import jobs

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class QueueingConfig(AppConfig):
     name = "satuatap.queueing"
+    verbose_name = _("Antrean")  # the admin's section heading
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

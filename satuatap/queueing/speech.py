@@ -95,8 +95,8 @@ def spoken_counter(counter) -> str:
 
 
 def utterance(number: str, counter) -> str:
-    """The sentence the board speaks for a call (and again for each recall)."""
-    return f"Nomor antrian {spoken_number(number)}, silakan ke loket {spoken_counter(counter)}"
+    """The sentence the board speaks for a call (and again for each recall); "antrean" as in KBBI."""
+    return f"Nomor antrean {spoken_number(number)}, silakan ke loket {spoken_counter(counter)}"
 
 
 # ---- Sounds -----------------------------------------------------------------

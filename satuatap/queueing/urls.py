@@ -12,6 +12,7 @@ urlpatterns = [
     # Kiosk (a signed-in kiosk device of the mall).
     path("m/<slug:mall>/kiosk/", kiosk.kiosk_home, name="kiosk"),
     path("m/<slug:mall>/kiosk/issue/", kiosk.kiosk_issue, name="kiosk_issue"),
+    path("m/<slug:mall>/kiosk/search/", kiosk.kiosk_search, name="kiosk_search"),
     path("m/<slug:mall>/kiosk/ticket/<str:public_code>/", kiosk.kiosk_ticket, name="kiosk_ticket"),
     path("m/<slug:mall>/kiosk/<str:agency_code>/", kiosk.kiosk_agency, name="kiosk_agency"),
     # Display boards.

@@ -9,11 +9,28 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from satuatap.accounts.access import managed_mall
 from satuatap.notify.models import Message, Status
 
 PAGE_ROWS = 200
+# The notice each kind is (a kind is the name of its template in notify/templates/notify/).
+KIND_LABELS = {
+    "booking_confirmed": _("Pemesanan dikonfirmasi"),
+    "booking_cancelled": _("Pemesanan dibatalkan"),
+    "booking_rescheduled": _("Pemesanan dijadwalkan ulang"),
+    "booking_no_show": _("Pemesan tidak hadir"),
+    "booking_reminder_day": _("Pengingat H-1"),
+    "booking_reminder_hour": _("Pengingat 1 jam sebelum"),
+    "turn_near": _("Giliran hampir tiba"),
+    "survey_link": _("Tautan survei kepuasan"),
+    "complaint_update": _("Kabar pengaduan"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind.replace("_", " ").capitalize()))
 
 
 @login_required
@@ -28,7 +45,9 @@ def outbox_page(request, mall: str):
         status = ""
     context = {
         "mall": mall_obj,
-        "messages_page": rows.order_by("-created_at", "-pk")[:PAGE_ROWS],
+        "messages_page": [
+            (message, kind_label(message.kind)) for message in rows.order_by("-created_at", "-pk")[:PAGE_ROWS]
+        ],
         "statuses": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
         "status": status,
         "limit": PAGE_ROWS,

@@ -126,9 +126,16 @@ class Screens:
         return page
 
     def take_ticket(self, kiosk, agency: str, service: str, priority_group: str = "") -> str:
-        """On a signed-in kiosk: agency tile, then service button, then the ticket page. Returns the number."""
+        """On a signed-in kiosk: zone tab (when the agency is in another zone), agency tile, then service
+        button, then the ticket page. Returns the number."""
         kiosk.goto(self.stack.url(f"/m/{MALL}/kiosk/"))
-        kiosk.click(f'a[data-agency="{agency}"]')
+        tile = kiosk.locator(f'a[data-agency="{agency}"]')
+        for zone in kiosk.locator("a[data-zone]").evaluate_all("tabs => tabs.map(t => t.dataset.zone)"):
+            if tile.count():
+                break
+            kiosk.click(f'a[data-zone="{zone}"]')
+            kiosk.wait_for_url(f"**/kiosk/?zone={zone}")
+        tile.click()
         if priority_group:
             kiosk.check(f'[name="priority_group"][value="{priority_group}"]')
         kiosk.click(f'button[data-service="{service}"]')

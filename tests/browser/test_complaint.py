@@ -19,6 +19,21 @@ def act(page, action: str) -> None:
     page.click(f'button[name="action"][value="{action}"]')
 
 
+def test_the_complaint_form_fills_the_phone(screens):
+    form = screens.public(f"/m/{MALL}/pengaduan/", viewport=(390, 844))
+    widths = form.evaluate(
+        "[...document.querySelectorAll('#complaint-form :is(input:not([type=hidden]), select, textarea)')]"
+        ".map(e => e.getBoundingClientRect().width / window.innerWidth)"
+    )
+    assert len(widths) == 5 and min(widths) >= 0.9, widths
+    heights = form.evaluate(
+        "[...document.querySelectorAll('#complaint-form :is(input[type=text], select)')]"
+        ".map(e => e.getBoundingClientRect().height)"
+    )
+    assert min(heights) >= 44, heights
+    shot(form, "complaint-form")
+
+
 def test_a_complaint_goes_through_every_state(screens):
     citizen = screens.public(f"/m/{MALL}/pengaduan/", viewport=(390, 844))
     citizen.fill("#c-subject", "Antrean paspor lama")

@@ -22,9 +22,9 @@ LIVE_ON = """() => {
 
 
 def spoken(number: str, counter: int) -> str:
-    """What the board says for a call, e.g. A001 at 1: "Nomor antrian A nol nol satu, silakan ke loket satu"."""
+    """What the board says for a call, e.g. A001 at 1: "Nomor antrean A nol nol satu, silakan ke loket satu"."""
     words = " ".join(DIGITS[int(d)] for d in number[1:])
-    return f"Nomor antrian {number[0]} {words}, silakan ke loket {DIGITS[counter]}"
+    return f"Nomor antrean {number[0]} {words}, silakan ke loket {DIGITS[counter]}"
 
 
 def wait_live(display, on: bool, timeout: int = 10_000) -> None:

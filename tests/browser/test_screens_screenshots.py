@@ -40,10 +40,22 @@ def test_kiosk_screens(screens, size):
     kiosk = screens.device("kiosk", viewport=size, init_script=RECORD_PRINT)
     expect(kiosk).to_have_url(re.compile(rf"/m/{MALL}/kiosk/$"))
     expect(kiosk.locator('a[data-agency="DUKCAPIL"]')).to_be_visible()
+    expect(kiosk.locator(".popular-btn").first).to_be_visible()
+    assert kiosk.evaluate("document.scrollingElement.scrollHeight <= innerHeight")
     shot(kiosk, "kiosk-home")
 
+    kiosk.click("#kiosk-search")
+    kiosk.click('.osk-key[data-key="K"]')
+    kiosk.click('.osk-key[data-key="T"]')
+    kiosk.click("#search-go")
+    expect(kiosk.locator('.search-hit[data-service="DUKCAPIL-KTP"]')).to_be_visible()
+    assert kiosk.evaluate("document.scrollingElement.scrollHeight <= innerHeight")
+    shot(kiosk, "kiosk-search")
+
+    kiosk.goto(screens.stack.url(f"/m/{MALL}/kiosk/"))
     kiosk.click('a[data-agency="DUKCAPIL"]')
     expect(kiosk.locator('button[data-service="DUKCAPIL-KTP"]')).to_be_visible()
+    assert kiosk.evaluate("document.scrollingElement.scrollHeight <= innerHeight")
     shot(kiosk, "kiosk-services")
 
     kiosk.click('button[data-service="DUKCAPIL-KTP"]')
@@ -51,6 +63,8 @@ def test_kiosk_screens(screens, size):
     expect(kiosk.locator("#ticket-number")).to_have_text(re.compile(r"^A\d{3}$"))
     expect(kiosk.locator("#people-ahead")).to_be_visible()
     expect(kiosk.locator("#estimated-wait")).to_be_visible()
+    expect(kiosk.locator("#ticket-zone")).to_have_text("Zona A Disdukcapil")
+    expect(kiosk.locator("#ticket-building")).to_have_text("Gedung Disdukcapil, Lantai 1")
     kiosk.wait_for_function("() => window.__printCalls >= 1")  # a function: the CSP refuses eval
     shot(kiosk, "kiosk-ticket")
 
@@ -63,7 +77,40 @@ def test_public_ticket_page_on_a_phone(screens):
     expect(phone.locator("#ticket-status")).to_have_text("Menunggu")
     expect(phone.locator("#ticket-position")).to_be_visible()
     expect(phone.locator("#ticket-estimate")).to_be_visible()
+    expect(phone.locator("#ticket-zone")).to_have_text("Zona B Imigrasi & Polri")
+    expect(phone.locator("#ticket-building")).to_have_text("Gedung MPP, Lantai 2")
     shot(phone, "ticket")
+
+
+def test_console_unavailable_actions_are_disabled_and_look_it(screens):
+    console = signed_in_console(screens, "officer2", 2)
+    expect(console.locator("#current-number")).to_have_text("—")
+    for action in ("#btn-recall", "#btn-start", "#btn-finish", "#btn-no-show", "#btn-transfer"):
+        expect(console.locator(action)).to_be_disabled()
+    expect(console.locator("#btn-call-next")).to_be_enabled()
+    expect(console.locator("#btn-call-next")).to_have_class(re.compile(r"\bis-next\b"))
+    # Disabled looks different from enabled: not the action's colour (a touch screen shows no cursor).
+    colours = console.evaluate(
+        "['#btn-finish', '#btn-no-show', '#btn-call-next']"
+        ".map(s => getComputedStyle(document.querySelector(s)).backgroundColor)"
+    )
+    assert colours[0] == colours[1] != colours[2]
+    # A tap on a disabled button does nothing, and neither does its key.
+    console.locator("#btn-finish").dispatch_event("click")
+    console.keyboard.press("s")
+    expect(console.locator("#current-status")).to_have_text("Tidak ada tiket di loket")
+    shot(console, "console-idle")
+    console.click("#btn-sign-out")  # the counter is free again for the tests that follow
+    expect(console.locator('button[data-counter="2"]')).to_be_visible()
+
+
+def test_console_counter_picker_offers_free_counters_only(screens):
+    signed_in_console(screens, "officer1", 1)
+    picker = screens.officer("officer2", viewport=CONSOLE)
+    expect(picker.locator('button[data-counter="2"]')).to_be_visible()
+    expect(picker.locator('button[data-counter="1"]')).to_have_count(0)
+    expect(picker.locator('[data-taken="1"]')).to_have_count(1)
+    shot(picker, "console-picker")
 
 
 def test_console_with_a_called_ticket(screens):
@@ -74,7 +121,21 @@ def test_console_with_a_called_ticket(screens):
     expect(console.locator("#current-number")).to_have_text(re.compile(r"^[AB]\d{3}$"))
     expect(console.locator("#current-status")).to_have_text("Dipanggil")
     expect(console.locator("#btn-start")).to_be_enabled()
+    expect(console.locator("#btn-start")).to_have_class(re.compile(r"\bis-next\b"))
+    # The transfer list starts with the counter's own agency, and its search box narrows it.
+    groups = console.locator("#transfer-service optgroup").evaluate_all("gs => gs.map(g => g.label)")
+    assert groups[0].startswith("Dinas Kependudukan")
+    console.fill("#transfer-filter", "paspor")
+    visible = console.locator("#transfer-service option:not([hidden])").evaluate_all("os => os.map(o => o.value)")
+    assert visible == ["", "IMIGRASI-PASPOR"]
+    console.fill("#transfer-filter", "")
     shot(console, "console")
+    # Keyboard: typing in a field is typing; outside it, M starts serving the called number.
+    console.keyboard.press("m")
+    expect(console.locator("#transfer-filter")).to_have_value("m")
+    console.locator("#transfer-filter").blur()
+    console.keyboard.press("m")
+    expect(console.locator("#current-status")).to_have_text("Sedang dilayani")
 
 
 def test_display_board_with_calls(screens):
@@ -127,4 +188,11 @@ def test_the_managers_live_floor(screens):
     called = console.locator("#current-number").inner_text()
     expect(floor.locator('[data-counter="3"] .ticket')).to_have_text(called)
     expect(floor.locator("#live-status")).to_have_class(re.compile(r"\bon\b"))
+    expect(floor.locator("#floor-alerts")).to_be_visible()
+    # Labels stay inside their tiles.
+    overflowing = floor.evaluate(
+        "[...document.querySelectorAll('.counter, .counter *')].filter(e => e.scrollWidth > e.clientWidth + 1"
+        " && getComputedStyle(e).textOverflow !== 'ellipsis').length"
+    )
+    assert overflowing == 0
     shot(floor, "floor")

@@ -9,7 +9,7 @@ from tests.browser.conftest import MALL, RECORD_PRINT
 
 pytestmark = pytest.mark.browser
 
-A001_AT_COUNTER_1 = "Nomor antrian A nol nol satu, silakan ke loket satu"
+A001_AT_COUNTER_1 = "Nomor antrean A nol nol satu, silakan ke loket satu"
 # Long enough for a hint and the relay (1 s polls) to reach the board, short enough to keep the suite fast.
 QUIET_WINDOW_MS = 3000
 

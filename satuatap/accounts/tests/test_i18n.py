@@ -115,16 +115,16 @@ def test_kiosk_start_screen_and_agency_page(client, world):
     home = reverse("kiosk", args=[world.mall.slug])
     agency = reverse("kiosk_agency", args=[world.mall.slug, "DUKCAPIL"])
     assert_shows(
-        page(client, home), "Selamat datang. Pilih instansi tujuan Anda.", "Buka · 2 layanan", "Lokasi: Zona A"
+        page(client, home), "Selamat datang. Pilih layanan Anda.", "Buka · 2 layanan", "Zona A", "Cari layanan"
     )
-    assert_shows(page(client, agency), "Pilih layanan", "Layanan prioritas (jika berhak)", "Lansia (60+)", "Kembali")
+    assert_shows(page(client, agency), "Pilih layanan", "Prioritas (jika berhak):", "Lansia (60+)", "Kembali")
 
     in_english(client)
     html = page(client, home)
-    assert_shows(html, "Welcome. Choose the agency you want to visit.", "Open · 2 services", "Location: Zona A")
+    assert_shows(html, "Welcome. Choose your service.", "Open · 2 services", "Search for a service", "Most used")
     assert_hides(html, "Selamat datang")
     html = page(client, agency)
-    assert_shows(html, "Choose a service", "Priority service (if eligible)", "Senior citizen (60+)", "Back", "Fee:")
+    assert_shows(html, "Choose a service", "Priority (if eligible):", "Senior citizen (60+)", "Back", "Fee:")
     assert_hides(html, "Pilih layanan", "Lansia")
 
 
@@ -187,7 +187,7 @@ def test_display_board_and_its_snapshot(client, world):
     assert_hides(html, "Panggilan terakhir", "Aktifkan suara")
     # The spoken sentence stays Indonesian on purpose: the hall's voice is Indonesian.
     call = client.get(snapshot).json()["called"][0]
-    assert call["utterance"].startswith("Nomor antrian")
+    assert call["utterance"].startswith("Nomor antrean")
 
 
 def test_public_ticket_page_and_its_snapshot(client, world):

@@ -109,6 +109,7 @@ PRIVATE = {
     "kiosk_agency": "a kiosk device (or the manager) of the mall",
     "kiosk_issue": "a kiosk device (or the manager) of the mall",
     "kiosk_ticket": "a kiosk device (or the manager) of the mall",
+    "kiosk_search": "a kiosk device (or the manager) of the mall: search the services",
     "kiosk_check_in": "a kiosk device (or the manager) of the mall: a booking becomes a ticket",
     "booking_manage": "the manager switches online booking; supervisors read their agency's part",
     "booking_reveal": "a booking's full NIK/name/phone, with a reason, audited: manager; supervisor for own agency",

@@ -42,6 +42,8 @@ def test_demo_has_two_buildings_five_zones_and_the_weekly_hours(demo):
     assert sorted(mall.buildings.values_list("code", flat=True)) == ["dukcapil", "mpp"]
     zones = {z.code: z.building.code for z in mall.zones.select_related("building")}
     assert zones == {"A": "dukcapil", "B": "mpp", "C": "mpp", "D": "mpp", "E": "mpp"}
+    # The slip names the floor: every zone has one.
+    assert all(mall.zones.values_list("floor", flat=True))
     assert Agency.objects.get(mall=mall, code="DUKCAPIL").zone.code == "A"
     hours = {h.weekday: h for h in mall.hours.all()}
     assert sorted(hours) == [0, 1, 2, 3, 4]  # Saturday and Sunday closed
@@ -147,3 +149,12 @@ def test_demo_can_open_around_the_clock_for_trying_it_at_any_hour():
     assert open_state(mall, sunday_night).issuing
     assert open_state(mall, christmas).issuing
     assert mall.hours.count() == 7
+
+
+def test_demo_booking_can_be_tried_at_once_and_booked_visitors_go_first(demo):
+    mall, output = demo
+    policy = mall.booking_policy  # read through the relation: the directory does not import booking
+    assert policy.ordering == "slot_priority"
+    assert policy.min_lead_minutes == 0
+    assert policy.check_in_early_minutes >= policy.slot_minutes  # the next slot can be checked in now
+    assert "checked in at once" in output

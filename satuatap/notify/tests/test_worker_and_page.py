@@ -67,6 +67,7 @@ def test_the_manager_sees_the_outbox_masked(client, world):
     html = response.content.decode()
     assert "0852******22" in html and phone not in html
     assert "booking:PAGE2345" in html and "booking_confirmed" in html
+    assert ">Pemesanan dikonfirmasi</td>" in html and ">Kabar pengaduan</td>" in html  # kinds in words
     assert failed.last_error.split()[0] in html  # the reason it could not be sent
     assert "Menunggu (1)" in html and "Gagal permanen (1)" in html
     only_dead = _page(client, world, "manager", status="dead").content.decode()

@@ -90,10 +90,37 @@ def test_a_counter_in_use_refuses_a_second_officer(client, world):
     seat(world, 1)
     client.force_login(world.users["officer2"])
     html = client.get(reverse("console")).content.decode()
-    assert "Dipakai Officer1" in html
+    # A taken counter is named, not offered.
+    assert "Dipakai Officer1" in html and 'data-taken="1"' in html and 'data-counter="1"' not in html
+    assert 'data-counter="2"' in html
     html = client.post(reverse("console_sign_in", args=[1]), follow=True).content.decode()
     assert "Loket ini sedang dipakai petugas lain." in message(html)
     assert Counter.objects.get(pk=world.counters[1].pk).officer == world.users["officer1"]
+
+
+def test_the_counter_picker_lists_the_officers_usual_counter_first(client, world):
+    seat(world, 2)
+    ticket = tickets.issue_ticket(world.services["DUKCAPIL-KTP"])
+    tickets.call_next(world.counters[2], world.users["officer2"])
+    tickets.finish(ticket, world.users["officer2"])
+    tickets.sign_out(world.counters[2], world.users["officer2"])
+    client.force_login(world.users["officer2"])
+    html = client.get(reverse("console")).content.decode()
+    usual = html.split('class="counter-grid usual"')[1].split("</div>")[0]
+    assert 'data-counter="2"' in usual and 'data-counter="1"' not in usual
+    assert html.count('data-counter="2"') == 1 and 'data-counter="1"' in html
+
+
+def test_the_next_expected_action_stands_out(officer1, world):
+    html = officer1.get(reverse("console")).content.decode()
+    assert "is-next" in button(html, "btn-call-next")
+    tickets.issue_ticket(world.services["DUKCAPIL-KTP"])
+    html = act(officer1, "call-next").content.decode()
+    assert "is-next" in button(html, "btn-start") and "is-next" not in button(html, "btn-call-next")
+    html = act(officer1, "start").content.decode()
+    assert "is-next" in button(html, "btn-finish") and "disabled" in button(html, "btn-start")
+    for key, element in (("n", "btn-call-next"), ("u", "btn-recall"), ("s", "btn-finish"), ("t", "btn-no-show")):
+        assert f'data-key="{key}"' in button(html, element)
 
 
 def test_signed_in_console_shows_the_counter_and_only_sensible_buttons(officer1, world):
@@ -169,7 +196,11 @@ def test_transfer_sends_the_ticket_to_another_agencys_queue(officer1, world):
     ticket = tickets.issue_ticket(world.services["DUKCAPIL-KTP"])
     html = act(officer1, "call-next").content.decode()
     select = re.search(r'<select id="transfer-service".*?</select>', html, re.S).group(0)
-    assert '<optgroup label="Kantor Imigrasi Kelas I TPI Pekanbaru">' in select
+    # The counter's own agency comes first, then the others.
+    groups = re.findall(r'<optgroup label="([^"]+)">', select)
+    assert groups[0] == "Dinas Kependudukan dan Pencatatan Sipil (instansi ini)"
+    assert "Kantor Imigrasi Kelas I TPI Pekanbaru" in groups[1:]
+    assert 'value="DUKCAPIL-KK"' in select
     assert 'value="IMIGRASI-PASPOR"' in select and 'value="DUKCAPIL-KTP"' not in select
     html = act(officer1, "transfer", ticket=ticket.pk, service="IMIGRASI-PASPOR").content.decode()
     ticket.refresh_from_db()

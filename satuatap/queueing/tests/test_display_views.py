@@ -80,7 +80,7 @@ def test_each_call_carries_what_the_board_shows_and_the_exact_sentence_it_speaks
     assert row["service_code"] == "DUKCAPIL-KTP"
     assert row["recall"] is False
     assert row["called_at"] == event.at.isoformat()
-    assert row["utterance"] == "Nomor antrian A nol nol satu, silakan ke loket dua"
+    assert row["utterance"] == "Nomor antrean A nol nol satu, silakan ke loket dua"
 
 
 def test_latest_call_comes_first(client, world):
@@ -99,7 +99,7 @@ def test_a_recall_is_a_new_event_that_speaks_the_same_sentence_again(client, wor
     assert len(after) == 2
     assert after[0]["event_id"] > before[0]["event_id"]
     assert after[0]["recall"] is True and after[1]["recall"] is False
-    assert after[0]["utterance"] == after[1]["utterance"] == "Nomor antrian A nol nol satu, silakan ke loket satu"
+    assert after[0]["utterance"] == after[1]["utterance"] == "Nomor antrean A nol nol satu, silakan ke loket satu"
 
 
 def test_waiting_counts_per_service_come_with_service_names(client, world):
@@ -251,7 +251,7 @@ def test_speech_without_espeak_is_503_with_a_reason(client, world, monkeypatch):
     assert response.status_code == 503
     body = response.json()
     assert body["code"] == "speech_unavailable"
-    assert body["text"] == "Nomor antrian A nol nol satu, silakan ke loket satu"
+    assert body["text"] == "Nomor antrean A nol nol satu, silakan ke loket satu"
 
 
 def test_speech_exists_only_for_calls_of_this_mall(client, world):

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from satuatap.accounts.models import Role, User
-from satuatap.directory.models import Closure, Mall, OpeningHours
+from satuatap.directory.models import Closure, Mall, OpeningHours, Service
 from satuatap.queueing import tickets
 from satuatap.queueing.models import Ticket, TicketEvent, TicketSource
 from satuatap.testing import make_world
@@ -57,12 +57,68 @@ def test_manager_may_open_the_kiosk(client, world):
     assert client.get(kiosk_url(world)).status_code == 200
 
 
-def test_start_screen_shows_a_tile_per_agency_with_zone_and_open_state(kiosk_client, world):
+def test_start_screen_groups_agencies_by_zone_with_their_open_state(kiosk_client, world):
     html = kiosk_client.get(kiosk_url(world)).content.decode()
-    for code in ("DUKCAPIL", "IMIGRASI", "POLRESTA"):
-        assert f'href="/m/pekanbaru/kiosk/{code}/"' in tag(html, f'data-agency="{code}"')
+    # The first zone is open: its agency is a tile, the other zone is a tab.
+    assert 'href="/m/pekanbaru/kiosk/DUKCAPIL/"' in tag(html, 'data-agency="DUKCAPIL"')
+    assert 'data-agency="IMIGRASI"' not in html
+    assert 'aria-current="page"' in tag(html, 'data-zone="A"') and 'href="?zone=B"' in tag(html, 'data-zone="B"')
     assert "Zona A Disdukcapil" in html and "Zona B Imigrasi" in html
     assert "Buka · 2 layanan" in html
+
+    html = kiosk_client.get(kiosk_url(world) + "?zone=B").content.decode()
+    for code in ("IMIGRASI", "POLRESTA"):
+        assert f'href="/m/pekanbaru/kiosk/{code}/"' in tag(html, f'data-agency="{code}"')
+    assert 'data-agency="DUKCAPIL"' not in html
+
+
+def test_start_screen_offers_the_most_taken_services_as_buttons_that_issue(kiosk_client, world, monday_morning):
+    for _ in range(3):
+        kiosk_client.post(kiosk_url(world, "kiosk_issue"), {"service": "POLRESTA-SKCK"})
+    kiosk_client.post(kiosk_url(world, "kiosk_issue"), {"service": "IMIGRASI-PASPOR"})
+    html = kiosk_client.get(kiosk_url(world)).content.decode()
+    popular = html.split('class="kiosk-popular"')[1].split("</form>")[0]
+    codes = re.findall(r'data-service="([A-Z-]+)"', popular)
+    assert codes[:2] == ["POLRESTA-SKCK", "IMIGRASI-PASPOR"]
+    assert 'name="service"' in tag(html, 'data-service="POLRESTA-SKCK"')
+    assert re.search(r'name="priority_group" value="" checked', html)
+
+
+def test_services_the_manager_pinned_come_first_on_the_start_screen(kiosk_client, world, monday_morning):
+    for _ in range(3):
+        kiosk_client.post(kiosk_url(world, "kiosk_issue"), {"service": "POLRESTA-SKCK"})
+    Service.objects.filter(code="IMIGRASI-PASPOR").update(kiosk_pinned=True)
+    html = kiosk_client.get(kiosk_url(world)).content.decode()
+    popular = html.split('class="kiosk-popular"')[1].split("</form>")[0]
+    codes = re.findall(r'data-service="([A-Z-]+)"', popular)
+    # Pinned, then the most taken, then one service of each agency not yet there.
+    assert codes[:2] == ["IMIGRASI-PASPOR", "POLRESTA-SKCK"] and len(codes) == 3 and codes[2].startswith("DUKCAPIL-")
+
+
+def test_search_finds_services_by_name_or_agency_and_links_to_them(kiosk_client, world):
+    html = kiosk_client.get(kiosk_url(world, "kiosk_search") + "?q=skck").content.decode()
+    assert 'href="/m/pekanbaru/kiosk/POLRESTA/?service=POLRESTA-SKCK"' in tag(html, 'data-service="POLRESTA-SKCK"')
+    assert 'data-service="DUKCAPIL-KTP"' not in html
+    html = kiosk_client.get(kiosk_url(world, "kiosk_search") + "?q=kependudukan").content.decode()
+    assert 'data-service="DUKCAPIL-KTP"' in html and 'data-service="DUKCAPIL-KK"' in html
+    html = kiosk_client.get(kiosk_url(world, "kiosk_search") + "?q=zzz").content.decode()
+    assert "Tidak ada layanan untuk" in html and 'class="search-hit"' not in html
+    assert 'data-key="Q"' in html  # the on-screen keyboard
+
+
+def test_agency_page_comes_in_pages_and_opens_at_a_chosen_service(kiosk_client, world):
+    agency = world.agencies["DUKCAPIL"]
+    for n in range(10):
+        Service.objects.create(
+            mall=world.mall, agency=agency, code=f"DUKCAPIL-X{n:02}", name=f"Zz layanan {n:02}", prefix=f"X{n}"
+        )
+    html = kiosk_client.get(kiosk_url(world, "kiosk_agency", "DUKCAPIL")).content.decode()
+    assert html.count('name="service"') == 8 and "Halaman 1 dari 2" in html and 'id="page-next"' in html
+    html = kiosk_client.get(kiosk_url(world, "kiosk_agency", "DUKCAPIL") + "?service=DUKCAPIL-X09").content.decode()
+    assert "Halaman 2 dari 2" in html and html.count('name="service"') == 4
+    assert "is-chosen" in html.split('data-service="DUKCAPIL-X09"')[0].rsplit('class="kiosk-service', 1)[1]
+    html = kiosk_client.get(kiosk_url(world, "kiosk_agency", "DUKCAPIL") + "?page=99").content.decode()
+    assert "Halaman 2 dari 2" in html
 
 
 def test_agency_page_offers_its_services_and_the_priority_groups(kiosk_client, world):
@@ -94,10 +150,12 @@ def test_taking_a_number_issues_a_kiosk_ticket_and_shows_it_for_printing(kiosk_c
     assert re.search(r'id="people-ahead">0<', html)
     assert 'id="estimated-wait"' in html
     assert "KTP-el baru" in html and "Dinas Kependudukan" in html
-    assert "Dilayani di loket: 1, 2" in html
+    assert re.search(r"Dilayani di loket: <strong>1, 2</strong>", html)
+    assert re.search(r'id="ticket-zone">Zona A Disdukcapil<', html)
+    assert re.search(r'id="ticket-building">Gedung Disdukcapil, Lantai 1<', html)
     assert "<svg" in html and "<path" in html  # the QR code, inline
     assert page.context["status_url"] == f"http://testserver/t/{ticket.public_code}/"
-    assert "satuatap/kiosk-ticket-page.js" in html  # prints through kiosk.js printAndReturn
+    assert 'data-return-seconds="20"' in html and "satuatap/kiosk.js" in html and "<script>" not in html
 
 
 def test_second_ticket_sees_one_person_ahead(kiosk_client, world):

@@ -93,8 +93,8 @@ def test_counter_numbers_are_read_as_numbers(counter, spoken):
 
 
 def test_the_call_sentence_is_exact():
-    assert utterance("A007", 12) == "Nomor antrian A nol nol tujuh, silakan ke loket dua belas"
-    assert utterance("D123", 266) == "Nomor antrian D satu dua tiga, silakan ke loket dua ratus enam puluh enam"
+    assert utterance("A007", 12) == "Nomor antrean A nol nol tujuh, silakan ke loket dua belas"
+    assert utterance("D123", 266) == "Nomor antrean D satu dua tiga, silakan ke loket dua ratus enam puluh enam"
 
 
 def test_the_chime_is_a_short_valid_wav():

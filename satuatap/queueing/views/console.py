@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from satuatap.accounts.models import Role
 from satuatap.accounts.scoping import scope
 from satuatap.directory.models import Counter, Service
-from satuatap.queueing import snapshots, tickets
+from satuatap.queueing import counter_picker, snapshots, tickets
 from satuatap.queueing.models import Ticket, TicketStatus
 from satuatap.queueing.views.kiosk import priority_label
 from satuatap.refusal import Refused
@@ -47,18 +47,34 @@ def _my_counter(user) -> Counter | None:
 
 
 def _transfer_groups(counter: Counter, current_service_id: int | None):
-    """Other services of the mall, grouped by agency, for the transfer select."""
+    """Other services of the mall for the transfer select: the counter's own agency first, then the rest.
+
+    Most transfers stay inside the agency (a KTP applicant who also needs a KK), so the officer finds
+    the usual target at the top; the console's search box filters the rest.
+    """
     services = (
         Service.objects.active()
-        .filter(mall_id=counter.mall_id)
+        .filter(mall_id=counter.mall_id, agency__archived_at__isnull=True)
         .exclude(pk=current_service_id)
         .select_related("agency")
         .order_by("agency__name", "name")
     )
+    own: list = []
     groups: dict[str, list] = {}
     for service in services:
-        groups.setdefault(service.agency.name, []).append(service)
-    return list(groups.items())
+        if service.agency_id == counter.agency_id:
+            own.append(service)
+        else:
+            groups.setdefault(service.agency.name, []).append(service)
+    head = [(_("%(agency)s (instansi ini)") % {"agency": counter.agency.name}, own)] if own else []
+    return head + list(groups.items())
+
+
+def _next_action(status: str | None, can: dict) -> str:
+    """The button the officer most likely presses now: it stands out on the console."""
+    if status is None:
+        return "call_next" if can["call_next"] else ""
+    return "start" if status == TicketStatus.CALLED else "finish"
 
 
 def _panel_context(counter: Counter) -> dict:
@@ -69,19 +85,21 @@ def _panel_context(counter: Counter) -> dict:
     if current:
         current_service_id = Ticket.objects.filter(pk=current["id"]).values_list("service_id", flat=True).first()
         current["priority_label"] = priority_label(current["priority_group"]) if current["priority_group"] else ""
+    can = {
+        "call_next": current is None and snap["open"],
+        "recall": status == TicketStatus.CALLED,
+        "start": status == TicketStatus.CALLED,
+        "finish": status in (TicketStatus.CALLED, TicketStatus.SERVING),
+        "no_show": status == TicketStatus.CALLED,
+        "transfer": current is not None,
+        "sign_out": current is None,
+    }
     return {
         "counter": counter,
         "snap": snap,
         "current": current,
-        "can": {
-            "call_next": current is None and snap["open"],
-            "recall": status == TicketStatus.CALLED,
-            "start": status == TicketStatus.CALLED,
-            "finish": status in (TicketStatus.CALLED, TicketStatus.SERVING),
-            "no_show": status == TicketStatus.CALLED,
-            "transfer": current is not None,
-            "sign_out": current is None,
-        },
+        "can": can,
+        "next_action": _next_action(status, can),
         "transfer_groups": _transfer_groups(counter, current_service_id) if current else [],
     }
 
@@ -93,13 +111,7 @@ def console(request):
     counter = _my_counter(request.user)
     context = {"messages": [], "console_messages": console_messages, "counter": counter}
     if counter is None:
-        counters = (
-            scope(request.user, Counter.objects.active())
-            .select_related("officer", "agency")
-            .prefetch_related("services")
-            .order_by("number")
-        )
-        context["counters"] = counters
+        context.update(counter_picker.choices(request.user))
     else:
         context.update(_panel_context(counter))
         context["snapshot_url"] = reverse("console_snapshot")

@@ -17,11 +17,16 @@ from django.views.decorators.http import require_POST
 from satuatap import ratelimit
 from satuatap.queueing import snapshots, tickets
 from satuatap.queueing.models import Ticket, TicketStatus
+from satuatap.queueing.where import finished_note, where_to_go
 from satuatap.refusal import Refused
 
 
 def _ticket(public_code: str) -> Ticket | None:
-    return Ticket.objects.select_related("mall", "service__agency", "counter").filter(public_code=public_code).first()
+    return (
+        Ticket.objects.select_related("mall", "service__agency__zone__building", "counter")
+        .filter(public_code=public_code)
+        .first()
+    )
 
 
 def ticket_texts(snapshot: dict) -> dict:
@@ -74,6 +79,8 @@ def ticket_status(request, public_code):
             "mall": ticket.mall,
             "snapshot": snapshot,
             "texts": ticket_texts(snapshot),
+            "where": where_to_go(ticket.service.agency, snapshot["counters"]),
+            "finished_note": finished_note(ticket.status),
             "snapshot_url": reverse("ticket_snapshot", args=[ticket.public_code]),
             # The page words a wait it works out itself from a pushed summary (ticket.js) like the server does.
             "estimate_template": _("± %(minutes)s menit") % {"minutes": "{minutes}"},

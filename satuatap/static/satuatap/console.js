@@ -35,3 +35,43 @@ export function followConsole(root) {
   // After our own action the panel is already fresh: remember its snapshot as seen.
   document.body.addEventListener("htmx:afterSwap", () => { adopt = true; live.refresh(); });
 }
+
+// Keyboard shortcuts: one letter per main action (shown on its button), never while typing.
+// A disabled button ignores its key, as it ignores a click.
+export function shortcuts(doc = document) {
+  doc.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.altKey || event.metaKey || event.repeat) return;
+    if (event.target.closest("input, select, textarea, [contenteditable]")) return;
+    const button = doc.querySelector(`#console-panel button[data-key="${CSS.escape(event.key.toLowerCase())}"]`);
+    if (!button || button.disabled) return;
+    event.preventDefault();
+    button.click();
+  });
+}
+
+// The transfer list holds every service of the mall: typing narrows it (the panel is swapped
+// by htmx, so the listener sits on the document).
+export function transferFilter(doc = document) {
+  doc.addEventListener("input", (event) => {
+    if (event.target.id !== "transfer-filter") return;
+    const words = event.target.value.toLowerCase().split(/\s+/).filter(Boolean);
+    const select = doc.getElementById("transfer-service");
+    if (!select) return;
+    for (const group of select.querySelectorAll("optgroup")) {
+      let shown = 0;
+      for (const option of group.querySelectorAll("option")) {
+        const text = `${option.textContent} ${group.label}`.toLowerCase();
+        option.hidden = !words.every((w) => text.includes(w));
+        if (!option.hidden) shown += 1;
+      }
+      group.hidden = shown === 0;
+    }
+  });
+}
+
+const root = document.getElementById("console-root");
+if (root) {
+  followConsole(root);
+  shortcuts();
+  transferFilter();
+}

@@ -1,39 +1,30 @@
-// The manager's live floor: re-render counters from the snapshot on every hint.
+// The manager's live floor. Each hint re-reads the JSON snapshot; when it changed, the page
+// itself is fetched again and its #floor-body swapped in (the server renders it one way).
 import { follow } from "./live.js";
 
 const root = document.getElementById("floor");
 const dot = document.getElementById("live-status");
+let last = null;
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
+async function refreshBody() {
+  const response = await fetch(window.location.href, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+  if (!response.ok) return;
+  const fresh = new DOMParser().parseFromString(await response.text(), "text/html").getElementById("floor-body");
+  const current = document.getElementById("floor-body");
+  if (fresh && current) current.replaceWith(fresh);
 }
 
-function render(data) {
-  document.getElementById("floor-waiting").textContent = data.waiting_total;
-  document.getElementById("floor-served").textContent = data.served_total;
-  document.getElementById("floor-staffed").textContent = data.staffed;
-  const zones = document.getElementById("floor-zones");
-  zones.replaceChildren(...data.zones.map((zone) => {
-    const section = el("section", "card zone");
-    section.append(el("h2", "", zone.name));
-    const grid = el("div", "counters");
-    for (const c of zone.counters) {
-      const box = el("div", `counter ${c.status || "idle"}${c.officer ? "" : " unstaffed"}`);
-      box.dataset.counter = c.number;
-      box.append(el("span", "no", c.number), el("span", "agency", c.agency), el("span", "ticket", c.ticket || "—"));
-      grid.append(box);
-    }
-    section.append(grid);
-    return section;
-  }));
+function onSnapshot(data) {
+  const key = JSON.stringify({ ...data, now: null });
+  if (last !== null && key !== last) refreshBody();
+  last = key;
 }
 
-follow({
-  wsPath: root.dataset.wsPath,
-  snapshotUrl: root.dataset.snapshotUrl,
-  onSnapshot: render,
-  onStatus: (up) => dot.classList.toggle("on", up),
-});
+if (root) {
+  follow({
+    wsPath: root.dataset.wsPath,
+    snapshotUrl: root.dataset.snapshotUrl,
+    onSnapshot,
+    onStatus: (up) => dot.classList.toggle("on", up),
+  });
+}

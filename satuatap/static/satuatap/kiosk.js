@@ -38,3 +38,33 @@ export function oneSubmit(form) {
   // Coming back through the browser cache (bfcache) re-arms the form.
   window.addEventListener("pageshow", () => { sent = false; form.classList.remove("is-sending"); });
 }
+
+// The search screen's on-screen keyboard: server-rendered keys type into the field.
+export function onScreenKeyboard(board) {
+  if (!board) return;
+  const input = document.getElementById(board.dataset.for);
+  if (!input) return;
+  board.addEventListener("click", (event) => {
+    const key = event.target.closest(".osk-key");
+    if (!key) return;
+    if (key.dataset.action === "back") input.value = input.value.slice(0, -1);
+    else if (key.dataset.action === "clear") input.value = "";
+    else if (input.value.length < input.maxLength) input.value += key.dataset.key.toLowerCase();
+    input.focus();
+  });
+}
+
+// Every kiosk page wires itself from its markup (no inline scripts: see the CSP).
+function start() {
+  const bar = document.querySelector("[data-idle-return]");
+  if (bar) {
+    const home = new URL(bar.dataset.idleReturn, window.location.href);
+    const atStart = home.pathname === window.location.pathname && !window.location.search;
+    if (!atStart) idleReturn(home.href);
+  }
+  for (const form of document.querySelectorAll(".kiosk-form")) oneSubmit(form);
+  onScreenKeyboard(document.getElementById("osk"));
+  printAndReturn(document.getElementById("kiosk-done"));
+}
+
+start();

@@ -21,3 +21,10 @@ export function keypad(container, input, labels) {
   input.addEventListener("input", () => { input.value = input.value.toUpperCase(); });
   input.focus();
 }
+
+// The check-in page wires itself from its markup (no inline scripts); kiosk.js, loaded by every
+// kiosk page, guards the form against a double submit and returns to the start screen when idle.
+const keys = document.getElementById("check-in-keys");
+if (keys) {
+  keypad(keys, document.getElementById("check-in-code"), { clear: keys.dataset.clear, back: keys.dataset.back });
+}

@@ -20,6 +20,7 @@ from satuatap.accounts.models import Role, User
 from satuatap.accounts.pairing import new_code, normalise
 from satuatap.accounts.tokens import bind_counter, issue_token
 from satuatap.audit.log import record
+from satuatap.booking.models import BookingPolicy, Ordering
 from satuatap.cases import demo as demo_cases
 from satuatap.directory import demo_catalogue as cat
 from satuatap.directory.demo_services import services as service_specs
@@ -62,6 +63,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             mall = build_mall(around_the_clock=hours == "always")
             build_users(mall)
+            demo_booking_rules(mall)
             demo_cases.load(mall)  # the back office: a few hundred cases in every state, some overdue
             tokens = issue_device_tokens(mall)
             record("demo.created", mall_id=mall.pk, subject=mall.slug, data={"demo": True})
@@ -78,9 +80,23 @@ class Command(BaseCommand):
         out("  manager (admin at /admin/), kiosk, display, spv_<agency code lower>, petugas1..petugas266")
         out(f"  Mall page: http://127.0.0.1:8000/m/{mall.slug}/")
         out(f"  Hours: {', '.join(str(h) for h in mall.hours.all())} (edit them in the admin)")
+        out("  Booking: a slot can be booked until it starts and checked in at once; booked visitors go first")
         out("  Device pairing codes (one-time; open the link on the device and press Masuk):")
         for label, code in tokens:
             out(f"    {label}: {SIGN_IN_URL}{normalise(code)}  (code {code})")
+
+
+def demo_booking_rules(mall: Mall) -> BookingPolicy:
+    """Rules that let a visitor try book -> check in -> call in a few minutes.
+
+    A slot may be booked until it starts (no hour ahead), check-in opens 45 minutes before it (so
+    the next slot, at most 30 minutes away, can be checked in at once), and a checked-in booking is
+    called at its slot time ahead of walk-ins who came later (``slot_priority``; the booking pages
+    say so), which is what makes booking worth it. A real mall sets its own in the admin.
+    """
+    return BookingPolicy.objects.create(
+        mall=mall, ordering=Ordering.SLOT_PRIORITY, min_lead_minutes=0, check_in_early_minutes=45
+    )
 
 
 def maklumat() -> dict:
@@ -88,12 +104,14 @@ def maklumat() -> dict:
     return {"maklumat": cat.MAKLUMAT, "maklumat_signed_by": cat.MAKLUMAT_SIGNED_BY}
 
 
-def build_mall(around_the_clock: bool = False) -> Mall:
+def build_mall(around_the_clock: bool = False, slug: str = "") -> Mall:
+    """The catalogue's mall; ``slug`` gives it another one (the browser tests load it beside their own)."""
+    fields = {**cat.MALL, "slug": slug or cat.MALL["slug"], **maklumat()}
     if around_the_clock:
-        mall = Mall.objects.create(**cat.MALL, **maklumat(), issue_cutoff_minutes=0, observes_national_holidays=False)
+        mall = Mall.objects.create(**fields, issue_cutoff_minutes=0, observes_national_holidays=False)
         hours = {day: (dt.time(0), dt.time(23, 59, 59), None, None) for day in range(7)}
     else:
-        mall = Mall.objects.create(**cat.MALL, **maklumat())
+        mall = Mall.objects.create(**fields)
         hours = cat.HOURS
     for weekday, (opens, closes, break_start, break_end) in hours.items():
         OpeningHours.objects.create(
@@ -104,8 +122,8 @@ def build_mall(around_the_clock: bool = False) -> Mall:
         for code, name, address in cat.BUILDINGS
     }
     zones = {
-        code: Zone.objects.create(mall=mall, building=buildings[building], code=code, name=name)
-        for code, name, building in cat.ZONES
+        code: Zone.objects.create(mall=mall, building=buildings[building], code=code, name=name, floor=floor)
+        for code, name, building, floor in cat.ZONES
     }
     agencies = bulk_create_with_history(
         [Agency(mall=mall, code=a.code, name=a.name, kind=a.kind, zone=zones[a.zone]) for a in cat.AGENCIES], Agency
@@ -147,7 +165,7 @@ def build_counters(mall, agencies, services, buildings) -> None:
     service_ids = {s.code: s.pk for s in services}
     counters, desks = [], []
     number = 0
-    zone_building = {code: building for code, _, building in cat.ZONES}
+    zone_building = {code: building for code, _, building, _ in cat.ZONES}
     for spec in sorted(cat.AGENCIES, key=lambda a: a.zone):
         agency = agencies[spec.code]
         for desk in cat.counter_desks(service_codes[agency.pk], spec.counters):
