@@ -62,7 +62,7 @@ def this_machine_names() -> list[str]:
 def allowed_hosts(raw: str, bind_host: str) -> list[str]:
     """ALLOWED_HOSTS: the explicit list when given; else this machine's names when it serves the LAN."""
     if raw:
-        return [h for h in raw.split(",") if h]
+        return [h.strip() for h in raw.split(",") if h.strip()]
     if bind_host in ("0.0.0.0", "::"):  # noqa: S104 - reading the bind address, not binding
         return this_machine_names()
     return ["127.0.0.1", "localhost"]

@@ -102,7 +102,7 @@ def test_a_popular_service_prints_a_slip_that_says_where_to_go(demo_screens, siz
     expect(kiosk.locator("#ticket-zone")).to_have_text("Zona A · Disdukcapil")
     expect(kiosk.locator("#ticket-building")).to_have_text("Gedung Disdukcapil, Lantai 1")
     expect(kiosk.locator(".tp-counters strong")).to_have_text(re.compile(r"^\d+(–\d+)?(, \d+(–\d+)?)*$"))
-    kiosk.wait_for_function("window.__printCalls >= 1")
+    kiosk.wait_for_function("() => window.__printCalls >= 1")
 
 
 def test_search_with_the_on_screen_keyboard_opens_the_service(demo_screens):
