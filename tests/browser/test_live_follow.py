@@ -43,7 +43,7 @@ def test_a_board_and_a_phone_follow_a_call_and_a_finish_and_survive_a_dropped_so
     expect(display).to_have_url(re.compile(rf"/m/{MALL}/display/A/$"))
     board = Traffic(display, "/display/A/snapshot.json")
     display.reload()  # its socket opens again, now with the listener on
-    display.wait_for_function("document.querySelector('#live-status').dataset.state === 'on'")
+    display.wait_for_function("() => document.querySelector('#live-status').dataset.state === 'on'")
 
     kiosk = screens.device("kiosk")
     first = screens.take_ticket(kiosk, "DUKCAPIL", "DUKCAPIL-KTP")
@@ -51,7 +51,7 @@ def test_a_board_and_a_phone_follow_a_call_and_a_finish_and_survive_a_dropped_so
     phone = screens.public(f"/t/{screens.public_code(kiosk)}/")
     mine = Traffic(phone, "/snapshot.json")
     expect(phone.locator("#ticket-number")).to_have_text(second)
-    phone.wait_for_function("document.querySelector('#live-dot').classList.contains('on')")
+    phone.wait_for_function("() => document.querySelector('#live-dot').classList.contains('on')")
     expect(phone.locator("#ticket-position")).to_have_text("1")
     expect(display.locator('.waiting-count[data-service="DUKCAPIL-KTP"]')).to_have_text("2")
 
@@ -87,8 +87,8 @@ def test_a_board_and_a_phone_follow_a_call_and_a_finish_and_survive_a_dropped_so
     # A dropped live channel: what happens meanwhile shows up after the reconnect.
     stack.stop_live()
     try:
-        display.wait_for_function("document.querySelector('#live-status').dataset.state === 'off'")
-        phone.wait_for_function("!document.querySelector('#live-dot').classList.contains('on')")
+        display.wait_for_function("() => document.querySelector('#live-status').dataset.state === 'off'")
+        phone.wait_for_function("() => !document.querySelector('#live-dot').classList.contains('on')")
         console.click("#btn-finish")
         expect(console.locator("#current-number")).to_have_text("—")
         screens.take_ticket(kiosk, "DUKCAPIL", "DUKCAPIL-KK")
@@ -96,4 +96,4 @@ def test_a_board_and_a_phone_follow_a_call_and_a_finish_and_survive_a_dropped_so
         stack.start_live()
     expect(phone.locator("#ticket-status")).to_have_text("Selesai")
     expect(display.locator('.waiting-count[data-service="DUKCAPIL-KK"]')).to_have_text("1")
-    display.wait_for_function("document.querySelector('#live-status').dataset.state === 'on'")
+    display.wait_for_function("() => document.querySelector('#live-status').dataset.state === 'on'")
