@@ -53,6 +53,11 @@ class Mall(Archivable):
     )
     issue_cutoff_minutes = models.PositiveSmallIntegerField(_("batas ambil nomor (menit sebelum tutup)"), default=30)
     observes_national_holidays = models.BooleanField(_("libur pada hari libur nasional dan cuti bersama"), default=True)
+    board_notices = models.TextField(
+        _("pengumuman papan antrean"),
+        blank=True,
+        help_text=_("Satu pengumuman per baris; papan antrean menampilkannya bergantian."),
+    )
     maklumat = models.TextField(
         _("maklumat pelayanan"),
         blank=True,

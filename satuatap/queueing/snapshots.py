@@ -130,7 +130,7 @@ def _board_body(mall: Mall, zone: Zone | None, *, limit: int = 8, now: dt.dateti
     service_rows = list(
         services.annotate(waiting=Count("tickets", filter=waiting_today))
         .order_by("agency__name", "name")
-        .values_list("code", "name", "waiting")
+        .values_list("code", "name", "waiting", "agency__code")
     )
     return {
         "mall": mall.slug,
@@ -153,8 +153,11 @@ def _board_body(mall: Mall, zone: Zone | None, *, limit: int = 8, now: dt.dateti
             }
             for e in rows
         ],
-        "waiting": {code: n for code, _, n in service_rows if n},
-        "services": [{"code": code, "name": name, "waiting": n} for code, name, n in service_rows],
+        "waiting": {code: n for code, _, n, _ in service_rows if n},
+        # The agency tells apart services of the same name (two BPJS offices) on the whole-mall board.
+        "services": [
+            {"code": code, "name": name, "waiting": n, "agency": agency} for code, name, n, agency in service_rows
+        ],
     }
 
 
@@ -230,7 +233,19 @@ def served_board(mall: Mall, zone: Zone | None) -> dict:
     a ticket event)."""
     now = timezone.now()
     state = open_state(mall, now)
-    return {**board_document(mall, zone), "now": now.isoformat(), "open": state.serving, "reason": state.reason}
+    return {
+        **board_document(mall, zone),
+        "now": now.isoformat(),
+        "open": state.serving,
+        "reason": state.reason,
+        "notices": board_notices(mall),
+    }
+
+
+def board_notices(mall: Mall) -> list[str]:
+    """The mall's own notices for its boards, one a line (blank lines dropped). Read with the mall on
+    every served board, not cached with the calls: an edit shows at the board's next snapshot."""
+    return [line.strip() for line in mall.board_notices.splitlines() if line.strip()]
 
 
 def service_summary(service: Service, *, version: int | None = None, now: dt.datetime | None = None) -> dict:

@@ -120,8 +120,8 @@ class Screens:
         assert "/login/" not in page.url, f"{username} could not sign in"
         return page
 
-    def public(self, path: str, viewport=(390, 844)):
-        page = self._context(viewport)
+    def public(self, path: str, viewport=(390, 844), fake_clock: bool = False):
+        page = self._context(viewport, fake_clock=fake_clock)
         page.goto(self.stack.url(path))
         return page
 

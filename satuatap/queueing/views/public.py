@@ -96,7 +96,9 @@ def ticket_snapshot_json(request, public_code):
         return JsonResponse({"detail": _("Tiket tidak ditemukan."), "code": "not_found"}, status=404)
     data = _live_snapshot(ticket)
     data["mall"] = ticket.mall.slug
-    data["texts"] = ticket_texts(data)
+    data["texts"] = {**ticket_texts(data), "finished": finished_note(data["status"])}
+    # Where to go follows the ticket: a transfer to another agency's service moves it to another zone.
+    data["where"] = where_to_go(ticket.service.agency, data["counters"])
     return JsonResponse(data)
 
 

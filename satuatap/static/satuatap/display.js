@@ -15,6 +15,9 @@ import { follow } from "./live.js";
 const ANNOUNCE_WITHIN_MS = 2 * 60 * 1000;
 const SILENT_GAP_MS = 1200;
 const VOICE_WAIT_MS = 1500;
+// The waiting strip shows every service of the zone, a page at a time.
+const WAITING_ROWS = 3;
+const PAGE_MS = 7000;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -102,6 +105,7 @@ export function startBoard(root) {
   let soundOn = false;
   const queue = [];
   let speaking = false;
+  let nowSpeaking = null; // the call being announced, shown beside the numbers
 
   // -- rendering --
   function flash(el) {
@@ -150,11 +154,40 @@ export function startBoard(root) {
     }));
   }
 
+  // Every service keeps its place (the server's order: agency, then name), so a citizen finds
+  // theirs at the same spot of the same page; pages turn by themselves, nothing is cut.
+  let waitingPage = 0;
+
+  function waitingPageSize(list) {
+    const columns = getComputedStyle(list).gridTemplateColumns.split(" ").filter(Boolean).length || 1;
+    return columns * WAITING_ROWS;
+  }
+
+  function showWaitingPage() {
+    const list = byId("waiting-list");
+    if (!list) return;
+    const items = [...list.children];
+    const size = waitingPageSize(list);
+    const pages = Math.max(1, Math.ceil(items.length / size));
+    waitingPage %= pages;
+    items.forEach((item, index) => { item.hidden = Math.floor(index / size) !== waitingPage; });
+    list.dataset.page = String(waitingPage + 1);
+    list.dataset.pages = String(pages);
+    const indicator = byId("waiting-page");
+    if (indicator) {
+      indicator.hidden = pages < 2;
+      setText(indicator, `${waitingPage + 1}/${pages}`);
+    }
+  }
+
+  function turnWaitingPage() {
+    waitingPage += 1;
+    showWaitingPage();
+  }
+
   function renderWaiting(services) {
     const list = byId("waiting-list");
     if (!list || !services) return;
-    // Busiest queues first: a zone like Disdukcapil has more services than the panel has rows.
-    services = [...services].sort((a, b) => b.waiting - a.waiting || a.name.localeCompare(b.name));
     const codes = services.map((s) => s.code).join(",");
     if (list.dataset.codes !== codes) {
       list.dataset.codes = codes;
@@ -164,6 +197,13 @@ export function startBoard(root) {
         const name = document.createElement("span");
         name.className = "waiting-name";
         name.textContent = service.name;
+        if (!config.zone && service.agency) {
+          // The whole-mall board mixes agencies: "Perubahan data peserta" of which BPJS?
+          const agency = document.createElement("b");
+          agency.className = "waiting-agency";
+          agency.textContent = `${service.agency} · `;
+          name.prepend(agency);
+        }
         const count = document.createElement("span");
         count.className = "waiting-count";
         count.dataset.service = service.code;
@@ -174,7 +214,27 @@ export function startBoard(root) {
     for (const service of services) {
       const el = list.querySelector(`.waiting-count[data-service="${CSS.escape(service.code)}"]`);
       setText(el, String(service.waiting));
+      if (el) el.parentElement.classList.toggle("is-empty", !service.waiting);
     }
+    showWaitingPage();
+  }
+
+  // The mall's own notices (edited by the manager in the admin), one a line, shown in turn.
+  let noticeIndex = 0;
+  let notices = [];
+
+  function renderNotices(lines) {
+    if (!Array.isArray(lines)) return; // a pushed zone document carries no notices: keep the ones shown
+    notices = lines;
+    const panel = byId("board-notices");
+    if (panel) panel.hidden = !notices.length;
+    showNotice();
+  }
+
+  function showNotice() {
+    if (!notices.length) return;
+    noticeIndex %= notices.length;
+    setText(byId("notice-text"), notices[noticeIndex]);
   }
 
   function render(data) {
@@ -186,7 +246,19 @@ export function startBoard(root) {
     }
     renderLatest(data.called || []);
     renderRows(data.called || []);
+    fitRows();
     renderWaiting(data.services);
+    renderNotices(data.notices);
+    if (nowSpeaking) showSpeaking(nowSpeaking); // the rows were maybe rebuilt: mark the one being spoken
+  }
+
+  // Recent calls: as many whole rows as the panel holds (a half-cut row is unreadable).
+  function fitRows() {
+    const list = byId("call-list");
+    if (!list) return;
+    const box = list.parentElement.getBoundingClientRect();
+    for (const row of list.children) row.hidden = false;
+    for (const row of list.children) row.hidden = row.getBoundingClientRect().bottom > box.bottom + 1;
   }
 
   // -- announcements --
@@ -195,7 +267,24 @@ export function startBoard(root) {
     setText(byId("last-announcement"), text);
   }
 
+  // What the voice says is on the screen too: the number and counter being spoken, and its row.
+  function showSpeaking(call) {
+    nowSpeaking = call;
+    const panel = byId("now-speaking");
+    if (panel) {
+      panel.hidden = !call;
+      setText(byId("now-speaking-text"), call ? `${call.number} · ${labels.labelCounter} ${call.counter}` : "");
+    }
+    fitRows(); // the panel takes a line of the recent calls' box
+    const list = byId("call-list");
+    if (!list) return;
+    for (const row of list.children) {
+      row.classList.toggle("is-speaking", Boolean(call) && row.dataset.event === String(call.event_id));
+    }
+  }
+
   async function announce(call) {
+    showSpeaking(call);
     record(call.utterance);
     if (!soundOn) { await sleep(SILENT_GAP_MS); return; }
     await playUrl(config.chimeUrl, 5000);
@@ -214,6 +303,7 @@ export function startBoard(root) {
       }
     } finally {
       speaking = false;
+      showSpeaking(null);
     }
   }
 
@@ -230,7 +320,13 @@ export function startBoard(root) {
     lastSeen = maxEventId(fresh, lastSeen);
     for (const call of fresh) {
       // Missed while offline and long ago: show it, don't call the citizen again.
-      if (serverNow - Date.parse(call.called_at) <= ANNOUNCE_WITHIN_MS && call.utterance) queue.push(call);
+      if (serverNow - Date.parse(call.called_at) > ANNOUNCE_WITHIN_MS || !call.utterance) continue;
+      // A counter that has called again has moved on: its earlier call, still waiting to be
+      // spoken, would send a citizen to a counter serving someone else. Speak the latest only.
+      for (let i = queue.length - 1; i >= 0; i -= 1) {
+        if (queue[i].counter === call.counter) queue.splice(i, 1);
+      }
+      queue.push(call);
     }
     drain();
   }
@@ -273,6 +369,9 @@ export function startBoard(root) {
   }
   tick();
   setInterval(tick, 1000);
+  setInterval(turnWaitingPage, PAGE_MS);
+  setInterval(() => { noticeIndex += 1; showNotice(); }, PAGE_MS);
+  window.addEventListener("resize", () => { showWaitingPage(); fitRows(); });
 
   // -- live --
   const status = byId("live-status");

@@ -23,6 +23,26 @@ function setText(id, text) {
   if (el && el.textContent !== text) el.textContent = text;
 }
 
+// Where to go (zone, building and floor, counters): a transfer can move the ticket to another zone.
+function renderWhere(where) {
+  if (!where) return;
+  setText("ticket-zone", where.zone);
+  setText("ticket-building", where.line);
+  setText("ticket-counters", where.counters || "—");
+}
+
+// A ticket that ends while the page is open says so, instead of "you will see your call here".
+function renderFinished(note) {
+  if (note === undefined) return;
+  const finished = document.getElementById("ticket-finished");
+  const keep = document.getElementById("ticket-keep-note");
+  if (finished) {
+    finished.textContent = note;
+    finished.hidden = !note;
+  }
+  if (keep) keep.hidden = Boolean(note);
+}
+
 export function followTicket(card) {
   if (!card) return;
   const snapshotUrl = card.dataset.snapshotUrl;
@@ -50,6 +70,8 @@ export function followTicket(card) {
     }
     const cancel = document.getElementById("cancel-form");
     if (cancel) cancel.hidden = !texts.can_cancel;
+    renderWhere(data.where);
+    renderFinished(texts.finished);
     if (data.status === "called" && lastStatus && lastStatus !== "called" && navigator.vibrate) {
       navigator.vibrate([300, 150, 300]);
     }
