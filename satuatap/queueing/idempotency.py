@@ -10,6 +10,7 @@ and rolls back, and one lookup of the key answers the first write's ticket.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 
 from django.db import IntegrityError
@@ -21,6 +22,11 @@ from satuatap.refusal import Refused, invalid
 HEADER = "Idempotency-Key"
 MAX_LENGTH = 80
 _VALID = re.compile(rf"[A-Za-z0-9._:-]{{8,{MAX_LENGTH}}}")
+
+
+def new_key() -> str:
+    """A key for a form that sends one (the kiosk's issue form): 24 URL-safe characters."""
+    return secrets.token_urlsafe(18)
 
 
 def clean(raw: str | None) -> str | None:

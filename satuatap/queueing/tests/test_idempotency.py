@@ -1,7 +1,11 @@
 """A retried issue or call with the same Idempotency-Key answers the first one and acts only once."""
 
-import pytest
+import re
 
+import pytest
+from django.urls import reverse
+
+from satuatap.queueing import tickets
 from satuatap.queueing.models import QueueSequence, Ticket, TicketEvent, TicketStatus
 from satuatap.testing import assert_api_error, bearer_as, seat
 
@@ -100,3 +104,37 @@ def test_a_key_is_per_mall_action(client, world, desk):
     reused = post(client, f"{API}/counters/1/call-next", desk["officer"], key="shared-key-1")
     assert_api_error(reused, 422, "idempotency_key_reused")
     assert not TicketEvent.objects.filter(action="called").exists()
+
+
+def test_the_kiosk_form_carries_a_key_per_screen_and_a_retried_tap_prints_the_same_ticket(client, world):
+    client.force_login(world.users["kiosk"])
+    agency_page = reverse("kiosk_agency", args=[world.mall.slug, "DUKCAPIL"])
+    first_screen = client.get(agency_page).content.decode()
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', first_screen).group(1)
+    assert key not in client.get(agency_page).content.decode()  # a new screen, a new key
+    data = {"service": "DUKCAPIL-KTP", "idempotency_key": key}
+    first = client.post(reverse("kiosk_issue", args=[world.mall.slug]), data)
+    again = client.post(reverse("kiosk_issue", args=[world.mall.slug]), data)
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    assert Ticket.objects.count() == 1 and QueueSequence.objects.get().last_number == 1
+
+
+def test_the_console_sends_the_key_in_a_header_and_a_retried_call_calls_once(client, world):
+    seat(world, 1)
+    for _ in range(2):
+        tickets.issue_ticket(world.services["DUKCAPIL-KTP"])
+    client.force_login(world.users["officer1"])
+    url = reverse("console_action", args=["call-next"])
+    headers = {"HX-Request": "true", "Idempotency-Key": "console-press-0001"}
+    first = client.post(url, {}, headers=headers).content.decode()
+    again = client.post(url, {}, headers=headers).content.decode()
+    assert "A001" in first and "A001" in again and "A002" not in again
+    assert TicketEvent.objects.filter(action="called").count() == 1
+    called = Ticket.objects.get(number="A001")
+    finish = reverse("console_action", args=["finish"])
+    finish_headers = {"HX-Request": "true", "Idempotency-Key": "console-press-0002"}
+    for _ in range(2):
+        answer = client.post(finish, {"ticket": called.pk}, headers=finish_headers).content.decode()
+        assert "A001 selesai dilayani" in answer
+    assert TicketEvent.objects.filter(action="finished").count() == 1
