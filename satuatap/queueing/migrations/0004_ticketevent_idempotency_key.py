@@ -5,21 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0004_zone_floor_target_wait_kiosk_pinned'),
-        ('queueing', '0003_waiting_pick_index'),
+        ("directory", "0004_zone_floor_target_wait_kiosk_pinned"),
+        ("queueing", "0003_waiting_pick_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ticketevent',
-            name='idempotency_key',
+            model_name="ticketevent",
+            name="idempotency_key",
             field=models.CharField(blank=True, max_length=80, null=True),
         ),
         migrations.AddConstraint(
-            model_name='ticketevent',
-            constraint=models.UniqueConstraint(condition=models.Q(('idempotency_key__isnull', False)), fields=('mall', 'idempotency_key'), name='ticketevent_idempotency_key_unique_in_mall'),
+            model_name="ticketevent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("idempotency_key__isnull", False)),
+                fields=("mall", "idempotency_key"),
+                name="ticketevent_idempotency_key_unique_in_mall",
+            ),
         ),
     ]
