@@ -1,6 +1,6 @@
 """Fault run: mixed load on the real processes while the machinery fails, then the invariants.
 
-    .venv/bin/python bench/faults.py [--phase-seconds 8] [--kiosks 2] [--counters 4] [--workers 2]
+    .venv/bin/python bench/faults.py [--phase-seconds 8] [--kiosks 2] [--counters 4] [--workers 2] [--no-retry]
 
 Starts its own PostgreSQL cluster (initdb in a temporary directory, a free port, fsync off) and its
 own Redis (a free port, no persistence), then gunicorn + uvicorn through the browser tests' harness
@@ -17,7 +17,12 @@ the invariants, read from the database: every acknowledged ticket exists exactly
 are unique and gapless per queue, no ticket was called twice, nothing is left stranded at a counter,
 and how many tickets were saved although their issue request was answered with an error.
 Everything is removed at the end. Exits 1 if an invariant fails. ``--phase-seconds 3`` is the short
-version (about a minute).
+version (about a minute); ``tests/test_fault_run.py`` runs it in the suite.
+
+The clients behave as the kiosk and the console do: each issue, call and finish carries an
+``Idempotency-Key`` and is sent again with the same key after a 503 or a connection error, so a
+write whose answer was lost is answered (and not done twice) on the retry. ``--no-retry`` drops
+the keys and retries: every failed answer then stands, as a client without them sees it.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import Counter as Tally
 from pathlib import Path
 
@@ -153,8 +159,8 @@ class OwnRedis:
 class Load:
     """Kiosks issuing and officers calling and finishing, until stopped; every answer is kept with its time."""
 
-    def __init__(self, stack: Stack, kiosks: int, counters: int):
-        self.stack, self.kiosks, self.counters = stack, kiosks, counters
+    def __init__(self, stack: Stack, kiosks: int, counters: int, retry: bool = True):
+        self.stack, self.kiosks, self.counters, self.retry = stack, kiosks, counters, retry
         self.stopping = threading.Event()
         self.lock = threading.Lock()
         self.answers: list[tuple[float, str, int]] = []  # (time, endpoint, status)
@@ -165,11 +171,20 @@ class Load:
         with self.lock:
             self.answers.append((time.monotonic(), endpoint, status))
 
+    def _send(self, client: Client, endpoint: str, path: str, token: str, body=None):
+        """One intended action: with retry, its key is sent again after a 503 or a lost answer (as the screens do)."""
+        headers = {"Idempotency-Key": uuid.uuid4().hex} if self.retry else None
+        while True:
+            status, answer, _elapsed = client.post(path, token, body, headers)
+            self._note(endpoint, status)
+            if not self.retry or status not in (0, 503):
+                return status, answer
+            time.sleep(0.2)
+
     def _kiosk(self, index: int) -> None:
         client, token, i = Client(self.stack.web_port), self.stack.tokens["kiosk"], index
         while not self.stopping.is_set():
-            status, ticket, _elapsed = client.post(f"/malls/{MALL}/tickets", token, {"service": SERVICES[i % 2]})
-            self._note("issue", status)
+            status, ticket = self._send(client, "issue", f"/malls/{MALL}/tickets", token, {"service": SERVICES[i % 2]})
             if status == 201 and ticket:
                 with self.lock:
                     self.acknowledged.append(ticket["id"])
@@ -184,15 +199,13 @@ class Load:
             if current is None:
                 if self.stopping.is_set():
                     break
-                status, ticket, _elapsed = client.post(f"/malls/{MALL}/counters/{number}/call-next", token)
-                self._note("call-next", status)
+                status, ticket = self._send(client, "call-next", f"/malls/{MALL}/counters/{number}/call-next", token)
                 if status == 200 and ticket:
                     current = ticket["id"]
                 else:
                     time.sleep(0.1)
                 continue
-            status, _body, _elapsed = client.post(f"/malls/{MALL}/tickets/{current}/finish", token)
-            self._note("finish", status)
+            status, _body = self._send(client, "finish", f"/malls/{MALL}/tickets/{current}/finish", token)
             if status == 200 or (status == 409 and self.stopping.is_set()):
                 current = None
             else:
@@ -223,25 +236,20 @@ def kill_one_web_worker(stack: Stack) -> None:
         os.kill(int(children[0]), signal.SIGKILL)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--phase-seconds", type=float, default=8.0)
-    parser.add_argument("--kiosks", type=int, default=2)
-    parser.add_argument("--counters", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
-
+def run(phase_seconds: float = 8.0, kiosks: int = 2, counters: int = 4, workers: int = 2, retry: bool = True):
+    """The fault run: (per fault: name, attempted, acknowledged, failures by status, 409 refusals, recovery
+    seconds or None when nothing failed, "never" when it did not recover), and the invariants read back."""
     workdir = Path(tempfile.mkdtemp(prefix="satuatap-faults-"))
     postgres, redis = OwnPostgres(workdir), OwnRedis()
     postgres.start()
     redis.start()
+    saved_env = {name: os.environ.get(name) for name in ("DATABASE_URL", "REDIS_URL")}
     os.environ.update(DATABASE_URL=postgres.url, REDIS_URL=redis.url)
-    seed = f"FIRST, COUNT = {FIRST_COUNTER}, {args.counters}\n" + EXTRA_SEED
-    failed = False
+    seed = f"FIRST, COUNT = {FIRST_COUNTER}, {counters}\n" + EXTRA_SEED
     try:
-        with Harness(extra_seed=seed, web_workers=args.workers) as harness:
+        with Harness(extra_seed=seed, web_workers=workers) as harness:
             stack = harness.new_stack()
-            load = Load(stack, args.kiosks, args.counters)
+            load = Load(stack, kiosks, counters, retry=retry)
             faults = [
                 ("baseline", lambda: None),
                 ("web worker SIGKILL", lambda: kill_one_web_worker(stack)),
@@ -254,25 +262,21 @@ def main() -> int:
             for name, fault in faults:
                 began = time.monotonic()
                 fault()
-                time.sleep(max(0.0, args.phase_seconds - (time.monotonic() - began)))
+                time.sleep(max(0.0, phase_seconds - (time.monotonic() - began)))
                 phases.append((name, began, time.monotonic()))
             load.stop()
-            print(f"{'fault':<22} {'attempted':>9} {'acknowledged':>12} {'failed':>7}  {'recovery':>8}  failures")
+            rows = []
             for name, began, ended in phases:
                 answers = load.window(began, ended)
                 ok = [a for a in answers if 200 <= a[2] < 300]
                 errors = Tally(a[2] for a in answers if not 200 <= a[2] < 300 and a[2] not in (409,))
                 first_failure = next((a[0] for a in answers if not 200 <= a[2] < 300 and a[2] != 409), None)
-                if first_failure is None:
-                    recovery = "-"
-                else:
+                recovery = None
+                if first_failure is not None:
                     back = next((a[0] for a in ok if a[0] > first_failure), None)
-                    recovery = f"{back - first_failure:.2f} s" if back is not None else "never"
+                    recovery = back - first_failure if back is not None else "never"
                 refused = sum(1 for a in answers if a[2] == 409)
-                print(
-                    f"{name:<22} {len(answers):>9} {len(ok):>12} {sum(errors.values()):>7}  {recovery:>8}  "
-                    f"{dict(sorted(errors.items()))} (409 refusals: {refused})"
-                )
+                rows.append((name, len(answers), len(ok), dict(sorted(errors.items())), refused, recovery))
             ack_file = workdir / "acknowledged.json"
             ack_file.write_text(json.dumps(load.acknowledged))
             code = "import django; django.setup()\nACK_FILE = " + repr(str(ack_file)) + "\n" + CHECK
@@ -280,25 +284,48 @@ def main() -> int:
                 [PYTHON, "-c", code], cwd=ROOT, env=stack.env(), capture_output=True, text=True, timeout=120
             )
             if result.returncode != 0:
-                print(result.stderr, file=sys.stderr)
-                return 1
-            check = json.loads(result.stdout.strip().splitlines()[-1])
-            print("invariants:", json.dumps(check))
-            failed = bool(
-                check["acknowledged_missing"]
-                or check["duplicated"]
-                or check["called_twice"]
-                or check["stranded_at_a_counter"]
-                or not check["numbers_unique_and_gapless"]
-            )
-            print("check:", "FAILED" if failed else "OK")
+                raise RuntimeError(f"invariant check failed to run: {result.stderr}")
+            return rows, json.loads(result.stdout.strip().splitlines()[-1])
     finally:
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         redis.kill()
         try:
             postgres.stop()
         except subprocess.CalledProcessError:
             pass
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def broken_invariants(check: dict) -> list[str]:
+    """The invariants that do not hold (empty: all hold)."""
+    counts = ("acknowledged_missing", "duplicated", "called_twice", "stranded_at_a_counter")
+    broken = [name for name in counts if check[name]]
+    return broken + ([] if check["numbers_unique_and_gapless"] else ["numbers_unique_and_gapless"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--phase-seconds", type=float, default=8.0)
+    parser.add_argument("--kiosks", type=int, default=2)
+    parser.add_argument("--counters", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-retry", action="store_true", help="clients without idempotency keys and retries")
+    args = parser.parse_args()
+    rows, check = run(args.phase_seconds, args.kiosks, args.counters, args.workers, retry=not args.no_retry)
+    print(f"{'fault':<22} {'attempted':>9} {'acknowledged':>12} {'failed':>7}  {'recovery':>8}  failures")
+    for name, attempted, acknowledged, errors, refused, recovery in rows:
+        shown = "-" if recovery is None else recovery if isinstance(recovery, str) else f"{recovery:.2f} s"
+        print(
+            f"{name:<22} {attempted:>9} {acknowledged:>12} {sum(errors.values()):>7}  {shown:>8}  "
+            f"{errors} (409 refusals: {refused})"
+        )
+    print("invariants:", json.dumps(check))
+    failed = bool(broken_invariants(check))
+    print("check:", "FAILED" if failed else "OK")
     return 1 if failed else 0
 
 

@@ -94,9 +94,11 @@ class Client:
     def __init__(self, port: int):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
-    def post(self, path: str, token: str, body: dict | None = None) -> tuple[int, dict | None, float]:
+    def post(
+        self, path: str, token: str, body: dict | None = None, extra_headers: dict | None = None
+    ) -> tuple[int, dict | None, float]:
         data = json.dumps(body).encode() if body is not None else b""
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", **(extra_headers or {})}
         t0 = time.perf_counter()
         try:
             self.conn.request("POST", "/api/v1" + path, body=data, headers=headers)

@@ -10,6 +10,10 @@ after commit (each live process subscribes once per group and fans out to its so
 ``queueing/hub.py``). Without it (the embedded mode) it goes to the store an app registers
 with ``set_embedded_store``; the queue registers one that writes rows its ASGI process
 relays at once, woken by a datagram (``queueing/relay.py``).
+
+A hint carries the id of the request that made the change (``REQUEST_ID``, from ``satuatap.logs``):
+the live process logs its fan-out under that id and takes it out before screens get the hint, so
+one id follows a call from the console's request to the boards it reached.
 """
 
 from __future__ import annotations
@@ -23,7 +27,10 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 
+from satuatap import logs
+
 log = logging.getLogger(__name__)
+REQUEST_ID = "request_id"  # the payload's key for the request id; screens never see it
 
 _embedded_store: Callable[[list[str], dict], None] | None = None
 
@@ -47,8 +54,17 @@ def set_embedded_store(store: Callable[[list[str], dict], None]) -> None:
 
 
 def publish(groups: list[str], payload: dict) -> None:
-    """Send a hint to groups once the current transaction commits."""
+    """Send a hint to groups once the current transaction commits, stamped with the current request id."""
+    request_id = logs.current_request_id()
+    if request_id != "-":
+        payload = {**payload, REQUEST_ID: request_id}
     transaction.on_commit(lambda: send_now(groups, payload))
+
+
+def without_request_id(payload: dict) -> tuple[dict, str]:
+    """The hint as screens get it, and the request id it carried (``-`` when none)."""
+    screen_payload = dict(payload)
+    return screen_payload, screen_payload.pop(REQUEST_ID, "-")
 
 
 def send_now(groups: list[str], payload: dict) -> None:

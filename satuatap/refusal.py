@@ -31,8 +31,19 @@ FIELD_OF_CODE = {
 }
 
 # A 422 answers ``code: "invalid"`` with ``errors: [{field, message}]`` (the request has a bad field),
-# except these refusals, whose own code the booking API has always answered beside the field.
-OWN_CODE_422 = frozenset({"invalid_nik", "invalid_phone", "invalid_name", "outside_window", "no_slot", "day_closed"})
+# except these refusals, whose own code the booking API has always answered beside the field (and the
+# queue's reused Idempotency-Key, which a client must tell apart from a bad request).
+OWN_CODE_422 = frozenset(
+    {
+        "invalid_nik",
+        "invalid_phone",
+        "invalid_name",
+        "outside_window",
+        "no_slot",
+        "day_closed",
+        "idempotency_key_reused",
+    }
+)
 
 
 class Refused(Exception):

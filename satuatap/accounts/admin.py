@@ -66,6 +66,44 @@ class UserAdmin(AuditedAdminMixin, MallScopedMixin, BaseUserAdmin):
         # People are deactivated, not deleted: their tickets and audit entries keep their name.
         return request.user.is_superuser
 
+    def user_change_password(self, request, id, form_url=""):
+        """The admin's password page of another person: a password set (or sign-in by password switched off)
+        leaves an audit entry in the same transaction. Never the password, only who did it to whom."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:  # saved; a refused form answers 200
+                user = User.objects.get(pk=id)
+                _audit_password_change(request.user, user, by="admin", usable=user.has_usable_password())
+        return response
+
+
+def _audit_password_change(actor, user, *, by: str, usable: bool) -> None:
+    record(
+        "accounts.password_changed",
+        actor=actor,
+        mall_id=user.mall_id,
+        subject=f"accounts.user:{user.pk}",
+        data={"user": user.username, "by": by, "usable": usable},
+    )
+
+
+def _audited_own_password_change(view):
+    """The admin site's own "change my password" page (``admin:password_change``), audited the same way."""
+
+    def password_change(request, extra_context=None):
+        with transaction.atomic():
+            response = view(request, extra_context)
+            if request.method == "POST" and response.status_code == 302:
+                _audit_password_change(request.user, request.user, by="self", usable=True)
+        return response
+
+    return password_change
+
+
+# The site's URLs are built after the admin modules are imported (urls.py reads ``admin.site.urls``), so the
+# wrapped view is the one they route to. It is the only password change a person can make themselves.
+admin.site.password_change = _audited_own_password_change(admin.site.password_change)
+
 
 class IssueTokenForm(forms.ModelForm):
     class Meta:

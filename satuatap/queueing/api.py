@@ -13,7 +13,7 @@ import copy
 import datetime as dt
 
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Header, Router, Schema, Status
 
 from satuatap.accounts.access import access_ticket, find_mall, find_zone, other_zone, require_own_mall
 from satuatap.accounts.models import ApiToken, Role
@@ -32,7 +32,7 @@ from satuatap.apiauth import (
 from satuatap.directory import cached, stamp
 from satuatap.directory.hours import mall_tz
 from satuatap.directory.models import Counter, Mall, Service
-from satuatap.queueing import snapshots, tickets
+from satuatap.queueing import idempotency, snapshots, tickets
 from satuatap.queueing.models import Ticket, TicketSource
 from satuatap.refusal import invalid, not_found
 
@@ -98,6 +98,15 @@ class DisplayOut(Schema):
     waiting: dict[str, int]
 
 
+# A client that lost an answer (503, network error) sends the same request again with the same key.
+IDEMPOTENCY_KEY = Header(
+    None,
+    alias=idempotency.HEADER,
+    description="Kunci unik per tindakan (8–80 karakter: huruf, angka, . _ : -). Permintaan ulang dengan kunci "
+    "yang sama menjawab tiket dari permintaan pertama tanpa bertindak lagi (tanpa nomor baru, tanpa panggilan "
+    "kedua). Kunci yang sama untuk tindakan lain: 422 idempotency_key_reused.",
+)
+
 REFUSALS = {**BAD_INPUT, 401: Error, 403: Error, 404: Error, 409: Error, 422: ValidationErrorOut}
 PUBLIC = {"auth": optional_bearer, "throttle": public_throttle}
 
@@ -159,9 +168,11 @@ def _check_group(mall: Mall, group: str) -> None:
 
 
 @router.post("/malls/{mall}/tickets", response={201: TicketOut, **REFUSALS}, summary="Ambil nomor antrean")
-def issue(request, mall: str, payload: IssueIn):
-    """A kiosk of the mall issues for any service; agency staff for their agency's services."""
+def issue(request, mall: str, payload: IssueIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
+    """A kiosk of the mall issues for any service; agency staff for their agency's services.
+    A retry with the same ``Idempotency-Key`` answers the ticket issued the first time (201 again)."""
     user = require_role(request, *ISSUING_ROLES)
+    key = idempotency.clean(idempotency_key)
     group = payload.priority_group or ""
     service = _issuable_service(user, mall, payload.service)
     if service is None:  # say why, in the order of the checks: mall, own mall, priority group, service
@@ -173,7 +184,7 @@ def issue(request, mall: str, payload: IssueIn):
     require_own_mall(user, mall)
     _check_group(mall, group)
     source = SOURCE_OF_ROLE.get(user.role, TicketSource.OFFICER)
-    ticket = tickets.issue_ticket(service, priority_group=group, source=source, actor=user)
+    ticket = tickets.issue_ticket(service, priority_group=group, source=source, actor=user, idempotency_key=key)
     return Status(201, ticket_out(ticket, mall))
 
 
@@ -196,10 +207,12 @@ def ticket_status(request, public_code: str):
     response={200: TicketOut, 204: None, **REFUSALS},
     summary="Panggil antrean berikutnya",
 )
-def call_next(request, mall: str, number: int):
-    """200 with the called ticket, 204 when nobody waits. Only the officer signed in at the counter."""
+def call_next(request, mall: str, number: int, idempotency_key: str | None = IDEMPOTENCY_KEY):
+    """200 with the called ticket, 204 when nobody waits. Only the officer signed in at the counter.
+    A retry with the same ``Idempotency-Key`` answers the ticket called the first time (no second call)."""
+    key = idempotency.clean(idempotency_key)
     user, counter = officer_counter(request, mall, number)
-    ticket = tickets.call_next(counter, user)
+    ticket = tickets.call_next(counter, user, idempotency_key=key)
     if ticket is None:
         return Status(204, None)
     return ticket_out(ticket, counter.mall, counter)
@@ -210,11 +223,12 @@ def call_next(request, mall: str, number: int):
     response={200: TicketOut, **REFUSALS},
     summary="Panggil nomor tertentu di luar urutan (dengan alasan)",
 )
-def call_ticket(request, mall: str, number: int, payload: CallTicketIn):
+def call_ticket(request, mall: str, number: int, payload: CallTicketIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
     """Call one waiting ticket out of order; the reason is recorded on the call. 404 when that number
     is not waiting in this counter's queues, 422 without a reason."""
+    key = idempotency.clean(idempotency_key)
     user, counter = officer_counter(request, mall, number)
-    ticket = tickets.call_ticket(counter, user, payload.number, reason=payload.reason)
+    ticket = tickets.call_ticket(counter, user, payload.number, reason=payload.reason, idempotency_key=key)
     return ticket_out(ticket, counter.mall, counter)
 
 
@@ -228,40 +242,42 @@ def _acted(ticket: Ticket, before: Ticket) -> dict:
     return ticket_out(ticket, before.mall, before.counter)
 
 
-def _counter_action(request, mall_slug: str, ticket_id: int, name: str) -> dict:
+def _counter_action(request, mall_slug: str, ticket_id: int, name: str, raw_key: str | None) -> dict:
     """One statement when the ticket is at the caller's counter in a state the action allows (the usual case);
-    else the lookups and checks of ``_held_ticket`` and ``tickets.<name>``, which refuse with the reason."""
+    else the lookups and checks of ``_held_ticket`` and ``tickets.<name>``, which refuse with the reason
+    (or answer the earlier request with the same ``Idempotency-Key``)."""
+    key = idempotency.clean(raw_key)
     user = require_role(request, Role.OFFICER)
     mall = cached.mall(mall_slug)
     if mall is not None and user.agency_id is not None and user.mall_id == mall.pk and not user.is_superuser:
-        done = tickets.act_if_held(name, ticket_id, mall.pk, user, agency_id=user.agency_id)
+        done = tickets.act_if_held(name, ticket_id, mall.pk, user, agency_id=user.agency_id, idempotency_key=key)
         if done is not None:
             return ticket_out(done, mall, done.counter)
     user, ticket = _held_ticket(request, mall_slug, ticket_id)
-    return _acted(getattr(tickets, COUNTER_ACTIONS[name])(ticket, user), ticket)
+    return _acted(getattr(tickets, COUNTER_ACTIONS[name])(ticket, user, idempotency_key=key), ticket)
 
 
 COUNTER_ACTIONS = {"recall": "recall", "start": "start_service", "finish": "finish", "no_show": "no_show"}
 
 
 @router.post("/malls/{mall}/tickets/{id}/recall", response={200: TicketOut, **REFUSALS}, summary="Panggil ulang")
-def recall(request, mall: str, id: int):
-    return _counter_action(request, mall, id, "recall")
+def recall(request, mall: str, id: int, idempotency_key: str | None = IDEMPOTENCY_KEY):
+    return _counter_action(request, mall, id, "recall", idempotency_key)
 
 
 @router.post("/malls/{mall}/tickets/{id}/start", response={200: TicketOut, **REFUSALS}, summary="Mulai melayani")
-def start(request, mall: str, id: int):
-    return _counter_action(request, mall, id, "start")
+def start(request, mall: str, id: int, idempotency_key: str | None = IDEMPOTENCY_KEY):
+    return _counter_action(request, mall, id, "start", idempotency_key)
 
 
 @router.post("/malls/{mall}/tickets/{id}/finish", response={200: TicketOut, **REFUSALS}, summary="Selesai")
-def finish(request, mall: str, id: int):
-    return _counter_action(request, mall, id, "finish")
+def finish(request, mall: str, id: int, idempotency_key: str | None = IDEMPOTENCY_KEY):
+    return _counter_action(request, mall, id, "finish", idempotency_key)
 
 
 @router.post("/malls/{mall}/tickets/{id}/no-show", response={200: TicketOut, **REFUSALS}, summary="Tidak hadir")
-def no_show(request, mall: str, id: int):
-    return _counter_action(request, mall, id, "no_show")
+def no_show(request, mall: str, id: int, idempotency_key: str | None = IDEMPOTENCY_KEY):
+    return _counter_action(request, mall, id, "no_show", idempotency_key)
 
 
 @router.post("/malls/{mall}/tickets/{id}/transfer", response={200: TicketOut, **REFUSALS}, summary="Alihkan")

@@ -7,6 +7,8 @@ screens needs no request per change. Hints that arrive while a build runs are fo
 more build: the document is the whole state, so the newest one is all a screen needs.
 The manager's floor group carries the bare hint (the floor reads its own snapshot).
 A build that fails sends the bare hint too: screens then read their HTTP snapshot as before.
+Each fan-out is logged under the id of the request that made the change (carried in the hint,
+taken out before the screens get it).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
+from satuatap import live, logs
 from satuatap.directory.models import Mall, Service, Zone
 from satuatap.queueing import snapshots
 
@@ -50,7 +53,7 @@ class Hub:
         self.layer = get_channel_layer()
         self.members: dict[str, set] = defaultdict(set)
         self.followers: dict[str, asyncio.Task] = {}
-        self.pending: dict[str, dict] = {}
+        self.pending: dict[str, tuple[dict, str]] = {}  # group -> (newest hint, its request id)
         self.building: dict[str, asyncio.Task] = {}
 
     async def join(self, group: str, consumer) -> None:
@@ -84,16 +87,24 @@ class Hub:
                 joined = 0.0
                 await asyncio.sleep(1)
                 continue
-            self.pending[group] = message.get("payload", {})
+            self.pending[group] = live.without_request_id(message.get("payload", {}))
             if group not in self.building:
                 self.building[group] = self.loop.create_task(self._build_and_send(group))
 
     async def _build_and_send(self, group: str) -> None:
         try:
             while group in self.pending:
-                payload = self.pending.pop(group)
-                if self.members[group]:
-                    await self._send(group, payload)
+                payload, request_id = self.pending.pop(group)
+                with logs.bind(request_id):
+                    if self.members[group]:
+                        await self._send(group, payload)
+                    log.info(
+                        "live fan-out group=%s event=%s event_id=%s sockets=%d",
+                        group,
+                        payload.get("event", "-"),
+                        payload.get("event_id", "-"),
+                        len(self.members[group]),
+                    )
         finally:
             self.building.pop(group, None)
 

@@ -125,8 +125,18 @@ class TicketEvent(models.Model):
     )
     # Why a call was out of first-come order (priority rule, officer's choice), or a recall's reason.
     reason = models.CharField(max_length=200, blank=True)
+    # The client's Idempotency-Key of the request that did this: a retry with the same key answers this
+    # event's ticket instead of acting again (queueing.tickets). Unique per mall; null for most events.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mall", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="ticketevent_idempotency_key_unique_in_mall",
+            ),
+        ]
         indexes = [
             # display snapshot: latest calls of a mall (and zone).
             models.Index(fields=["mall", "action", "-id"], name="ticketevent_calls_idx"),

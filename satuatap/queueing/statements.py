@@ -27,7 +27,9 @@ _FIELDS = [f for f in Ticket._meta.concrete_fields]
 _COLUMNS = ", ".join(f'"{f.column}"' for f in _FIELDS)
 _AT_COUNTER = "('called', 'serving')"
 _MAX_ID = 2**63 - 1  # a bigint; a larger id in a URL matches no row (the ORM answers so too)
-_EVENT_COLUMNS = "ticket_id, mall_id, action, at, actor_id, counter_id, zone_id, from_service_id, reason"
+_EVENT_COLUMNS = (
+    "ticket_id, mall_id, action, at, actor_id, counter_id, zone_id, from_service_id, reason, idempotency_key"
+)
 
 
 def on_postgresql() -> bool:
@@ -87,7 +89,16 @@ NOBODY_WAITING = "nobody waiting"
 
 
 def call_next(
-    *, counter_id: int, officer_id: int, mall_id: int, day: dt.date, service_ids, now: dt.datetime, zone_id, max_streak
+    *,
+    counter_id: int,
+    officer_id: int,
+    mall_id: int,
+    day: dt.date,
+    service_ids,
+    now: dt.datetime,
+    zone_id,
+    max_streak,
+    idempotency_key: str | None = None,
 ) -> tuple[Ticket, int, str, int] | str | None:
     """Call the next ticket to the counter: (ticket, event id, reason, streak before).
 
@@ -104,6 +115,7 @@ def call_next(
         zone=zone_id,
         max_streak=max_streak,
         bound_reason=f"priority_streak_bound:{max_streak}",
+        key=idempotency_key,
     )
     if on_postgresql():
         return _call_next_postgresql(services_sql, params)
@@ -138,7 +150,7 @@ def _call_next_postgresql(services_sql: str, params: dict):
             ), event AS (
                 INSERT INTO queueing_ticketevent ({_EVENT_COLUMNS})
                 SELECT picked.id, picked.mall_id, 'called', %(now)s, %(officer)s, %(counter)s, %(zone)s, NULL,
-                    {_reason_sql("picked", older)}
+                    {_reason_sql("picked", older)}, %(key)s
                 FROM picked RETURNING id, reason
             ), streak AS (
                 UPDATE directory_counter SET priority_streak =
@@ -196,7 +208,7 @@ def _call_next_sqlite(services_sql: str, params: dict):
         cursor.execute(
             f"INSERT INTO queueing_ticketevent ({_EVENT_COLUMNS}) "
             f"SELECT %(ticket)s, %(mall)s, 'called', %(now)s, %(officer)s, %(counter)s, %(zone)s, NULL, "
-            f"{_reason_sql('p', older)} FROM (SELECT %(priority_group)s AS priority_group) p "
+            f"{_reason_sql('p', older)}, %(key)s FROM (SELECT %(priority_group)s AS priority_group) p "
             "RETURNING id, reason",
             params,
         )
@@ -223,6 +235,7 @@ def transition(
     agency_id: int | None = None,
     fields: dict,
     increment: tuple[str, ...] = (),
+    idempotency_key: str | None = None,
 ) -> tuple[Ticket, int, int] | None:
     """Compare-and-set a ticket held at the officer's counter: (ticket, event id, counter number), or None.
 
@@ -233,7 +246,14 @@ def transition(
         return None
     allowed_sql, params = _in("a", allowed_from)
     params.update(
-        ticket=ticket_id, mall=mall_id, officer=officer_id, to=to, action=action, now=_stamp(now), reason=reason
+        ticket=ticket_id,
+        mall=mall_id,
+        officer=officer_id,
+        to=to,
+        action=action,
+        now=_stamp(now),
+        reason=reason,
+        key=idempotency_key,
     )
     sets = ["status = %(to)s"]
     for name, value in fields.items():
@@ -256,7 +276,8 @@ def transition(
     update = f"UPDATE queueing_ticket SET {', '.join(sets)} WHERE {guard} RETURNING {_COLUMNS}, {extra}"
     event = (
         f"INSERT INTO queueing_ticketevent ({_EVENT_COLUMNS}) "
-        "SELECT id, mall_id, %(action)s, %(now)s, %(officer)s, counter_id, zone, NULL, %(reason)s FROM {source} "
+        "SELECT id, mall_id, %(action)s, %(now)s, %(officer)s, counter_id, zone, NULL, %(reason)s, %(key)s "
+        "FROM {source} "
         "RETURNING id"
     )
     with connection.cursor() as cursor:
@@ -307,6 +328,7 @@ def issue(
     actor_id: int | None,
     zone_id,
     max_seq: int | None,
+    idempotency_key: str | None = None,
 ) -> tuple[Ticket, int] | None:
     """PostgreSQL: the number, the ticket and its event in one statement: (ticket, event id).
 
@@ -329,6 +351,7 @@ def issue(
         "max_seq": max_seq,
         "status": TicketStatus.WAITING,
         "action": TicketEvent.Action.ISSUED,
+        "key": idempotency_key,
     }
     quota = "WHERE %(max_seq)s::integer IS NULL OR seq.last_number <= %(max_seq)s::integer"
     with connection.cursor() as cursor:
@@ -349,7 +372,7 @@ def issue(
                 RETURNING {_COLUMNS}
             ), event AS (
                 INSERT INTO queueing_ticketevent ({_EVENT_COLUMNS})
-                SELECT made.id, %(mall)s, %(action)s, %(now)s, %(actor)s, NULL, %(zone)s, NULL, '' FROM made
+                SELECT made.id, %(mall)s, %(action)s, %(now)s, %(actor)s, NULL, %(zone)s, NULL, '', %(key)s FROM made
                 RETURNING id
             )
             SELECT made.*, event.id FROM made, event

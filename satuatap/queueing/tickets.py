@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.expressions import CombinedExpression
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from satuatap import live
 from satuatap.directory import cached
 from satuatap.directory.hours import open_state, or_now, service_day
 from satuatap.directory.models import Counter, Service
-from satuatap.queueing import estimates, hints, quota, statements
+from satuatap.queueing import estimates, hints, idempotency, quota, statements
 from satuatap.queueing.models import (
     AT_COUNTER_STATUSES,
     Ticket,
@@ -53,7 +53,17 @@ def _announce(ticket: Ticket, event: TicketEvent, *extra_services: Service) -> N
     live.publish(groups, hints.payload_for(event.action, event.pk, ticket.pk))
 
 
-def _record(ticket: Ticket, action: str, at: dt.datetime, *, actor=None, counter=None, reason="", from_service=None):
+def _record(
+    ticket: Ticket,
+    action: str,
+    at: dt.datetime,
+    *,
+    actor=None,
+    counter=None,
+    reason="",
+    from_service=None,
+    idempotency_key=None,
+):
     zone_id = counter.agency.zone_id if counter is not None else ticket.service.agency.zone_id
     return TicketEvent.objects.create(
         ticket=ticket,
@@ -65,6 +75,7 @@ def _record(ticket: Ticket, action: str, at: dt.datetime, *, actor=None, counter
         zone_id=zone_id,
         from_service=from_service,
         reason=reason,
+        idempotency_key=idempotency_key,
     )
 
 
@@ -83,8 +94,21 @@ def issue_ticket(
     actor=None,
     now: dt.datetime | None = None,
     queued_at: dt.datetime | None = None,
+    idempotency_key: str | None = None,
 ) -> Ticket:
-    """Issue the next number; ``queued_at`` (a booked check-in's slot start) is the FIFO key when given."""
+    """Issue the next number; ``queued_at`` (a booked check-in's slot start) is the FIFO key when given.
+
+    With an ``idempotency_key`` already used for this service, the ticket issued then (no new number)."""
+    return idempotency.once(
+        idempotency_key,
+        service.mall_id,
+        Action.ISSUED,
+        lambda event: event.ticket.issued_service_id == service.pk,
+        lambda: _issue(service, priority_group, source, actor, now, queued_at, idempotency_key),
+    )
+
+
+def _issue(service, priority_group, source, actor, now, queued_at, key) -> Ticket:
     now = or_now(now)
     mall = service.mall
     priority_group = priority_group or ""
@@ -100,9 +124,9 @@ def issue_ticket(
     estimate = estimates.estimate_at_issue(service, priority_group=priority_group, queued_at=queued_at, now=now)
     with transaction.atomic():
         if statements.on_postgresql():
-            ticket = _issue_in_one_statement(service, day, priority_group, source, actor, now, queued_at, estimate)
+            ticket = _issue_in_one_statement(service, day, priority_group, source, actor, now, queued_at, estimate, key)
         else:
-            ticket = _issue_in_steps(service, day, priority_group, source, actor, now, queued_at, estimate)
+            ticket = _issue_in_steps(service, day, priority_group, source, actor, now, queued_at, estimate, key)
     ticket.issue_estimate = estimate  # snapshots reuse it for this instance instead of asking again
     return ticket
 
@@ -112,7 +136,7 @@ def _quota_refused() -> Refused:
     return Refused("quota_reached", _("Kuota harian layanan ini sudah habis."))
 
 
-def _issue_in_one_statement(service, day, priority_group, source, actor, now, queued_at, estimate) -> Ticket:
+def _issue_in_one_statement(service, day, priority_group, source, actor, now, queued_at, estimate, key) -> Ticket:
     """PostgreSQL: the number, the ticket and its event in one round trip (``statements.issue``)."""
     max_seq = None
     if service.daily_quota is not None:
@@ -131,6 +155,7 @@ def _issue_in_one_statement(service, day, priority_group, source, actor, now, qu
         actor_id=actor.pk if getattr(actor, "pk", None) else None,
         zone_id=service.agency.zone_id,
         max_seq=max_seq,
+        idempotency_key=key,
     )
     if made is None:
         raise _quota_refused()
@@ -140,7 +165,7 @@ def _issue_in_one_statement(service, day, priority_group, source, actor, now, qu
     return ticket
 
 
-def _issue_in_steps(service, day, priority_group, source, actor, now, queued_at, estimate) -> Ticket:
+def _issue_in_steps(service, day, priority_group, source, actor, now, queued_at, estimate, key) -> Ticket:
     """SQLite (writers serialised by the IMMEDIATE transaction): the number, the ticket, the event."""
     mall = service.mall
     seq = _next_sequence(service, day)
@@ -160,7 +185,7 @@ def _issue_in_steps(service, day, priority_group, source, actor, now, queued_at,
         issued_at=now,
         queued_at=queued_at or now,
     )
-    event = _record(ticket, Action.ISSUED, now, actor=actor)
+    event = _record(ticket, Action.ISSUED, now, actor=actor, idempotency_key=key)
     _announce(ticket, event)
     return ticket
 
@@ -202,7 +227,7 @@ def _refuse_if_busy(counter: Counter) -> None:
         raise Refused("counter_busy", _("Selesaikan atau tandai tidak hadir tiket yang sedang dipanggil dulu."))
 
 
-def _claim(counter: Counter, officer, ticket: Ticket, reason: str, now: dt.datetime) -> Ticket:
+def _claim(counter: Counter, officer, ticket: Ticket, reason: str, now: dt.datetime, key=None) -> Ticket:
     """Move a locked waiting ticket to the counter, keep the streak, record and announce."""
     changed = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).update(
         status=TicketStatus.CALLED, counter=counter, officer=officer, called_at=now
@@ -216,12 +241,14 @@ def _claim(counter: Counter, officer, ticket: Ticket, reason: str, now: dt.datet
         Counter.objects.filter(pk=counter.pk).update(priority_streak=streak)
     # The row is locked and the UPDATE above set exactly these: no need to read it back.
     ticket.status, ticket.counter, ticket.officer, ticket.called_at = TicketStatus.CALLED, counter, officer, now
-    event = _record(ticket, Action.CALLED, now, actor=officer, counter=counter, reason=reason)
+    event = _record(ticket, Action.CALLED, now, actor=officer, counter=counter, reason=reason, idempotency_key=key)
     _announce(ticket, event)
     return ticket
 
 
-def call_next(counter: Counter, officer, *, now: dt.datetime | None = None) -> Ticket | None:
+def call_next(
+    counter: Counter, officer, *, now: dt.datetime | None = None, idempotency_key: str | None = None
+) -> Ticket | None:
     """Call the next eligible ticket to this counter; None when nobody waits.
 
     One transaction picks and locks: the counter row first, then the ticket
@@ -229,7 +256,18 @@ def call_next(counter: Counter, officer, *, now: dt.datetime | None = None) -> T
     same ticket. On SQLite the transaction is IMMEDIATE, which serialises writers.
     The usual call is ``statements.call_next`` (two statements on PostgreSQL, two or three on
     SQLite); when it calls nobody, the ORM steps below run and say why (or answer None).
+    A retry with the ``idempotency_key`` of an earlier call answers the ticket called then.
     """
+    return idempotency.once(
+        idempotency_key,
+        counter.mall_id,
+        Action.CALLED,
+        lambda event: event.counter_id == counter.pk,
+        lambda: _call_next(counter, officer, now, idempotency_key),
+    )
+
+
+def _call_next(counter: Counter, officer, now, key) -> Ticket | None:
     now = or_now(now)
     mall = cached.with_hours(counter.mall)
     day = service_day(mall, now)
@@ -246,6 +284,7 @@ def call_next(counter: Counter, officer, *, now: dt.datetime | None = None) -> T
                 now=now,
                 zone_id=counter.agency.zone_id,
                 max_streak=mall.max_priority_streak,
+                idempotency_key=key,
             )
             if called == statements.NOBODY_WAITING:
                 return None
@@ -268,15 +307,33 @@ def call_next(counter: Counter, officer, *, now: dt.datetime | None = None) -> T
         )
         if ticket is None:
             return None
-        return _claim(counter, officer, ticket, _call_reason(ticket, waiting, max_streak), now)
+        return _claim(counter, officer, ticket, _call_reason(ticket, waiting, max_streak), now, key)
 
 
-def call_ticket(counter: Counter, officer, number: str, *, reason: str, now: dt.datetime | None = None) -> Ticket:
+def call_ticket(
+    counter: Counter,
+    officer,
+    number: str,
+    *,
+    reason: str,
+    now: dt.datetime | None = None,
+    idempotency_key: str | None = None,
+) -> Ticket:
     """Call one particular waiting ticket out of order (a citizen who stepped out and came back).
 
     Queue jumping is how extortion starts: the reason is required and recorded
     on the call, where supervisors and reports see it.
     """
+    return idempotency.once(
+        idempotency_key,
+        counter.mall_id,
+        Action.CALLED,
+        lambda event: event.counter_id == counter.pk and event.ticket.number == (number or "").strip().upper(),
+        lambda: _call_ticket(counter, officer, number, reason, now, idempotency_key),
+    )
+
+
+def _call_ticket(counter: Counter, officer, number: str, reason: str, now, key) -> Ticket:
     now = or_now(now)
     reason = " ".join((reason or "").split())[:150]
     if not reason:
@@ -298,7 +355,7 @@ def call_ticket(counter: Counter, officer, number: str, *, reason: str, now: dt.
                 status=404,
             )
         _refuse_if_busy(counter)
-        return _claim(counter, officer, ticket, f"officer:{reason}", now)
+        return _claim(counter, officer, ticket, f"officer:{reason}", now, key)
 
 
 def _call_reason(ticket: Ticket, waiting, max_streak: int) -> str:
@@ -321,13 +378,35 @@ def _transition(
     action: str,
     now: dt.datetime,
     reason: str = "",
+    idempotency_key: str | None = None,
     **fields,
 ) -> Ticket:
     """Compare-and-set a ticket held by the officer's counter from one status to another.
 
     First as one statement (``statements.transition``); when its guard does not hold, the ORM
-    steps below find out why and refuse (or, after a race, succeed).
+    steps below find out why and refuse (or, after a race, succeed). A retry with the
+    ``idempotency_key`` of an earlier request answers the ticket as that one left it.
     """
+    return idempotency.once(
+        idempotency_key,
+        ticket.mall_id,
+        action,
+        lambda event: event.ticket_id == ticket.pk,
+        lambda: _transition_once(
+            ticket,
+            officer,
+            allowed_from=allowed_from,
+            to=to,
+            action=action,
+            now=now,
+            reason=reason,
+            key=idempotency_key,
+            **fields,
+        ),
+    )
+
+
+def _transition_once(ticket, officer, *, allowed_from, to, action, now, reason, key, **fields) -> Ticket:
     done = transition_if_held(
         ticket.pk,
         ticket.mall_id,
@@ -337,6 +416,7 @@ def _transition(
         action=action,
         now=now,
         reason=reason,
+        idempotency_key=key,
         **fields,
     )
     if done is not None:
@@ -362,7 +442,7 @@ def _transition(
         if changed != 1:
             raise Refused("conflict", _("Tiket berubah di tempat lain. Muat ulang."))
         current.refresh_from_db()
-        event = _record(current, action, now, actor=officer, counter=counter, reason=reason)
+        event = _record(current, action, now, actor=officer, counter=counter, reason=reason, idempotency_key=key)
         _announce(current, event)
     return current
 
@@ -378,6 +458,7 @@ def transition_if_held(
     now: dt.datetime,
     reason: str = "",
     agency_id: int | None = None,
+    idempotency_key: str | None = None,
     **fields,
 ) -> Ticket | None:
     """The transition in one statement if the ticket is at the officer's counter in a state it allows, else None
@@ -397,6 +478,7 @@ def transition_if_held(
             agency_id=agency_id,
             fields=values,
             increment=increment,
+            idempotency_key=idempotency_key,
         )
         if done is None:
             return None
@@ -407,11 +489,14 @@ def transition_if_held(
     return ticket
 
 
-def recall(ticket: Ticket, officer, *, reason: str = "", now: dt.datetime | None = None) -> Ticket:
+def recall(
+    ticket: Ticket, officer, *, reason: str = "", now: dt.datetime | None = None, idempotency_key: str | None = None
+) -> Ticket:
     now = or_now(now)
     return _transition(
         ticket,
         officer,
+        idempotency_key=idempotency_key,
         allowed_from=(TicketStatus.CALLED,),
         to=TicketStatus.CALLED,
         action=Action.RECALLED,
@@ -421,11 +506,14 @@ def recall(ticket: Ticket, officer, *, reason: str = "", now: dt.datetime | None
     )
 
 
-def start_service(ticket: Ticket, officer, *, now: dt.datetime | None = None) -> Ticket:
+def start_service(
+    ticket: Ticket, officer, *, now: dt.datetime | None = None, idempotency_key: str | None = None
+) -> Ticket:
     now = or_now(now)
     return _transition(
         ticket,
         officer,
+        idempotency_key=idempotency_key,
         allowed_from=(TicketStatus.CALLED,),
         to=TicketStatus.SERVING,
         action=Action.STARTED,
@@ -434,11 +522,12 @@ def start_service(ticket: Ticket, officer, *, now: dt.datetime | None = None) ->
     )
 
 
-def finish(ticket: Ticket, officer, *, now: dt.datetime | None = None) -> Ticket:
+def finish(ticket: Ticket, officer, *, now: dt.datetime | None = None, idempotency_key: str | None = None) -> Ticket:
     now = or_now(now)
     return _transition(
         ticket,
         officer,
+        idempotency_key=idempotency_key,
         allowed_from=(TicketStatus.SERVING, TicketStatus.CALLED),
         to=TicketStatus.DONE,
         action=Action.FINISHED,
@@ -447,11 +536,12 @@ def finish(ticket: Ticket, officer, *, now: dt.datetime | None = None) -> Ticket
     )
 
 
-def no_show(ticket: Ticket, officer, *, now: dt.datetime | None = None) -> Ticket:
+def no_show(ticket: Ticket, officer, *, now: dt.datetime | None = None, idempotency_key: str | None = None) -> Ticket:
     now = or_now(now)
     return _transition(
         ticket,
         officer,
+        idempotency_key=idempotency_key,
         allowed_from=(TicketStatus.CALLED,),
         to=TicketStatus.NO_SHOW,
         action=Action.NO_SHOW,
@@ -477,13 +567,28 @@ _ACTION_FIELDS = {
 }
 
 
-def act_if_held(name: str, ticket_id: int, mall_id: int, officer, *, agency_id: int | None) -> Ticket | None:
+def act_if_held(
+    name: str, ticket_id: int, mall_id: int, officer, *, agency_id: int | None, idempotency_key: str | None = None
+) -> Ticket | None:
     """``recall``/``start``/``finish``/``no_show`` of a ticket of the officer's agency at their counter, in one
-    statement; None when that does not hold (nothing changed: ask the function of the same name, which says why)."""
+    statement; None when that does not hold (nothing changed: ask the function of the same name, which says why,
+    or answers the earlier request with the same ``idempotency_key``)."""
     now = or_now(None)
-    return transition_if_held(
-        ticket_id, mall_id, officer, agency_id=agency_id, now=now, **_ACTIONS[name], **_ACTION_FIELDS[name](now)
-    )
+    try:
+        return transition_if_held(
+            ticket_id,
+            mall_id,
+            officer,
+            agency_id=agency_id,
+            now=now,
+            idempotency_key=idempotency_key,
+            **_ACTIONS[name],
+            **_ACTION_FIELDS[name](now),
+        )
+    except IntegrityError:
+        if idempotency_key is None:
+            raise
+        return None  # the key was used (a retried recall): the function of the same name answers that one
 
 
 def transfer_target(mall_id: int, code: str) -> Service:

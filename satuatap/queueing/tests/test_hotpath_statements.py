@@ -174,3 +174,21 @@ def test_a_closure_saved_in_this_process_takes_effect_at_once(client, world, des
     Closure.objects.create(mall=world.mall, starts_at=MONDAY_MORNING - dt.timedelta(hours=1), reason="Rapat")
     response = post(client, f"{API}/tickets", desk["kiosk"], {"service": "DUKCAPIL-KTP"})
     assert response.status_code == 409 and response.json()["code"] == "closed"
+
+
+def test_an_idempotency_key_costs_no_statement_on_the_first_request(client, world, desk, clock):
+    """The key rides in the event's insert; only a retry looks it up (one statement after the failed write)."""
+    counts = {}
+    keyed = {name: {**headers, "Idempotency-Key": f"{name}-key-0001"} for name, headers in desk.items()}
+    response, sql = measure(client, clock, (f"{API}/tickets", keyed["kiosk"], {"service": "DUKCAPIL-KTP"}))
+    assert response.status_code == 201, response.content
+    counts["issue"] = len(sql)
+    response, sql = measure(client, clock, (f"{API}/counters/1/call-next", keyed["officer"], None))
+    assert response.status_code == 200, response.content
+    counts["call-next"] = len(sql)
+    finish = {**desk["officer"], "Idempotency-Key": "finish-key-0001"}
+    response, sql = measure(client, clock, (f"{API}/tickets/{response.json()['id']}/finish", finish, None))
+    assert response.status_code == 200, response.content
+    counts["finish"] = len(sql)
+    assert counts == EXPECTED[connection.vendor]
+    assert TicketEvent.objects.filter(idempotency_key__isnull=False).count() == 3

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from satuatap.accounts.models import Role
 from satuatap.accounts.scoping import scope
 from satuatap.directory.models import Counter, Service
-from satuatap.queueing import counter_picker, snapshots, tickets
+from satuatap.queueing import counter_picker, idempotency, snapshots, tickets
 from satuatap.queueing.models import Ticket, TicketStatus
 from satuatap.queueing.views.kiosk import priority_label
 from satuatap.refusal import Refused
@@ -185,10 +185,14 @@ def _target_ticket(request, counter: Counter) -> Ticket:
 
 
 def _do(request, action: str, counter: Counter) -> str:
-    """Run one console action; return the confirmation. Raises Refused when refused."""
+    """Run one console action; return the confirmation. Raises Refused when refused.
+
+    console.js sends an ``Idempotency-Key`` per press and sends it again when it retries (503, network):
+    a retried call or finish answers what the first did."""
     officer = request.user
+    key = idempotency.clean(request.headers.get(idempotency.HEADER))
     if action == "call-next":
-        ticket = tickets.call_next(counter, officer)
+        ticket = tickets.call_next(counter, officer, idempotency_key=key)
         if ticket is None:
             return _("Tidak ada antrean yang menunggu.")
         return _("Nomor %(number)s dipanggil ke loket %(counter)s.") % {
@@ -197,7 +201,11 @@ def _do(request, action: str, counter: Counter) -> str:
         }
     if action == "call-ticket":
         ticket = tickets.call_ticket(
-            counter, officer, request.POST.get("number", ""), reason=request.POST.get("reason", "")
+            counter,
+            officer,
+            request.POST.get("number", ""),
+            reason=request.POST.get("reason", ""),
+            idempotency_key=key,
         )
         return _("Nomor %(number)s dipanggil ke loket %(counter)s di luar urutan.") % {
             "number": ticket.number,
@@ -205,16 +213,16 @@ def _do(request, action: str, counter: Counter) -> str:
         }
     ticket = _target_ticket(request, counter)
     if action == "recall":
-        tickets.recall(ticket, officer)
+        tickets.recall(ticket, officer, idempotency_key=key)
         return _("Nomor %(number)s dipanggil ulang.") % {"number": ticket.number}
     if action == "start":
-        tickets.start_service(ticket, officer)
+        tickets.start_service(ticket, officer, idempotency_key=key)
         return _("Mulai melayani nomor %(number)s.") % {"number": ticket.number}
     if action == "finish":
-        tickets.finish(ticket, officer)
+        tickets.finish(ticket, officer, idempotency_key=key)
         return _("Nomor %(number)s selesai dilayani.") % {"number": ticket.number}
     if action == "no-show":
-        tickets.no_show(ticket, officer)
+        tickets.no_show(ticket, officer, idempotency_key=key)
         return _("Nomor %(number)s ditandai tidak hadir.") % {"number": ticket.number}
     code = request.POST.get("service", "").strip()
     target = tickets.transfer_target(counter.mall_id, code)

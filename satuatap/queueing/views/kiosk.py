@@ -13,7 +13,7 @@ from satuatap.accounts.access import kiosk_page
 from satuatap.directory.hours import local_now, open_state
 from satuatap.directory.models import Agency, Mall, Service
 from satuatap.qr import qr_svg
-from satuatap.queueing import estimates, kiosk_menu, quota, snapshots, tickets
+from satuatap.queueing import estimates, idempotency, kiosk_menu, quota, snapshots, tickets
 from satuatap.queueing.models import Ticket, TicketSource
 from satuatap.queueing.where import where_to_go
 from satuatap.refusal import Refused
@@ -81,6 +81,7 @@ def kiosk_home(request, mall: Mall):
             "popular": popular,
             "priority_groups": _priority_groups(mall),
             "mall_state": open_state(mall),
+            "issue_key": idempotency.new_key(),  # one per screen: a retried tap gets the same ticket
         },
     )
 
@@ -112,7 +113,14 @@ def kiosk_agency(request, mall: Mall, agency_code):
     return render(
         request,
         "queueing/kiosk_agency.html",
-        {"mall": mall, "agency": agency, "rows": rows, "page": page, "priority_groups": _priority_groups(mall)},
+        {
+            "mall": mall,
+            "agency": agency,
+            "rows": rows,
+            "page": page,
+            "priority_groups": _priority_groups(mall),
+            "issue_key": idempotency.new_key(),  # one per screen: a retried tap gets the same ticket
+        },
     )
 
 
@@ -143,6 +151,7 @@ def kiosk_issue(request, mall: Mall):
             priority_group=request.POST.get("priority_group", "").strip(),
             source=TicketSource.KIOSK,
             actor=request.user,
+            idempotency_key=idempotency.clean(request.POST.get("idempotency_key")),
         )
     except Refused as err:
         messages.error(request, err.message)

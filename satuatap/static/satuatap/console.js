@@ -69,8 +69,46 @@ export function transferFilter(doc = document) {
   });
 }
 
+function randomKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// Every action (an htmx POST) carries an Idempotency-Key, one per press. While the database
+// restarts the server answers 503; a dropped connection loses the answer. The action is then sent
+// again with the same key, so a call or a finish is never done twice; a second press of the same
+// button while it retries reuses the key too. A final answer (any other status) ends the key.
+export const RETRY_DELAYS_MS = [500, 1000, 2000, 3000, 4000, 5000, 5000, 5000];
+
+export function idempotentActions(body = document.body) {
+  const attempts = new WeakMap();
+  body.addEventListener("htmx:configRequest", (event) => {
+    if (event.detail.verb !== "post") return;
+    const elt = event.detail.elt;
+    elt.dataset.idempotencyKey ||= randomKey();
+    event.detail.headers["Idempotency-Key"] = elt.dataset.idempotencyKey;
+  });
+  body.addEventListener("htmx:afterRequest", (event) => {
+    const { elt, xhr, target, requestConfig } = event.detail;
+    if (!elt?.dataset?.idempotencyKey || requestConfig?.verb !== "post") return;
+    const status = xhr ? xhr.status : 0;
+    const attempt = attempts.get(elt) || 0;
+    if ((status === 503 || status === 0) && attempt < RETRY_DELAYS_MS.length && elt.isConnected) {
+      attempts.set(elt, attempt + 1);
+      const retryAfter = Number(xhr?.getResponseHeader?.("Retry-After"));
+      const delay = retryAfter > 0 ? Math.min(retryAfter * 1000, 5000) : RETRY_DELAYS_MS[attempt];
+      const swap = elt.closest("[hx-swap]")?.getAttribute("hx-swap") || "innerHTML";
+      setTimeout(() => window.htmx.ajax("POST", requestConfig.path, { source: elt, target, swap }), delay);
+      return;
+    }
+    attempts.delete(elt);
+    delete elt.dataset.idempotencyKey;
+  });
+}
+
 const root = document.getElementById("console-root");
 if (root) {
+  idempotentActions();
   followConsole(root);
   shortcuts();
   transferFilter();

@@ -26,17 +26,68 @@ export function idleReturn(href, seconds = 90) {
   reset();
 }
 
-// One tap, one ticket: a second submit while the first is on its way is ignored.
+// A key for a retried write (crypto.randomUUID needs a secure context; a kiosk on the LAN may not be one).
+export function randomKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// While the database restarts the server answers 503 (with Retry-After); a dropped connection
+// loses the answer. Both are sent again with the same idempotency key, so the server answers
+// the ticket it issued the first time instead of a second number.
+export const RETRY_DELAYS_MS = [500, 1000, 2000, 3000, 4000, 5000, 5000, 5000];
+
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+function delayOf(response, fallback) {
+  const seconds = Number(response?.headers.get("Retry-After"));
+  return seconds > 0 ? Math.min(seconds * 1000, 5000) : fallback;
+}
+
+export async function postWithRetry(url, body, { fetchImpl = window.fetch.bind(window), wait = sleep } = {}) {
+  for (let attempt = 0; ; attempt += 1) {
+    let response = null;
+    try {
+      response = await fetchImpl(url, { method: "POST", body, credentials: "same-origin" });
+    } catch {
+      response = null; // no answer: the request may or may not have been saved; the key makes resending safe
+    }
+    if (response && response.status !== 503) return response;
+    if (attempt >= RETRY_DELAYS_MS.length) return response;
+    await wait(delayOf(response, RETRY_DELAYS_MS[attempt]));
+  }
+}
+
+// One tap, one ticket: a second submit while the first is on its way is ignored. The form goes
+// by fetch so that a 503 or a lost answer is retried with the screen's key; the answer's page
+// (the printed ticket, or the agency page with a message) is then opened.
 export function oneSubmit(form) {
   if (!form) return;
   let sent = false;
-  form.addEventListener("submit", (event) => {
-    if (sent) { event.preventDefault(); return; }
+  let native = false;
+  form.addEventListener("submit", async (event) => {
+    if (native) return; // the fallback below: let the browser send it and show the answer
+    event.preventDefault();
+    if (sent) return;
     sent = true;
     form.classList.add("is-sending");
+    const submitter = event.submitter;
+    const response = await postWithRetry(form.action, new FormData(form, submitter));
+    if (response && response.ok && response.redirected) {
+      window.location.assign(response.url);
+      return;
+    }
+    native = true; // anything else (still 503, a refused CSRF token): the browser shows the server's page
+    form.requestSubmit(submitter);
   });
-  // Coming back through the browser cache (bfcache) re-arms the form.
-  window.addEventListener("pageshow", () => { sent = false; form.classList.remove("is-sending"); });
+  // Coming back through the browser cache (bfcache) re-arms the form with a new key: a new tap, a new ticket.
+  window.addEventListener("pageshow", (event) => {
+    sent = false;
+    native = false;
+    form.classList.remove("is-sending");
+    const key = form.querySelector("input[name=idempotency_key]");
+    if (event.persisted && key) key.value = randomKey();
+  });
 }
 
 // The search screen's on-screen keyboard: server-rendered keys type into the field.
