@@ -14,12 +14,18 @@ RECEIPT_MAX = 60
 
 
 class Workflow(models.Model):
-    """One service's workflow; ``completion_working_days`` gives a case's due date."""
+    """One service's workflow; a case's due date counts ``working_days_for(workflow)`` (services.py)."""
 
     service = models.OneToOneField(
         "directory.Service", verbose_name=_("layanan"), on_delete=models.PROTECT, related_name="+"
     )
-    completion_working_days = models.PositiveSmallIntegerField(_("jangka waktu penyelesaian (hari kerja)"), default=5)
+    # An override of the service's own ``completion_working_days``; empty follows the service standard.
+    completion_working_days = models.PositiveSmallIntegerField(
+        _("jangka waktu penyelesaian (hari kerja)"),
+        null=True,
+        blank=True,
+        help_text=_("Kosong: mengikuti standar pelayanan layanan ini."),
+    )
     pickup_service = models.ForeignKey(
         "directory.Service",
         verbose_name=_("layanan antrean pengambilan"),

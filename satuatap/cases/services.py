@@ -62,7 +62,7 @@ def workflow_for(service) -> Workflow:
 
 
 def _create_default(service) -> Workflow:
-    workflow = Workflow.objects.create(service=service, completion_working_days=_days_from_duration(service.duration))
+    workflow = Workflow.objects.create(service=service)  # its days follow the service standard
     states = {}
     for order, (code, label, kind, limit, next_step) in enumerate(workflows.default_states()):
         states[code] = WorkflowState.objects.create(
@@ -87,10 +87,16 @@ def _create_default(service) -> Workflow:
     return workflow
 
 
-def _days_from_duration(duration: str) -> int:
-    """The working days a service standard's free text promises ("3 hari kerja" -> 3), else 5."""
-    found = re.search(r"(\d{1,3})\s*hari", duration or "", re.IGNORECASE)
-    return int(found.group(1)) if found else 5
+# A case of a service without a number (it "ends at the counter") still gets a deadline to keep.
+FALLBACK_WORKING_DAYS = 5
+
+
+def working_days_for(workflow: Workflow) -> int:
+    """The workflow's override, else the service standard's ``completion_working_days``, else the fallback."""
+    if workflow.completion_working_days is not None:
+        return workflow.completion_working_days
+    days = workflow.service.completion_working_days
+    return FALLBACK_WORKING_DAYS if days is None else days
 
 
 def start_state(workflow: Workflow) -> WorkflowState:
@@ -266,7 +272,7 @@ def open_case(actor, service, *, nik, name, phone="", ticket=None, missing=(), n
             opened_by=actor,
             assignee=None,
             received_on=today,
-            due_date=deadlines.add_working_days(mall, today, workflow.completion_working_days),
+            due_date=deadlines.add_working_days(mall, today, working_days_for(workflow)),
             state_due=deadlines.add_working_days(mall, today, first.time_limit_days) if first.time_limit_days else None,
             created_at=now,
             updated_at=now,
