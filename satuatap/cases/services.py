@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from satuatap import personal_data, uploads
 from satuatap.accounts.models import Role
-from satuatap.cases import deadlines, workflows
+from satuatap.cases import deadlines, escalation, workflows
 from satuatap.cases.models import (
     NOTE_MAX,
     RECEIPT_MAX,
@@ -475,7 +475,7 @@ def escalate_overdue(now=None) -> int:
         paused_on__isnull=True,
         escalated_at__isnull=True,
         due_date__lt=now.date() + dt.timedelta(days=1),  # UTC may still be "yesterday" in the mall
-    ).select_related("mall")
+    ).select_related("mall", "service", "state")
     count = 0
     for case in candidates.iterator():
         if not is_overdue(case, service_day(case.mall, now)):
@@ -484,6 +484,7 @@ def escalate_overdue(now=None) -> int:
             changed = Case.objects.filter(pk=case.pk, escalated_at__isnull=True).update(escalated_at=now)
             if changed:
                 _event(case, K.ESCALATION, None, note=_("Lewat batas penyelesaian: diteruskan ke supervisor."), at=now)
+                transaction.on_commit(lambda case=case: escalation.notify_supervisors(case))
                 count += 1
     return count
 
