@@ -166,6 +166,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["mall", "agency", "closed_on", "due_date"], name="case_desk_idx"),
             models.Index(fields=["assignee", "closed_on", "due_date"], name="case_mine_idx"),
+            # Public tracking finds a case by its number alone (the unique constraint leads with the mall).
+            models.Index(fields=["registration_number"], name="case_number_idx"),
             # The manager's desk (every agency's open cases by due date) without sorting the mall's cases.
             models.Index(
                 fields=["mall", "due_date", "id"], condition=models.Q(closed_on__isnull=True), name="case_open_due_idx"
