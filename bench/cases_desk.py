@@ -124,9 +124,10 @@ def main() -> int:
         with connection.cursor() as cursor:  # fresh statistics, as autovacuum would have them in production
             cursor.execute("ANALYZE")
         print(f"{where}: {Case.objects.count()} cases loaded in {time.perf_counter() - started:.1f} s")
-        officer, supervisor, public = Client(), Client(), Client()
+        officer, supervisor, manager, public = Client(), Client(), Client(), Client()
         officer.force_login(world.users["officer1"])
         supervisor.force_login(world.users["sup_dukcapil"])
+        manager.force_login(world.users["manager"])
         mall = world.mall.slug
         dukcapil = (
             Case.objects.filter(agency__code="DUKCAPIL")
@@ -134,9 +135,14 @@ def main() -> int:
             .values_list("registration_number", flat=True)[0]
         )
         checks = [
+            # The same-run reference: a page that reads no case (the empty tracking form). On a shared machine
+            # compare each figure with it, not with another run's.
+            ("reference: tracking form (GET)", lambda: public.get("/lacak-berkas/")),
             ("desk, officer (my open cases)", lambda: officer.get(f"/m/{mall}/berkas/")),
             ("desk, supervisor (all open)", lambda: supervisor.get(f"/m/{mall}/berkas/?tab=semua")),
             ("desk, supervisor (late)", lambda: supervisor.get(f"/m/{mall}/berkas/?tab=terlambat")),
+            ("desk, supervisor (page 5)", lambda: supervisor.get(f"/m/{mall}/berkas/?tab=semua&hal=5")),
+            ("desk, manager (all agencies, open)", lambda: manager.get(f"/m/{mall}/berkas/?tab=semua")),
             ("case page", lambda: officer.get(f"/m/{mall}/berkas/{dukcapil}/")),
             ("tracking page (POST)", lambda: public.post("/lacak-berkas/", {"nomor": number, "nik4": NIK[-4:]})),
             ("tracking API", lambda: public.get(f"/api/v1/cases/{number}?nik_last4={NIK[-4:]}")),

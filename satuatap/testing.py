@@ -93,6 +93,7 @@ def make_world(slug="pekanbaru", timezone="Asia/Jakarta", always_open=True, **ma
             requirements="KTP-el asli",
             procedure="Ambil nomor, serahkan berkas",
             duration="1 hari kerja",
+            completion_working_days=1,
             product="Dokumen",
             complaint_channel="Meja pengaduan MPP",
         )

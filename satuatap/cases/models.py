@@ -14,12 +14,18 @@ RECEIPT_MAX = 60
 
 
 class Workflow(models.Model):
-    """One service's workflow; ``completion_working_days`` gives a case's due date."""
+    """One service's workflow; a case's due date counts ``working_days_for(workflow)`` (services.py)."""
 
     service = models.OneToOneField(
         "directory.Service", verbose_name=_("layanan"), on_delete=models.PROTECT, related_name="+"
     )
-    completion_working_days = models.PositiveSmallIntegerField(_("jangka waktu penyelesaian (hari kerja)"), default=5)
+    # An override of the service's own ``completion_working_days``; empty follows the service standard.
+    completion_working_days = models.PositiveSmallIntegerField(
+        _("jangka waktu penyelesaian (hari kerja)"),
+        null=True,
+        blank=True,
+        help_text=_("Kosong: mengikuti standar pelayanan layanan ini."),
+    )
     pickup_service = models.ForeignKey(
         "directory.Service",
         verbose_name=_("layanan antrean pengambilan"),
@@ -160,6 +166,12 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["mall", "agency", "closed_on", "due_date"], name="case_desk_idx"),
             models.Index(fields=["assignee", "closed_on", "due_date"], name="case_mine_idx"),
+            # Public tracking finds a case by its number alone (the unique constraint leads with the mall).
+            models.Index(fields=["registration_number"], name="case_number_idx"),
+            # The manager's desk (every agency's open cases by due date) without sorting the mall's cases.
+            models.Index(
+                fields=["mall", "due_date", "id"], condition=models.Q(closed_on__isnull=True), name="case_open_due_idx"
+            ),
         ]
 
     def __str__(self):

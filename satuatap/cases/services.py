@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from satuatap import personal_data, uploads
 from satuatap.accounts.models import Role
-from satuatap.cases import deadlines, workflows
+from satuatap.cases import deadlines, escalation, workflows
 from satuatap.cases.models import (
     NOTE_MAX,
     RECEIPT_MAX,
@@ -62,7 +62,7 @@ def workflow_for(service) -> Workflow:
 
 
 def _create_default(service) -> Workflow:
-    workflow = Workflow.objects.create(service=service, completion_working_days=_days_from_duration(service.duration))
+    workflow = Workflow.objects.create(service=service)  # its days follow the service standard
     states = {}
     for order, (code, label, kind, limit, next_step) in enumerate(workflows.default_states()):
         states[code] = WorkflowState.objects.create(
@@ -87,10 +87,16 @@ def _create_default(service) -> Workflow:
     return workflow
 
 
-def _days_from_duration(duration: str) -> int:
-    """The working days a service standard's free text promises ("3 hari kerja" -> 3), else 5."""
-    found = re.search(r"(\d{1,3})\s*hari", duration or "", re.IGNORECASE)
-    return int(found.group(1)) if found else 5
+# A case of a service without a number (it "ends at the counter") still gets a deadline to keep.
+FALLBACK_WORKING_DAYS = 5
+
+
+def working_days_for(workflow: Workflow) -> int:
+    """The workflow's override, else the service standard's ``completion_working_days``, else the fallback."""
+    if workflow.completion_working_days is not None:
+        return workflow.completion_working_days
+    days = workflow.service.completion_working_days
+    return FALLBACK_WORKING_DAYS if days is None else days
 
 
 def start_state(workflow: Workflow) -> WorkflowState:
@@ -266,7 +272,7 @@ def open_case(actor, service, *, nik, name, phone="", ticket=None, missing=(), n
             opened_by=actor,
             assignee=None,
             received_on=today,
-            due_date=deadlines.add_working_days(mall, today, workflow.completion_working_days),
+            due_date=deadlines.add_working_days(mall, today, working_days_for(workflow)),
             state_due=deadlines.add_working_days(mall, today, first.time_limit_days) if first.time_limit_days else None,
             created_at=now,
             updated_at=now,
@@ -469,7 +475,7 @@ def escalate_overdue(now=None) -> int:
         paused_on__isnull=True,
         escalated_at__isnull=True,
         due_date__lt=now.date() + dt.timedelta(days=1),  # UTC may still be "yesterday" in the mall
-    ).select_related("mall")
+    ).select_related("mall", "service", "state")
     count = 0
     for case in candidates.iterator():
         if not is_overdue(case, service_day(case.mall, now)):
@@ -478,6 +484,7 @@ def escalate_overdue(now=None) -> int:
             changed = Case.objects.filter(pk=case.pk, escalated_at__isnull=True).update(escalated_at=now)
             if changed:
                 _event(case, K.ESCALATION, None, note=_("Lewat batas penyelesaian: diteruskan ke supervisor."), at=now)
+                transaction.on_commit(lambda case=case: escalation.notify_supervisors(case))
                 count += 1
     return count
 

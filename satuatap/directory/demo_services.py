@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from satuatap.directory.durations import working_days_from
+
 FREE = "Gratis / Rp 0"
 KINDS = {"K": "kependudukan", "P": "perizinan", "N": "non_perizinan", "L": "other"}
 
@@ -282,6 +284,7 @@ class ServiceSpec:
     name: str
     kind: str
     duration: str
+    completion_working_days: int | None  # the number ``duration`` promises; None: ends at the counter
     fee: str
     product: str
     requirements: str
@@ -301,6 +304,7 @@ def services() -> list[ServiceSpec]:
                     name=name,
                     kind=KINDS[kind],
                     duration=duration,
+                    completion_working_days=working_days_from(duration),
                     fee=FREE if fee == "-" else fee,
                     product=product,
                     requirements="Tidak ada persyaratan khusus" if requirements == "-" else requirements,

@@ -191,6 +191,13 @@ class Service(Archivable):
     requirements = models.TextField(_("persyaratan"), blank=True)
     procedure = models.TextField(_("sistem, mekanisme dan prosedur"), blank=True)
     duration = models.CharField(_("jangka waktu penyelesaian"), max_length=200, blank=True)
+    # The same promise as a number, so a case's due date can be counted; ``duration`` stays for display.
+    completion_working_days = models.PositiveSmallIntegerField(
+        _("jangka waktu penyelesaian (hari kerja)"),
+        null=True,
+        blank=True,
+        help_text=_("Angka untuk menghitung tenggat berkas; kosong bila layanan selesai di loket."),
+    )
     fee = models.CharField(_("biaya/tarif"), max_length=200, default="Gratis / Rp 0")
     product = models.CharField(_("produk pelayanan"), max_length=300, blank=True)
     complaint_channel = models.TextField(_("penanganan pengaduan, saran dan masukan"), blank=True)

@@ -102,7 +102,17 @@ class ServiceAdmin(MasterDataAdmin):
         (_("Identitas"), {"fields": ["mall", "agency", "code", "name", "kind", "archived_at"]}),
         (
             _("Standar pelayanan (enam komponen yang dipublikasikan)"),
-            {"fields": ["requirements", "procedure", "duration", "fee", "product", "complaint_channel"]},
+            {
+                "fields": [
+                    "requirements",
+                    "procedure",
+                    "duration",
+                    "completion_working_days",
+                    "fee",
+                    "product",
+                    "complaint_channel",
+                ]
+            },
         ),
         (_("Pengaturan antrean"), {"fields": ["prefix", "daily_quota", "bookable", "kiosk_pinned"]}),
     ]

@@ -46,6 +46,8 @@ class ServiceOut(Schema):
     product: str
     complaint_channel: str
     bookable: bool
+    # The standard's completion time in working days; None when the service ends at the counter.
+    completion_working_days: int | None = None
 
 
 class ZoneOut(Schema):
@@ -108,6 +110,7 @@ def list_services(request, mall: str):
             "product": s.product,
             "complaint_channel": s.complaint_channel,
             "bookable": s.bookable,
+            "completion_working_days": s.completion_working_days,
         }
         for s in services
     ]

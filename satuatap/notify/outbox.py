@@ -55,6 +55,7 @@ def _subjects() -> dict[str, str]:
         "survey_link": _("Survei kepuasan masyarakat"),
         "complaint_update": _("Kabar pengaduan Anda"),
         "case_update": _("Kabar berkas permohonan Anda"),
+        "case_escalated": _("Berkas melewati batas penyelesaian"),
     }
 
 

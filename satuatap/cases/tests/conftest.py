@@ -18,6 +18,7 @@ def world(db):
     world = make_world(always_open=False)
     world.services["DUKCAPIL-KK"].requirements = "KTP-el asli\nKartu Keluarga lama\nSurat pengantar RT/RW"
     world.services["DUKCAPIL-KK"].duration = "3 hari kerja"
+    world.services["DUKCAPIL-KK"].completion_working_days = 3
     world.services["DUKCAPIL-KK"].save()
     return world
 

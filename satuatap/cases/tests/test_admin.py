@@ -12,7 +12,7 @@ from satuatap.cases.tests.conftest import open_kk
 
 
 def _formset_data(workflow, delete_code):
-    data = {"service": workflow.service_id, "completion_working_days": workflow.completion_working_days}
+    data = {"service": workflow.service_id, "completion_working_days": workflow.completion_working_days or ""}
     states = list(workflow.states.all())
     actions = list(workflow.actions.all())
     for prefix, rows, fields in [

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from satuatap.cases import services
+from satuatap.accounts.models import User
+from satuatap.cases import escalation, services
 from satuatap.cases.models import Case, CaseEvent, WorkflowState
 from satuatap.cases.tests.conftest import NIK, open_kk
 from satuatap.cases.workflows import stranded_states
@@ -214,11 +215,24 @@ def test_stranded_states_are_found(world):
     assert stranded_states(workflow) == ["diverifikasi"]
 
 
-def test_overdue_cases_escalate_once(world, time_machine):
+def test_overdue_cases_escalate_once(world, time_machine, django_capture_on_commit_callbacks):
     case = open_kk(world)
+    User.objects.filter(pk=world.users["sup_dukcapil"].pk).update(email="sup.dukcapil@example.go.id")
+    User.objects.filter(pk=world.users["sup_imigrasi"].pk).update(email="sup.imigrasi@example.go.id")
     time_machine.move_to(dt.datetime(2026, 11, 27, 2, tzinfo=dt.UTC))  # Friday: due was Thursday
-    assert services.escalate_overdue() == 1
-    assert services.escalate_overdue() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.escalate_overdue() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.escalate_overdue() == 0
+    # One email to the owning agency's supervisor, none to another agency's, and no citizen data in it.
+    notices = list(Message.objects.filter(kind="case_escalated"))
+    assert [(m.channel, m.dedupe_key) for m in notices] == [
+        ("email", f"case-escalation:{case.pk}:{world.users['sup_dukcapil'].pk}")
+    ]
+    assert case.registration_number in notices[0].body and "26 November 2026" in notices[0].body
+    assert "Siti" not in notices[0].body and NIK not in notices[0].body
+    assert escalation.notify_supervisors(case) == 1  # a rerun finds the same row, adds none
+    assert Message.objects.filter(kind="case_escalated").count() == 1
     case.refresh_from_db()
     assert case.escalated_at is not None and services.is_overdue(case)
     assert case.events.filter(kind=CaseEvent.Kind.ESCALATION).count() == 1

@@ -10,6 +10,7 @@ import pytest
 from satuatap.cases import services
 from satuatap.cases.models import Workflow
 from satuatap.cases.tests.conftest import NIK
+from satuatap.directory.models import Service
 from satuatap.testing import make_world
 
 UTC = dt.UTC
@@ -21,9 +22,10 @@ def _world(timezone):
 
 
 def _open(world, days: int):
+    """A case of a service whose standard promises ``days`` working days (the workflow follows it)."""
     service = world.services["DUKCAPIL-KK"]
-    workflow = services.workflow_for(service)
-    Workflow.objects.filter(pk=workflow.pk).update(completion_working_days=days)
+    Service.objects.filter(pk=service.pk).update(completion_working_days=days)
+    service.refresh_from_db()
     return services.open_case(world.users["officer1"], service, nik=NIK, name="Warga")
 
 
@@ -73,3 +75,21 @@ def test_time_returned_to_the_citizen_does_not_count(db, time_machine, timezone)
     case.refresh_from_db()
     assert case.due_date == dt.date(2026, 8, 24)  # Tue 18 + Wed, Thu, Fri, Mon
     assert case.paused_on is None and not services.is_overdue(case)
+
+
+@pytest.mark.parametrize(
+    ("service_days", "override", "due"),
+    [
+        (3, None, dt.date(2026, 11, 26)),  # the service standard: Tue, Wed, Thu
+        (3, 1, dt.date(2026, 11, 24)),  # the workflow's own number overrides it
+        (None, None, dt.date(2026, 11, 30)),  # a service that ends at the counter: the 5-day fallback
+    ],
+)
+def test_due_date_follows_the_service_unless_the_workflow_overrides(db, monday_morning, service_days, override, due):
+    world = _world("Asia/Jakarta")
+    service = world.services["DUKCAPIL-KK"]
+    Service.objects.filter(pk=service.pk).update(completion_working_days=service_days)
+    service.refresh_from_db()
+    Workflow.objects.filter(pk=services.workflow_for(service).pk).update(completion_working_days=override)
+    case = services.open_case(world.users["officer1"], service, nik=NIK, name="Warga")
+    assert (case.received_on, case.due_date) == (dt.date(2026, 11, 23), due)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from satuatap.cases import services
 from satuatap.cases.models import Case
 from satuatap.cases.tests.conftest import NIK, open_kk
+from satuatap.cases.views import DESK_ROWS
 from satuatap.queueing import tickets
 from satuatap.testing import seat
 
@@ -193,3 +194,18 @@ def test_a_scanned_document_is_kept_private_and_typed_by_its_bytes(client, world
     # Another agency: 404 for the file.
     _client(client, world, "officer3")
     assert client.get(reverse("case_file", args=["pekanbaru", case.registration_number, stored.pk])).status_code == 404
+
+
+def test_the_desk_pages_by_fifty_with_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    for _ in range(DESK_ROWS + 5):
+        open_kk(world)
+    _client(client, world, "sup_dukcapil")
+    desk = reverse("case_desk", args=["pekanbaru"])
+    with django_assert_max_num_queries(12):  # the same few queries for 55 rows as for one: no query per row
+        first = client.get(desk + "?tab=semua&layanan=DUKCAPIL-KK").content.decode()
+    assert first.count('class="case-link"') == DESK_ROWS
+    assert 'href="?tab=semua&amp;layanan=DUKCAPIL-KK&amp;hal=2"' in first and 'rel="prev"' not in first
+    second = client.get(desk + "?tab=semua&layanan=DUKCAPIL-KK&hal=2").content.decode()
+    assert second.count('class="case-link"') == 5 and 'rel="next"' not in second
+    assert "PEK-2026-DUKCAPIL-000055" in second and 'hal=1"' in second
+    assert client.get(desk + "?hal=abc").status_code == 200  # a bad page number is the first page

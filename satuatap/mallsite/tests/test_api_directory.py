@@ -62,6 +62,7 @@ def test_services_publish_their_standard(client, world):
         "product": "Dokumen",
         "complaint_channel": "Meja pengaduan MPP",
         "bookable": False,
+        "completion_working_days": 1,
     }
     assert len(response.json()) == 4
 

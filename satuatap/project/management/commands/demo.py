@@ -144,6 +144,7 @@ def build_mall(around_the_clock: bool = False, slug: str = "") -> Mall:
                 requirements=s.requirements.replace("; ", "\n"),
                 procedure=cat.procedure_for(agency, s.product),
                 duration=s.duration,
+                completion_working_days=s.completion_working_days,
                 fee=s.fee,
                 product=s.product,
                 complaint_channel=cat.complaint_channel_for(agency),
