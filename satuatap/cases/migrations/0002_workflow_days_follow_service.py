@@ -22,7 +22,7 @@ def back_to_a_number(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0001_initial"),
-        ("directory", "0005_service_completion_working_days"),
+        ("directory", "0006_service_completion_working_days"),
     ]
 
     operations = [

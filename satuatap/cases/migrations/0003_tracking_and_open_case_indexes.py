@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0002_workflow_days_follow_service"),
-        ("directory", "0005_service_completion_working_days"),
+        ("directory", "0006_service_completion_working_days"),
         ("queueing", "0003_waiting_pick_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -18,7 +18,7 @@ def fill_from_duration(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directory", "0004_zone_floor_target_wait_kiosk_pinned"),
+        ("directory", "0005_mall_board_notices"),
     ]
 
     operations = [
