@@ -13,6 +13,7 @@ stack, so runs never cross-talk; without it the embedded relay (LiveEvent rows) 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -33,6 +34,7 @@ VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
 
 SEED = """
+import itertools
 import json
 import django
 
@@ -91,6 +93,9 @@ class Database:
         return env
 
 
+_FACTORY_NUMBERS = itertools.count(1)
+
+
 class DatabaseFactory:
     """Builds the template once, then hands out copies; drops what it made at the end."""
 
@@ -101,6 +106,9 @@ class DatabaseFactory:
         self.template: Database | None = None
         self.tokens: dict[str, str] = {}
         self._count = 0
+        # A module may build a harness of its own beside the session's (the demo mall's tests): each
+        # factory needs names of its own, or closing one drops the other's template on PostgreSQL.
+        self._tag = f"{os.getpid()}_{next(_FACTORY_NUMBERS)}"
 
     def _admin(self):
         import psycopg
@@ -121,7 +129,7 @@ class DatabaseFactory:
         var_dir.mkdir(parents=True, exist_ok=True)
         if not self.base_url:
             return Database(var_dir)
-        name = f"satuatap_e2e_{os.getpid()}_{suffix}"
+        name = f"satuatap_e2e_{self._tag}_{suffix}"
         with self._admin() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
