@@ -3,7 +3,8 @@
 Issue 11. axe-core (through ``axe-playwright-python``) runs its whole default rule set, which
 includes colour contrast (WCAG AA) and the WCAG 2.x A/AA rules, on the kiosk (1080×1920), the
 phone ticket page, the booking flow, the survey, the complaint form and its tracking page
-(390×844), and on the console, the display board and the complaint desk.
+(390×844), and on the console, the display board and the complaint desk (the admin's action form:
+``test_admin_forms.py``).
 
 The app's CSP (``script-src 'self'``) needs no bypass here: Playwright's ``page.evaluate`` runs
 through the DevTools protocol, which the page's CSP does not govern, so axe is injected without
@@ -77,6 +78,10 @@ def test_the_kiosk_home_services_and_slip(screens):
     kiosk.click("#kiosk-search")
     expect(kiosk.locator('.osk-key[data-key="K"]')).to_be_visible()
     assert_accessible(kiosk, "kiosk search with its keyboard")
+    kiosk.goto(screens.stack.url(f"/m/{MALL}/kiosk/"))
+    kiosk.click("#kiosk-check-in")
+    expect(kiosk.locator("#check-in-code")).to_be_focused()
+    assert_accessible(kiosk, "kiosk check-in")
     kiosk.goto(screens.stack.url(f"/m/{MALL}/kiosk/"))
     kiosk.click('a[data-agency="DUKCAPIL"]')
     expect(kiosk.locator('button[data-service="DUKCAPIL-KTP"]')).to_be_visible()
@@ -164,5 +169,13 @@ def test_the_console_board_and_complaint_desk(screens):
     expect(board.locator(".call-row").first).to_be_visible()
     assert_accessible(board, "display board")
 
+    citizen = screens.public(f"/m/{MALL}/pengaduan/", viewport=PHONE)
+    citizen.fill("#c-subject", "Loket paspor tutup")
+    citizen.fill("#c-body", "Loket tutup pukul sepuluh.")
+    citizen.click("#complaint-form button[type=submit]")
+    code = citizen.locator("#tracking-code").inner_text()
     desk = screens.officer("manager", viewport=CONSOLE, next_path=f"/m/{MALL}/pengaduan/meja/")
     assert_accessible(desk, "complaint desk")
+    desk.click(f"text={code}")
+    expect(desk.locator("#complaint-status")).to_have_text("Diterima")
+    assert_accessible(desk, "complaint on the desk, with its actions")

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.stack import PYTHON
+from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_booking import run_in_stack
 from tests.browser.test_screens_screenshots import shot
 
@@ -35,4 +36,5 @@ def test_an_admin_action_form_has_the_projects_form_layout(screens):
     assert len(heights) == 4 and min(heights) >= 44, heights
     stylesheets = admin.evaluate("[...document.styleSheets].map(s => s.href || '')")
     assert any(href.endswith("/satuatap/admin.css") for href in stylesheets), stylesheets
+    assert_accessible(admin, "admin action form")
     shot(admin, "admin-action")
