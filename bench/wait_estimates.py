@@ -36,6 +36,7 @@ import os
 import random
 import sys
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -135,20 +136,16 @@ def arrivals(rng: random.Random, spec: ServiceSpec, scale: float) -> list[dt.dat
             out.append(start + minutes(t))
 
 
-def previous_formula(ticket, fresh, now: dt.datetime) -> int:
+def previous_formula(finished: list[tuple[dt.datetime, dt.datetime]], fresh) -> int:
     """The estimate before queueing.estimates: ceil((own-queue position + 1) x median s / staffed),
-    s the median call-to-finish minutes of the service's last 20 finished today (6 without)."""
+    s the median call-to-finish minutes of the service's last 20 finished today (6 without).
+
+    ``finished``: the service's (called, finished) instants so far, oldest first. The simulation keeps
+    them as it finishes tickets (the rows the database holds): a query per issue cost the bench as much
+    as the issue itself."""
     import statistics
 
-    from satuatap.queueing.models import Ticket, TicketStatus
-
-    rows = (
-        Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day, status=TicketStatus.DONE)
-        .filter(called_at__isnull=False, finished_at__lte=now)
-        .order_by("-finished_at")
-        .values_list("called_at", "finished_at")[:20]
-    )
-    minutes = [(end - start).total_seconds() / 60 for start, end in rows]
+    minutes = [(end - start).total_seconds() / 60 for start, end in finished[-20:]]
     per_ticket = statistics.median(minutes) if minutes else 6.0
     return math.ceil((fresh.position + 1) * per_ticket / fresh.staffed)
 
@@ -170,6 +167,7 @@ class Simulation:
         self.seq = itertools.count()
         self.idle: set[int] = set()  # counters with nobody to call
         self.baseline: dict[int, int] = {}  # ticket id -> the previous formula's minutes
+        self.finished: dict[int, list] = defaultdict(list)  # service id -> (called, finished) of its done tickets
         self.calls = self.no_shows = self.closed_refusals = 0
 
     def push(self, when: dt.datetime, kind: str, **data) -> None:
@@ -213,7 +211,7 @@ class Simulation:
         except Refused:
             return 0
         fresh = ticket.issue_estimate
-        self.baseline[ticket.pk] = previous_formula(ticket, fresh, now)
+        self.baseline[ticket.pk] = previous_formula(self.finished[ticket.service_id], fresh)
         for number in sorted(self.idle):
             if service in self.world.serves[number]:
                 self.idle.discard(number)
@@ -269,7 +267,8 @@ class Simulation:
     def on_finish(self, now, counter, ticket):
         from satuatap.queueing import tickets
 
-        tickets.finish(ticket, self.world.officers[counter], now=now)
+        done = tickets.finish(ticket, self.world.officers[counter], now=now)
+        self.finished[done.service_id].append((done.called_at, done.finished_at))
         self.push(now + minutes(self.rng.uniform(0.1, 0.8)), "call", counter=counter)
 
 
