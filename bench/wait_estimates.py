@@ -1,6 +1,7 @@
 """Measure the wait estimates on a simulated working day, through the real service modules.
 
     .venv/bin/python bench/wait_estimates.py [--seed 20261124] [--scale 1.0] [--database-url postgres://...]
+    .venv/bin/python bench/wait_estimates.py --visits 2500     # a busy Pekanbaru day, counters scaled along
 
 A throwaway database (a temporary SQLite file, or with ``--database-url`` /
 ``DATABASE_URL`` a PostgreSQL database ``satuatap_wait_bench`` created and dropped),
@@ -52,7 +53,7 @@ BREAK = (dt.time(12), dt.time(13))
 # Relative arrival rate per half hour from 08:00 (the break's two half hours are 0; none after 15:00).
 RATE = [1.0, 1.8, 2.0, 1.9, 1.7, 1.5, 1.3, 1.0, 0.0, 0.0, 1.2, 1.1, 0.9, 0.6]
 PRIORITY_SHARE = 1 / 12
-PEKANBARU_VISITS = 2500  # a busy Pekanbaru day (--scale 3.5 simulates about that many)
+PEKANBARU_VISITS = 2500  # a busy Pekanbaru day (--visits 2500 simulates about that many)
 NATIONAL_MALLS = 208  # MPPs in Indonesia, for the projection
 NO_SHOW_SHARE = 0.04
 
@@ -110,6 +111,18 @@ COUNTERS = [
     (17, "DPMPTSP", ["DPMPTSP-NIB"], dt.time(8)),
     (18, "DPMPTSP", ["DPMPTSP-PBG"], dt.time(8)),
 ]
+
+
+EXPECTED_VISITS = sum(spec.per_day for spec in SERVICES)  # at scale 1
+
+
+def counters_for(copies: int) -> list[tuple]:
+    """COUNTERS, each ``copies`` times (numbers 1..18, 19..36, ...): a bigger mall of the same shape."""
+    return [
+        (number + len(COUNTERS) * copy, agency, codes, start)
+        for copy in range(copies)
+        for number, agency, codes, start in COUNTERS
+    ]
 
 
 def at(clock: dt.time, day: dt.date = DAY) -> dt.datetime:
@@ -186,7 +199,7 @@ class Simulation:
                     else ""
                 )
                 self.push(when, "arrive", service=spec.code, group=group)
-        for number, _agency, _codes, start in COUNTERS:
+        for number, _agency, _codes, start in self.world.counter_specs:
             self.push(at(start), "sign_in", counter=number)
         issued = 0
         while self.queue:
@@ -275,6 +288,7 @@ class Simulation:
 @dataclass
 class World:
     mall: object
+    counter_specs: list  # (number, agency, service codes, officer's start), as COUNTERS
     specs: dict = field(default_factory=dict)
     services: dict = field(default_factory=dict)
     counters: dict = field(default_factory=dict)
@@ -282,7 +296,7 @@ class World:
     serves: dict = field(default_factory=dict)
 
 
-def build_world() -> World:
+def build_world(counter_specs: list[tuple]) -> World:
     from satuatap.accounts.models import Role, User
     from satuatap.directory.models import Agency, Building, Counter, Mall, OpeningHours, Service, Zone
 
@@ -304,14 +318,14 @@ def build_world() -> World:
         code: Agency.objects.create(mall=mall, code=code, name=name, kind=kind, zone=zone)
         for code, (name, kind) in AGENCIES.items()
     }
-    world = World(mall=mall)
+    world = World(mall=mall, counter_specs=counter_specs)
     for spec in SERVICES:
         world.specs[spec.code] = spec
         service = Service.objects.create(
             mall=mall, agency=agencies[spec.agency], code=spec.code, name=spec.name, prefix=spec.prefix
         )
         world.services[spec.code] = service
-    for number, agency, codes, _start in COUNTERS:
+    for number, agency, codes, _start in world.counter_specs:
         counter = Counter.objects.create(mall=mall, building=building, agency=agencies[agency], number=number)
         counter.services.set([world.services[c] for c in codes])
         world.counters[number] = counter
@@ -329,7 +343,7 @@ def fmt(value) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-def report(world, sim: Simulation, issued: int, elapsed: float) -> None:
+def report(world, sim: Simulation, issued: int, elapsed: float, cpu: float) -> None:
     from satuatap.queueing.models import Ticket, TicketStatus
     from satuatap.reports.estimate_accuracy import Accuracy, actual_wait, first_call_at, measure, percentile
 
@@ -337,7 +351,8 @@ def report(world, sim: Simulation, issued: int, elapsed: float) -> None:
     services, total, without = measure(tickets)
     left = tickets.filter(status=TicketStatus.WAITING).count()
     print(
-        f"day {DAY} simulated in {elapsed:.1f} s: {issued} numbers issued, {sim.calls} calls, "
+        f"day {DAY} simulated in {elapsed:.1f} s (this process's CPU {cpu:.1f} s; load average "
+        f"{os.getloadavg()[0]:.1f}): {issued} numbers issued, {sim.calls} calls, "
         f"{sim.no_shows} no-shows, {left} still waiting at closing, {without} without prediction"
     )
     header = (
@@ -393,10 +408,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=20261124)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every service's arrivals")
+    parser.add_argument(
+        "--visits",
+        type=int,
+        default=0,
+        help=f"about this many numbers: --scale visits/{EXPECTED_VISITS:g}, the counters copied round(scale) times",
+    )
     parser.add_argument("--database-url", default="", help="a PostgreSQL URL (default: DATABASE_URL, else SQLite)")
     args = parser.parse_args()
+    if args.visits:
+        args.scale = args.visits / EXPECTED_VISITS
     if args.scale <= 0:
-        parser.error("--scale must be positive")
+        parser.error("--scale and --visits must be positive")
+    copies = max(1, round(args.scale)) if args.visits else 1
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
 
@@ -414,13 +438,14 @@ def main() -> int:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         call_command("migrate", verbosity=0)
         print(f"database: {where}")
-        print(f"seed: {args.seed}  scale: {args.scale}")
-        world = build_world()
+        specs = counters_for(copies)
+        print(f"seed: {args.seed}  scale: {args.scale:.2f}  counters: {len(specs)}")
+        world = build_world(specs)
         rng = random.Random(args.seed)
         sim = Simulation(rng, world, args.scale)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         issued = sim.run()
-        report(world, sim, issued, time.perf_counter() - started)
+        report(world, sim, issued, time.perf_counter() - started, time.process_time() - cpu)
         return 0
     finally:
         cleanup()
