@@ -352,8 +352,8 @@ def main() -> int:
                         tape, seconds = drive(target, phase, args.connections, args.seconds)
                         rate = report(target.name, phase, tape, seconds, bare_rate)
                         busy = (_generator_cpu() - cpu0) / seconds
-                        if busy > 0.8:
-                            print(f"    (the load generator used {busy:.0%} of a core: it may be the bottleneck)")
+                        verdict = ": it may be the bottleneck" if busy > 0.8 else ""
+                        print(f"    (load generator: {busy:.0%} of a core{verdict})")
                         bare_rate = bare_rate or rate
             out = harness._run([PYTHON, "manage.py", "shell", "-c", CHECK], stack.db.env, "check")
             result = json.loads(out.strip().splitlines()[-1])
