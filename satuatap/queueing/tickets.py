@@ -592,8 +592,22 @@ def transfer_target(mall_id: int, code: str) -> Service:
     return target
 
 
-def transfer(ticket: Ticket, officer, target: Service, *, now: dt.datetime | None = None) -> Ticket:
-    """Send the citizen to another service's queue; the number and history stay."""
+def transfer(
+    ticket: Ticket, officer, target: Service, *, now: dt.datetime | None = None, idempotency_key: str | None = None
+) -> Ticket:
+    """Send the citizen to another service's queue; the number and history stay.
+
+    A retry with the ``idempotency_key`` of an earlier transfer of this ticket to ``target`` answers that one."""
+    return idempotency.once(
+        idempotency_key,
+        ticket.mall_id,
+        Action.TRANSFERRED,
+        lambda event: event.ticket_id == ticket.pk and event.reason == f"to:{target.code}",
+        lambda: _transfer(ticket, officer, target, now, idempotency_key),
+    )
+
+
+def _transfer(ticket: Ticket, officer, target: Service, now, key) -> Ticket:
     now = or_now(now)
     if target.mall_id != ticket.mall_id or target.archived_at:
         raise Refused("service_not_found", _("Layanan tujuan tidak ditemukan."), status=404)
@@ -629,13 +643,33 @@ def transfer(ticket: Ticket, officer, target: Service, *, now: dt.datetime | Non
             counter=counter,
             from_service=source,
             reason=f"to:{target.code}",
+            idempotency_key=key,
         )
         _announce(current, event, source)
     return current
 
 
-def cancel(ticket: Ticket, *, actor=None, reason: str = "", now: dt.datetime | None = None) -> Ticket:
-    """The citizen (or an officer) withdraws a ticket that is still waiting."""
+def cancel(
+    ticket: Ticket,
+    *,
+    actor=None,
+    reason: str = "",
+    now: dt.datetime | None = None,
+    idempotency_key: str | None = None,
+) -> Ticket:
+    """The citizen (or an officer) withdraws a ticket that is still waiting.
+
+    A retry with the ``idempotency_key`` of the earlier cancel of this ticket answers that one."""
+    return idempotency.once(
+        idempotency_key,
+        ticket.mall_id,
+        Action.CANCELLED,
+        lambda event: event.ticket_id == ticket.pk,
+        lambda: _cancel(ticket, actor, reason, now, idempotency_key),
+    )
+
+
+def _cancel(ticket: Ticket, actor, reason: str, now, key) -> Ticket:
     now = or_now(now)
     with transaction.atomic():
         changed = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).update(
@@ -644,7 +678,7 @@ def cancel(ticket: Ticket, *, actor=None, reason: str = "", now: dt.datetime | N
         if changed != 1:
             raise Refused("bad_state", _("Hanya tiket yang masih menunggu dapat dibatalkan."))
         ticket.refresh_from_db()
-        event = _record(ticket, Action.CANCELLED, now, actor=actor, reason=reason)
+        event = _record(ticket, Action.CANCELLED, now, actor=actor, reason=reason, idempotency_key=key)
         _announce(ticket, event)
     return ticket
 
