@@ -1,6 +1,6 @@
 """satuatap's hot path against a bare django-ninja app, in one run, with the same load generator.
 
-    .venv/bin/python bench/http_hotpath.py [--seconds 15] [--connections 16] [--rounds 1]
+    .venv/bin/python bench/http_hotpath.py [--seconds 15] [--connections 16] [--rounds 3] [--generator wrk]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/1 \\
         .venv/bin/python bench/http_hotpath.py
 
@@ -10,8 +10,12 @@ counters, each with its signed-in officer and token (``bench/http_callnext.py``'
 The bare app (``bench/bare_ninja.py``) runs under the same gunicorn settings on the same
 database server (its own tables in the same throwaway database, or its own SQLite file).
 
-The load generator is one asyncio process: ``--connections`` clients, each a loop of requests
-on a fresh connection (gunicorn's sync workers close it after each answer). Per target:
+The load generator is wrk (``apt-get install wrk``) with ``bench/hotpath.lua``: one thread and one
+HTTP/1.1 keep-alive connection per client, ``--connections`` clients. Both targets run under
+gunicorn's default **sync** workers, as the Procfile serves satuatap: a sync worker answers
+``Connection: close``, so wrk opens a new connection for each request on both targets alike (the
+ratio is fair; a threaded or async worker class would keep them). Without wrk (or with
+``--generator python``) one asyncio process plays the same clients on kept connections. Per target:
 
 - ``mix``: each client loops issue, call-next at its own counter, finish of that ticket (1:1:1);
 - ``issue``: issue only;
@@ -28,6 +32,8 @@ import argparse
 import asyncio
 import json
 import os
+import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -42,6 +48,17 @@ from tests.browser.stack import PYTHON, VENV_BIN, Harness, Process, free_port, i
 
 MALL = "pekanbaru"
 SERVICES = ("DUKCAPIL-KTP", "DUKCAPIL-KK")
+
+# wrk stops a client wherever it is, often with a call-next in flight whose answer it never reads: the next
+# phase would find that counter busy. Between phases (not timed) every ticket left at a counter is finished
+# through the service module, as its officer would.
+FREE_COUNTERS = """
+from satuatap.queueing import tickets
+from satuatap.queueing.models import AT_COUNTER_STATUSES, Ticket
+
+for ticket in Ticket.objects.filter(status__in=AT_COUNTER_STATUSES).select_related("counter", "officer"):
+    tickets.finish(ticket, ticket.officer)
+"""
 
 CHECK = """
 import json
@@ -83,33 +100,71 @@ class Target:
         return f"/api/v1/malls/{MALL}/tickets/{ticket}/finish", self.tokens["bench_officers"][str(number)], None
 
 
+class Connection:
+    """One client's HTTP/1.1 connection, kept between requests; opened again when the server closes it
+    (gunicorn's sync workers answer ``Connection: close``, and then a reconnect is part of the request)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+    async def post(self, path: str, token: str | None, body) -> tuple[int, dict | None, float]:
+        data = json.dumps(body).encode() if body is not None else b""
+        head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        if token:
+            head += f"Authorization: Bearer {token}\r\n"
+        head += f"Content-Length: {len(data)}\r\n\r\n"
+        t0 = time.perf_counter()
+        try:
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+            self.writer.write(head.encode() + data)
+            header = (await self.reader.readuntil(b"\r\n\r\n")).lower()
+            fields = dict(line.split(b":", 1) for line in header.split(b"\r\n")[1:] if b":" in line)
+            if fields.get(b"transfer-encoding", b"").strip() == b"chunked":
+                payload = _dechunk(await self._read_chunks())
+            else:
+                payload = await self.reader.readexactly(int(fields.get(b"content-length", b"0")))
+            if fields.get(b"connection", b"").strip() == b"close":
+                self.close()
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
+            self.close()
+            return 0, None, time.perf_counter() - t0
+        elapsed = time.perf_counter() - t0
+        try:
+            status = int(header.split(b" ", 2)[1])
+        except (IndexError, ValueError):
+            return 0, None, elapsed
+        try:
+            answer = json.loads(payload) if payload else None
+        except ValueError:
+            answer = None
+        return status, answer, elapsed
+
+    async def _read_chunks(self) -> bytes:
+        raw = b""
+        while True:
+            line = await self.reader.readuntil(b"\r\n")
+            raw += line
+            size = int(line.split(b";")[0].strip() or b"0", 16)
+            raw += await self.reader.readexactly(size + 2)
+            if size == 0:
+                return raw
+
+
 async def post(port: int, path: str, token: str | None, body) -> tuple[int, dict | None, float]:
-    data = json.dumps(body).encode() if body is not None else b""
-    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nConnection: close\r\n"
-    if token:
-        head += f"Authorization: Bearer {token}\r\n"
-    head += f"Content-Length: {len(data)}\r\n\r\n"
-    t0 = time.perf_counter()
+    """One request on a connection of its own (the readiness check)."""
+    connection = Connection(port)
     try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(head.encode() + data)
-        raw = await reader.read()
-        writer.close()
-    except OSError:
-        return 0, None, time.perf_counter() - t0
-    elapsed = time.perf_counter() - t0
-    header, _, payload = raw.partition(b"\r\n\r\n")
-    try:
-        status = int(header.split(b" ", 2)[1])
-    except (IndexError, ValueError):
-        return 0, None, elapsed
-    if b"transfer-encoding: chunked" in header.lower():
-        payload = _dechunk(payload)
-    try:
-        answer = json.loads(payload) if payload else None
-    except ValueError:
-        answer = None
-    return status, answer, elapsed
+        return await connection.post(path, token, body)
+    finally:
+        connection.close()
 
 
 def _dechunk(body: bytes) -> bytes:
@@ -150,24 +205,57 @@ async def run_phase(target: Target, phase: str, connections: int, seconds: float
     deadline = time.monotonic() + seconds
 
     async def client(i: int):
+        connection = Connection(target.port)
+        try:
+            await loop(i, connection)
+        finally:
+            connection.close()
+
+    async def loop(i: int, connection: Connection):
+        post = connection.post
         while time.monotonic() < deadline:
             if phase in ("mix", "issue"):
-                status, _, elapsed = await post(target.port, *target.issue(i))
+                status, _, elapsed = await post(*target.issue(i))
                 tape.add("issue", status, elapsed)
                 if phase == "issue":
                     continue
-            status, ticket, elapsed = await post(target.port, *target.call_next(i))
+            status, ticket, elapsed = await post(*target.call_next(i))
             tape.add("call-next", status, elapsed)
             if status != 200 or not ticket:
                 if status == 204:
                     return  # nobody left to call
                 continue
-            status, _, elapsed = await post(target.port, *target.finish(i, ticket["id"]))
+            status, _, elapsed = await post(*target.finish(i, ticket["id"]))
             tape.add("finish", status, elapsed)
 
     t0 = time.perf_counter()
     await asyncio.gather(*(client(i) for i in range(connections)))
     return tape, time.perf_counter() - t0
+
+
+def run_wrk(target: Target, phase: str, connections: int, seconds: float) -> tuple[Tape, float]:
+    """The phase through wrk and ``bench/hotpath.lua`` (one thread and connection per client)."""
+    if target.name == "bare":
+        kiosk, officers = "-", ["-"] * connections
+    else:
+        kiosk = target.tokens["kiosk"]
+        officers = [target.tokens["bench_officers"][str(FIRST_COUNTER + i)] for i in range(connections)]
+    args = ["wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s"]
+    args += ["-s", str(ROOT / "bench" / "hotpath.lua"), f"http://127.0.0.1:{target.port}", "--"]
+    args += [phase, target.name, MALL, str(FIRST_COUNTER), kiosk, *officers]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    result = json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
+    tape = Tape()
+    for op, values in result["latency"].items():
+        tape.latency[op] = [ms / 1000 for ms in values] if values else []
+        if not values:
+            del tape.latency[op]
+    for key, n in result["statuses"].items():
+        op, status = key.rsplit(" ", 1)
+        tape.status.setdefault(op, Tally())[int(status)] += n
+    if result["socket_errors"]:
+        tape.status.setdefault("socket", Tally())[0] += result["socket_errors"]
+    return tape, result["seconds"]
 
 
 def report(name: str, phase: str, tape: Tape, seconds: float, bare: float | None) -> float:
@@ -181,6 +269,11 @@ def report(name: str, phase: str, tape: Tape, seconds: float, bare: float | None
         f"  {name:9s} {phase:12s} {rate:7.0f} req/s  p50 {tape.pct(None, 50):6.1f} ms  p99 {tape.pct(None, 99):6.1f} ms"
         f"  errors {tape.errors()}{ratio}   [{ops}]"
     )
+    failed = {
+        f"{op} {status}": n for op, t in tape.status.items() for status, n in t.items() if not 200 <= status < 300
+    }
+    if failed:
+        print(f"    non-2xx (0: connection error): {failed}")
     return rate
 
 
@@ -205,12 +298,24 @@ def start_bare(db_env: dict[str, str], workdir: Path, workers: int) -> tuple[Pro
     raise RuntimeError("the bare app did not start: " + (workdir / "bare.log").read_text()[-2000:])
 
 
+def _generator_cpu() -> float:
+    """CPU seconds of this process and its finished children (wrk): the load generator's share."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15, help="per phase")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=1, help="alternating rounds of both targets")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of both targets")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (both targets)")
+    parser.add_argument(
+        "--generator",
+        choices=("wrk", "python"),
+        default="wrk" if shutil.which("wrk") else "python",
+        help="wrk with bench/hotpath.lua (the default when installed), or the asyncio client",
+    )
     args = parser.parse_args()
     if args.connections < 1 or args.connections > 16 or args.seconds <= 0 or args.rounds < 1:
         parser.error("--connections 1..16 (one seeded counter each), --seconds and --rounds positive")
@@ -224,22 +329,31 @@ def main() -> int:
             print(
                 f"database: {database}; live hints: {live}; gunicorn {args.workers} workers each; "
                 f"{os.cpu_count()} CPUs; {args.connections} connections, {args.seconds:g} s per phase, "
-                "asyncio load generator"
+                f"load generator {args.generator} (keep-alive; sync workers close after each answer), "
+                f"load average {os.getloadavg()[0]:.1f}"
             )
+            generate = run_wrk if args.generator == "wrk" else lambda *a: asyncio.run(run_phase(*a))
+
+            def drive(target: Target, *phase) -> tuple[Tape, float]:
+                measured = generate(target, *phase)
+                if target.name == "satuatap":
+                    harness._run([PYTHON, "manage.py", "shell", "-c", FREE_COUNTERS], stack.db.env, "free counters")
+                return measured
+
             targets = [Target("bare", bare_port), Target("satuatap", stack.web_port, stack.tokens)]
             for target in targets:  # warm up: connections to the database, each worker's caches
-                asyncio.run(run_phase(target, "mix", args.connections, min(2.0, args.seconds)))
+                drive(target, "mix", args.connections, min(2.0, args.seconds))
             for round_number in range(1, args.rounds + 1):
-                print(f"round {round_number}")
+                print(f"round {round_number} (load average {os.getloadavg()[0]:.1f})")
                 for phase in ("mix", "issue", "call+finish"):
                     bare_rate = None
                     for target in targets:
-                        cpu0 = time.process_time()
-                        tape, seconds = asyncio.run(run_phase(target, phase, args.connections, args.seconds))
+                        cpu0 = _generator_cpu()
+                        tape, seconds = drive(target, phase, args.connections, args.seconds)
                         rate = report(target.name, phase, tape, seconds, bare_rate)
-                        busy = (time.process_time() - cpu0) / seconds
-                        if busy > 0.8:
-                            print(f"    (the load generator used {busy:.0%} of a core: it may be the bottleneck)")
+                        busy = (_generator_cpu() - cpu0) / seconds
+                        verdict = ": it may be the bottleneck" if busy > 0.8 else ""
+                        print(f"    (load generator: {busy:.0%} of a core{verdict})")
                         bare_rate = bare_rate or rate
             out = harness._run([PYTHON, "manage.py", "shell", "-c", CHECK], stack.db.env, "check")
             result = json.loads(out.strip().splitlines()[-1])

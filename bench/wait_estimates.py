@@ -1,6 +1,7 @@
 """Measure the wait estimates on a simulated working day, through the real service modules.
 
     .venv/bin/python bench/wait_estimates.py [--seed 20261124] [--scale 1.0] [--database-url postgres://...]
+    .venv/bin/python bench/wait_estimates.py --visits 2500     # a busy Pekanbaru day, counters scaled along
 
 A throwaway database (a temporary SQLite file, or with ``--database-url`` /
 ``DATABASE_URL`` a PostgreSQL database ``satuatap_wait_bench`` created and dropped),
@@ -36,6 +37,7 @@ import os
 import random
 import sys
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -51,7 +53,7 @@ BREAK = (dt.time(12), dt.time(13))
 # Relative arrival rate per half hour from 08:00 (the break's two half hours are 0; none after 15:00).
 RATE = [1.0, 1.8, 2.0, 1.9, 1.7, 1.5, 1.3, 1.0, 0.0, 0.0, 1.2, 1.1, 0.9, 0.6]
 PRIORITY_SHARE = 1 / 12
-PEKANBARU_VISITS = 2500  # a busy Pekanbaru day (--scale 3.5 simulates about that many)
+PEKANBARU_VISITS = 2500  # a busy Pekanbaru day (--visits 2500 simulates about that many)
 NATIONAL_MALLS = 208  # MPPs in Indonesia, for the projection
 NO_SHOW_SHARE = 0.04
 
@@ -111,6 +113,18 @@ COUNTERS = [
 ]
 
 
+EXPECTED_VISITS = sum(spec.per_day for spec in SERVICES)  # at scale 1
+
+
+def counters_for(copies: int) -> list[tuple]:
+    """COUNTERS, each ``copies`` times (numbers 1..18, 19..36, ...): a bigger mall of the same shape."""
+    return [
+        (number + len(COUNTERS) * copy, agency, codes, start)
+        for copy in range(copies)
+        for number, agency, codes, start in COUNTERS
+    ]
+
+
 def at(clock: dt.time, day: dt.date = DAY) -> dt.datetime:
     return dt.datetime.combine(day, clock, tzinfo=TZ)
 
@@ -135,20 +149,16 @@ def arrivals(rng: random.Random, spec: ServiceSpec, scale: float) -> list[dt.dat
             out.append(start + minutes(t))
 
 
-def previous_formula(ticket, fresh, now: dt.datetime) -> int:
+def previous_formula(finished: list[tuple[dt.datetime, dt.datetime]], fresh) -> int:
     """The estimate before queueing.estimates: ceil((own-queue position + 1) x median s / staffed),
-    s the median call-to-finish minutes of the service's last 20 finished today (6 without)."""
+    s the median call-to-finish minutes of the service's last 20 finished today (6 without).
+
+    ``finished``: the service's (called, finished) instants so far, oldest first. The simulation keeps
+    them as it finishes tickets (the rows the database holds): a query per issue cost the bench as much
+    as the issue itself."""
     import statistics
 
-    from satuatap.queueing.models import Ticket, TicketStatus
-
-    rows = (
-        Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day, status=TicketStatus.DONE)
-        .filter(called_at__isnull=False, finished_at__lte=now)
-        .order_by("-finished_at")
-        .values_list("called_at", "finished_at")[:20]
-    )
-    minutes = [(end - start).total_seconds() / 60 for start, end in rows]
+    minutes = [(end - start).total_seconds() / 60 for start, end in finished[-20:]]
     per_ticket = statistics.median(minutes) if minutes else 6.0
     return math.ceil((fresh.position + 1) * per_ticket / fresh.staffed)
 
@@ -170,6 +180,7 @@ class Simulation:
         self.seq = itertools.count()
         self.idle: set[int] = set()  # counters with nobody to call
         self.baseline: dict[int, int] = {}  # ticket id -> the previous formula's minutes
+        self.finished: dict[int, list] = defaultdict(list)  # service id -> (called, finished) of its done tickets
         self.calls = self.no_shows = self.closed_refusals = 0
 
     def push(self, when: dt.datetime, kind: str, **data) -> None:
@@ -188,7 +199,7 @@ class Simulation:
                     else ""
                 )
                 self.push(when, "arrive", service=spec.code, group=group)
-        for number, _agency, _codes, start in COUNTERS:
+        for number, _agency, _codes, start in self.world.counter_specs:
             self.push(at(start), "sign_in", counter=number)
         issued = 0
         while self.queue:
@@ -213,7 +224,7 @@ class Simulation:
         except Refused:
             return 0
         fresh = ticket.issue_estimate
-        self.baseline[ticket.pk] = previous_formula(ticket, fresh, now)
+        self.baseline[ticket.pk] = previous_formula(self.finished[ticket.service_id], fresh)
         for number in sorted(self.idle):
             if service in self.world.serves[number]:
                 self.idle.discard(number)
@@ -269,13 +280,15 @@ class Simulation:
     def on_finish(self, now, counter, ticket):
         from satuatap.queueing import tickets
 
-        tickets.finish(ticket, self.world.officers[counter], now=now)
+        done = tickets.finish(ticket, self.world.officers[counter], now=now)
+        self.finished[done.service_id].append((done.called_at, done.finished_at))
         self.push(now + minutes(self.rng.uniform(0.1, 0.8)), "call", counter=counter)
 
 
 @dataclass
 class World:
     mall: object
+    counter_specs: list  # (number, agency, service codes, officer's start), as COUNTERS
     specs: dict = field(default_factory=dict)
     services: dict = field(default_factory=dict)
     counters: dict = field(default_factory=dict)
@@ -283,7 +296,7 @@ class World:
     serves: dict = field(default_factory=dict)
 
 
-def build_world() -> World:
+def build_world(counter_specs: list[tuple]) -> World:
     from satuatap.accounts.models import Role, User
     from satuatap.directory.models import Agency, Building, Counter, Mall, OpeningHours, Service, Zone
 
@@ -305,14 +318,14 @@ def build_world() -> World:
         code: Agency.objects.create(mall=mall, code=code, name=name, kind=kind, zone=zone)
         for code, (name, kind) in AGENCIES.items()
     }
-    world = World(mall=mall)
+    world = World(mall=mall, counter_specs=counter_specs)
     for spec in SERVICES:
         world.specs[spec.code] = spec
         service = Service.objects.create(
             mall=mall, agency=agencies[spec.agency], code=spec.code, name=spec.name, prefix=spec.prefix
         )
         world.services[spec.code] = service
-    for number, agency, codes, _start in COUNTERS:
+    for number, agency, codes, _start in world.counter_specs:
         counter = Counter.objects.create(mall=mall, building=building, agency=agencies[agency], number=number)
         counter.services.set([world.services[c] for c in codes])
         world.counters[number] = counter
@@ -330,7 +343,7 @@ def fmt(value) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-def report(world, sim: Simulation, issued: int, elapsed: float) -> None:
+def report(world, sim: Simulation, issued: int, elapsed: float, cpu: float) -> None:
     from satuatap.queueing.models import Ticket, TicketStatus
     from satuatap.reports.estimate_accuracy import Accuracy, actual_wait, first_call_at, measure, percentile
 
@@ -338,7 +351,8 @@ def report(world, sim: Simulation, issued: int, elapsed: float) -> None:
     services, total, without = measure(tickets)
     left = tickets.filter(status=TicketStatus.WAITING).count()
     print(
-        f"day {DAY} simulated in {elapsed:.1f} s: {issued} numbers issued, {sim.calls} calls, "
+        f"day {DAY} simulated in {elapsed:.1f} s (this process's CPU {cpu:.1f} s; load average "
+        f"{os.getloadavg()[0]:.1f}): {issued} numbers issued, {sim.calls} calls, "
         f"{sim.no_shows} no-shows, {left} still waiting at closing, {without} without prediction"
     )
     header = (
@@ -382,22 +396,32 @@ def report(world, sim: Simulation, issued: int, elapsed: float) -> None:
         f"previous formula ceil((position + 1) x median s / staffed): |err| p50 {fmt(old.median_abs_error)}, "
         f"p90 {fmt(old.p90_abs_error)}, mean {fmt(old.mean_abs_error)}, bias {fmt(old.mean_error)} min"
     )
-    per_visit = elapsed / max(1, issued)
-    print(
-        f"projection at {1000 * per_visit:.1f} ms a visit (this run, one process): a Pekanbaru day of "
-        f"{PEKANBARU_VISITS:,} visits {PEKANBARU_VISITS * per_visit:.1f} s; a national day of {NATIONAL_MALLS} such "
-        f"malls {NATIONAL_MALLS * PEKANBARU_VISITS * per_visit / 60:.0f} min"
-    )
+    for label, seconds in (("wall time", elapsed), ("CPU time", cpu)):
+        per_visit = seconds / max(1, issued)
+        print(
+            f"projection at {1000 * per_visit:.1f} ms a visit ({label} of this run, one process): a Pekanbaru day "
+            f"of {PEKANBARU_VISITS:,} visits {PEKANBARU_VISITS * per_visit:.1f} s; a national day of "
+            f"{NATIONAL_MALLS} such malls {NATIONAL_MALLS * PEKANBARU_VISITS * per_visit / 60:.0f} min"
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=20261124)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every service's arrivals")
+    parser.add_argument(
+        "--visits",
+        type=int,
+        default=0,
+        help=f"about this many numbers: --scale visits/{EXPECTED_VISITS:g}, the counters copied round(scale) times",
+    )
     parser.add_argument("--database-url", default="", help="a PostgreSQL URL (default: DATABASE_URL, else SQLite)")
     args = parser.parse_args()
+    if args.visits:
+        args.scale = args.visits / EXPECTED_VISITS
     if args.scale <= 0:
-        parser.error("--scale must be positive")
+        parser.error("--scale and --visits must be positive")
+    copies = max(1, round(args.scale)) if args.visits else 1
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
 
@@ -415,13 +439,14 @@ def main() -> int:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         call_command("migrate", verbosity=0)
         print(f"database: {where}")
-        print(f"seed: {args.seed}  scale: {args.scale}")
-        world = build_world()
+        specs = counters_for(copies)
+        print(f"seed: {args.seed}  scale: {args.scale:.2f}  counters: {len(specs)}")
+        world = build_world(specs)
         rng = random.Random(args.seed)
         sim = Simulation(rng, world, args.scale)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         issued = sim.run()
-        report(world, sim, issued, time.perf_counter() - started)
+        report(world, sim, issued, time.perf_counter() - started, time.process_time() - cpu)
         return 0
     finally:
         cleanup()

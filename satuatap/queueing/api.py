@@ -281,11 +281,14 @@ def no_show(request, mall: str, id: int, idempotency_key: str | None = IDEMPOTEN
 
 
 @router.post("/malls/{mall}/tickets/{id}/transfer", response={200: TicketOut, **REFUSALS}, summary="Alihkan")
-def transfer(request, mall: str, id: int, payload: TransferIn):
-    """Into another service's queue (any agency of the mall); the number stays with the citizen."""
+def transfer(request, mall: str, id: int, payload: TransferIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
+    """Into another service's queue (any agency of the mall); the number stays with the citizen.
+    A retry with the same ``Idempotency-Key`` answers the first transfer (within the officer's agency:
+    a ticket sent to another agency's queue is that agency's, and its retry is a 404)."""
+    key = idempotency.clean(idempotency_key)
     user, ticket = _held_ticket(request, mall, id)
     target = tickets.transfer_target(ticket.mall_id, payload.service)
-    return _acted(tickets.transfer(ticket, user, target), ticket)
+    return _acted(tickets.transfer(ticket, user, target, idempotency_key=key), ticket)
 
 
 @router.get(

@@ -49,7 +49,9 @@ import math
 import re
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Window
@@ -373,6 +375,18 @@ def estimate_services(mall: Mall, services, *, now: dt.datetime | None = None) -
     return _estimates(mall, services, now, Q(queued_at__lte=now))
 
 
+class Reading(NamedTuple):
+    """The one read an estimate at issue needs (``sql`` with ``params``, its columns ``FIGURE_COLUMNS``),
+    and the arithmetic that turns its rows into the ``Estimate``."""
+
+    sql: str
+    params: dict
+    estimate: Callable[[list], Estimate]
+
+
+FIGURE_COLUMNS = ("kind", "key", "a", "b", "c", "d", "called", "finished")
+
+
 def estimate_at_issue(
     service: Service,
     *,
@@ -386,6 +400,25 @@ def estimate_at_issue(
     ``directory.cached``; one read brings the rest (who is signed in, who is busy, the waiting
     counts, the recent service times of the pool). For the kiosk's issue, the busiest request.
     """
+    return run(reading_at_issue(service, priority_group=priority_group, queued_at=queued_at, now=now))
+
+
+def run(reading: Reading) -> Estimate:
+    """The estimate of a ``Reading``, its read sent on its own."""
+    with connection.cursor() as cursor:
+        cursor.execute(reading.sql, reading.params)
+        return reading.estimate(cursor.fetchall())
+
+
+def reading_at_issue(
+    service: Service,
+    *,
+    priority_group: str = "",
+    queued_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Reading:
+    """``estimate_at_issue`` before its read runs: a caller may send the read inside another statement
+    (SQLite's issue reads it in the number's upsert: one round trip fewer)."""
     now = or_now(now)
     mall = service.mall
     today = service_day(mall, now)
@@ -394,26 +427,34 @@ def estimate_at_issue(
     pool = {s for c, s, _d in through if c in mine} | {service.pk}
     rows = [row for row in through if row[1] in pool]
     counter_ids = sorted({c for c, _s, _d in rows})
-    live = _live_figures(mall.pk, today, sorted(pool), counter_ids, queued_at or now, now)
-    shut = {c.counter_id for c in cached.closures_on(mall, today) if c.counter_id and c.starts_at <= now}
-    full_rows = [(c, s, d, live["officer"].get(c), live["busy"].get(c, False), c in shut) for c, s, d in rows]
-    counters, fallbacks = _counters_from_rows({service.pk: service.duration}, full_rows)
-    info = counters[service.pk]
-    counts = live["counts"]
-    recent = {}
-    for sid in info.pool:
-        minutes = _pick_recent(live["finished"].get(sid, []), now)
-        fallback = fallbacks.get(sid, DEFAULT_SERVICE_MINUTES)
-        recent[sid] = (statistics.fmean(minutes), True) if minutes else (fallback, False)
-    is_priority = bool(priority_group)
-    rate = 0.0 if is_priority else _priority_rate({sid: counts[sid] for sid in info.pool if sid in counts}, info)
-    before_by_service = _ahead(counts, info.pool, is_priority)
-    return _combine(mall, service.pk, before_by_service, info, recent, now, rate, hours_on(mall, today))
+    sql, params = _live_figures_sql(mall.pk, today, sorted(pool), counter_ids, queued_at or now, now)
+
+    def estimate(figure_rows: list) -> Estimate:
+        live = _live_figures(figure_rows)
+        shut = {c.counter_id for c in cached.closures_on(mall, today) if c.counter_id and c.starts_at <= now}
+        full_rows = [(c, s, d, live["officer"].get(c), live["busy"].get(c, False), c in shut) for c, s, d in rows]
+        counters, fallbacks = _counters_from_rows({service.pk: service.duration}, full_rows)
+        info = counters[service.pk]
+        counts = live["counts"]
+        recent = {}
+        for sid in info.pool:
+            minutes = _pick_recent(live["finished"].get(sid, []), now)
+            fallback = fallbacks.get(sid, DEFAULT_SERVICE_MINUTES)
+            recent[sid] = (statistics.fmean(minutes), True) if minutes else (fallback, False)
+        is_priority = bool(priority_group)
+        rate = 0.0 if is_priority else _priority_rate({sid: counts[sid] for sid in info.pool if sid in counts}, info)
+        before_by_service = _ahead(counts, info.pool, is_priority)
+        return _combine(mall, service.pk, before_by_service, info, recent, now, rate, hours_on(mall, today))
+
+    return Reading(sql, params, estimate)
 
 
-def _live_figures(mall_id: int, day: dt.date, pool: list[int], counter_ids: list[int], before, now) -> dict:
+def _live_figures_sql(
+    mall_id: int, day: dt.date, pool: list[int], counter_ids: list[int], before, now
+) -> tuple[str, dict]:
     """One read: each counter's officer and whether it holds a ticket, the waiting counts per service
-    (as ``_waiting_counts``), and the last RECENT_SAMPLE finished tickets per service (as ``_recent_by_service``)."""
+    (as ``_waiting_counts``), and the last RECENT_SAMPLE finished tickets per service (as ``_recent_by_service``).
+    Its columns are ``FIGURE_COLUMNS``."""
     ops = connection.ops
     params = {
         "mall": mall_id,
@@ -432,9 +473,10 @@ def _live_figures(mall_id: int, day: dt.date, pool: list[int], counter_ids: list
         return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
     sql = f"""
-        SELECT 'c', c.id, c.officer_id,
+        SELECT 'c' AS kind, c.id AS key, c.officer_id AS a,
             CASE WHEN EXISTS (SELECT 1 FROM queueing_ticket b WHERE b.counter_id = c.id
-                AND b.status IN ('called', 'serving')) THEN 1 ELSE 0 END, NULL, NULL, {_NO_TIME}, {_NO_TIME}
+                AND b.status IN ('called', 'serving')) THEN 1 ELSE 0 END AS b, NULL AS c, NULL AS d,
+            {_NO_TIME} AS called, {_NO_TIME} AS finished
         FROM directory_counter c WHERE c.id IN {counters_sql}
         UNION ALL
         SELECT 'w', t.service_id, {count(f"{waiting} AND {priority}")},
@@ -454,10 +496,12 @@ def _live_figures(mall_id: int, day: dt.date, pool: list[int], counter_ids: list
                 AND t.called_at IS NOT NULL AND t.finished_at <= %(now)s
         ) r WHERE r.rank <= %(sample)s
     """  # noqa: S608 (constants and placeholders only; every value is a parameter)
+    return sql, params
+
+
+def _live_figures(rows) -> dict:
+    """The rows of ``_live_figures_sql`` by kind: officer and busy per counter, counts per service, finished runs."""
     figures = {"officer": {}, "busy": {}, "counts": {}, "finished": defaultdict(list)}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
     for kind, key, a, b, c, d, called, finished in rows:
         if kind == "c":
             figures["officer"][key], figures["busy"][key] = a, bool(b)

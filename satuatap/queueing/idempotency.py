@@ -1,4 +1,5 @@
-"""Idempotency keys of the queue's writes: a retried issue or call answers what the first one did.
+"""Idempotency keys of the queue's writes: a retried issue, call, counter action, transfer or cancel
+answers what the first one did.
 
 A kiosk or console that lost the answer (a 503, a dropped connection) sends the request again
 with the same ``Idempotency-Key``. The key is stored on the event the write records, unique per

@@ -86,6 +86,10 @@ class Ticket(models.Model):
                 condition=Q(status="waiting"),
                 name="ticket_waiting_pick_idx",
             ),
+            # The admin's ticket list over years of history: its day filter (a range, in a mall or not) ...
+            models.Index(fields=["day", "mall"], name="ticket_day_idx"),
+            # ... and its search by number (the public code is unique, so indexed already).
+            models.Index(fields=["number"], name="ticket_number_idx"),
         ]
 
     def __str__(self):

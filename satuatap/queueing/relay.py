@@ -19,6 +19,8 @@ from pathlib import Path
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.db import connection
+from django.utils import timezone
 
 from satuatap.queueing.models import LiveEvent
 
@@ -28,9 +30,22 @@ MAX_SOCKET_PATH = 100  # sockaddr_un holds 108 bytes
 
 
 def store_hints(groups: list[str], payload: dict) -> None:
-    """The embedded-mode store of ``satuatap.live`` (registered in ``QueueingConfig.ready``)."""
-    LiveEvent.objects.bulk_create([LiveEvent(group=g, payload=payload) for g in groups])
+    """The embedded-mode store of ``satuatap.live`` (registered in ``QueueingConfig.ready``).
+
+    One INSERT of every group's row, written by hand: it follows every write of the queue, and the
+    ORM's ``bulk_create`` cost more than the queue's own statements (the simulated day measured it)."""
+    if not groups:
+        return
+    value = LiveEvent._meta.get_field("payload").get_db_prep_save(payload, connection)
+    created = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = ", ".join(["(%s, %s, %s)"] * len(groups))
+    params = [item for group in groups for item in (group, value, created)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO queueing_liveevent ({_LIVE_COLUMNS}) VALUES {rows}", params)  # noqa: S608
     ring_bells()
+
+
+_LIVE_COLUMNS = '"group", payload, created_at'  # "group" is an SQL keyword
 
 
 def _bell_dir() -> Path:

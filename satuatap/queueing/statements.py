@@ -17,6 +17,7 @@ through a query parameter (hence the file-wide S608 exemption).
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.conf import settings
 from django.db import connection
@@ -313,7 +314,15 @@ def transition(
     return ticket, event_id, row[-1]
 
 
-def issue(
+_ISSUED_COLUMNS = (
+    "mall_id, issued_service_id, service_id, day, seq, number, public_code, status, priority_group, source, "
+    "issued_at, queued_at, recall_count, predicted_wait_minutes"
+)
+_ISSUED_EVENT = "%(mall)s, %(action)s, %(now)s, %(actor)s, NULL, %(zone)s, NULL, '', %(key)s"  # after the ticket id
+_ISSUED_VALUES = "%(code)s, %(status)s, %(group)s, %(source)s, %(now)s, %(queued)s, 0, %(predicted)s"  # after number
+
+
+def _issue_params(
     *,
     service_id: int,
     mall_id: int,
@@ -327,15 +336,9 @@ def issue(
     predicted: int,
     actor_id: int | None,
     zone_id,
-    max_seq: int | None,
     idempotency_key: str | None = None,
-) -> tuple[Ticket, int] | None:
-    """PostgreSQL: the number, the ticket and its event in one statement: (ticket, event id).
-
-    ``max_seq``: the highest number the quota allows now; None when the number went past it
-    (the caller rolls back, so the number is not used up).
-    """
-    params = {
+) -> dict:
+    return {
         "service": service_id,
         "mall": mall_id,
         "day": _day(day),
@@ -348,11 +351,19 @@ def issue(
         "predicted": predicted,
         "actor": actor_id,
         "zone": zone_id,
-        "max_seq": max_seq,
         "status": TicketStatus.WAITING,
         "action": TicketEvent.Action.ISSUED,
         "key": idempotency_key,
     }
+
+
+def issue(*, max_seq: int | None, **values) -> tuple[Ticket, int] | None:
+    """PostgreSQL: the number, the ticket and its event in one statement: (ticket, event id).
+
+    ``values``: the keywords of ``_issue_params``. ``max_seq``: the highest number the quota allows
+    now; None when the number went past it (the caller rolls back, so the number is not used up).
+    """
+    params = {**_issue_params(**values), "max_seq": max_seq}
     quota = "WHERE %(max_seq)s::integer IS NULL OR seq.last_number <= %(max_seq)s::integer"
     with connection.cursor() as cursor:
         cursor.execute(
@@ -362,17 +373,16 @@ def issue(
                 ON CONFLICT (service_id, day) DO UPDATE SET last_number = queueing_queuesequence.last_number + 1
                 RETURNING last_number
             ), made AS (
-                INSERT INTO queueing_ticket (mall_id, issued_service_id, service_id, day, seq, number, public_code,
-                    status, priority_group, source, issued_at, queued_at, recall_count, predicted_wait_minutes)
+                INSERT INTO queueing_ticket ({_ISSUED_COLUMNS})
                 SELECT %(mall)s, %(service)s, %(service)s, %(day)s, seq.last_number,
                     %(prefix)s || CASE WHEN seq.last_number < 1000 THEN lpad(seq.last_number::text, 3, '0')
                                        ELSE seq.last_number::text END,
-                    %(code)s, %(status)s, %(group)s, %(source)s, %(now)s, %(queued)s, 0, %(predicted)s
+                    {_ISSUED_VALUES}
                 FROM seq {quota}
                 RETURNING {_COLUMNS}
             ), event AS (
                 INSERT INTO queueing_ticketevent ({_EVENT_COLUMNS})
-                SELECT made.id, %(mall)s, %(action)s, %(now)s, %(actor)s, NULL, %(zone)s, NULL, '', %(key)s FROM made
+                SELECT made.id, {_ISSUED_EVENT} FROM made
                 RETURNING id
             )
             SELECT made.*, event.id FROM made, event
@@ -384,3 +394,43 @@ def issue(
         return None
     ticket, _raw = _ticket(row[:-1])
     return ticket, row[-1]
+
+
+def insert_issued(*, seq: int, number: str, **values) -> tuple[Ticket, int]:
+    """SQLite, after the number (``next_number_reading``): the ticket and its event, (ticket, event id).
+
+    ``values``: the keywords of ``_issue_params``; the same rows ``issue`` writes on PostgreSQL."""
+    params = {**_issue_params(**values), "seq": seq, "number": number}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO queueing_ticket ({_ISSUED_COLUMNS}) VALUES (%(mall)s, %(service)s, %(service)s, %(day)s, "
+            f"%(seq)s, %(number)s, {_ISSUED_VALUES}) RETURNING {_COLUMNS}",
+            params,
+        )
+        ticket, _raw = _ticket(cursor.fetchone())
+        params["ticket"] = ticket.pk
+        cursor.execute(
+            f"INSERT INTO queueing_ticketevent ({_EVENT_COLUMNS}) VALUES (%(ticket)s, {_ISSUED_EVENT}) RETURNING id",
+            params,
+        )
+        return ticket, cursor.fetchone()[0]
+
+
+def next_number_reading(*, service_id: int, day: dt.date, sql: str, params: dict, columns) -> tuple[int, list]:
+    """SQLite: the queue-day's next number and, in the same statement, the rows of a read (``sql`` with
+    ``params``, whose columns are ``columns``): (number, rows). One round trip fewer for the issue.
+
+    The read rides in the upsert's RETURNING as a JSON array: SQLite has no data-modifying CTE, and a
+    subquery there sees the database inside the same write lock as the number.
+    """
+    row_sql = "json_array(" + ", ".join(f"f.{name}" for name in columns) + ")"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO queueing_queuesequence (service_id, day, last_number) "
+            "VALUES (%(seq_service)s, %(seq_day)s, 1) "
+            "ON CONFLICT (service_id, day) DO UPDATE SET last_number = queueing_queuesequence.last_number + 1 "
+            f"RETURNING last_number, (SELECT json_group_array({row_sql}) FROM ({sql}) f)",
+            {**params, "seq_service": service_id, "seq_day": _day(day)},
+        )
+        number, rows = cursor.fetchone()
+    return number, [tuple(row) for row in json.loads(rows)]

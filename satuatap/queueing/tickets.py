@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.expressions import CombinedExpression
 from django.utils.translation import gettext as _
@@ -30,18 +30,6 @@ from satuatap.queueing.models import (
 from satuatap.refusal import Refused
 
 Action = TicketEvent.Action
-
-
-def _next_sequence(service: Service, day: dt.date) -> int:
-    """Allocate the next number of a queue-day in one statement (both databases)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO queueing_queuesequence (service_id, day, last_number) VALUES (%s, %s, 1) "
-            "ON CONFLICT (service_id, day) DO UPDATE "
-            "SET last_number = queueing_queuesequence.last_number + 1 RETURNING last_number",
-            [service.pk, day.isoformat()],
-        )
-        return cursor.fetchone()[0]
 
 
 def format_number(prefix: str, seq: int) -> str:
@@ -118,15 +106,18 @@ def _issue(service, priority_group, source, actor, now, queued_at, key) -> Ticke
     state = open_state(cached.with_hours(mall), now, service=service, closures=cached.closures_on(mall, day))
     if not state.issuing:
         raise Refused("closed", state.reason)
-    # The wait shown on the new ticket, stamped so the report can compare it with the first call. It is read
-    # before the transaction: inside, its queries would hold the number lock (SQLite's write lock) and slow every
-    # kiosk; numbers issued meanwhile by other kiosks shift it by as many places.
-    estimate = estimates.estimate_at_issue(service, priority_group=priority_group, queued_at=queued_at, now=now)
-    with transaction.atomic():
-        if statements.on_postgresql():
+    # The wait shown on the new ticket, stamped so the report can compare it with the first call: one read.
+    reading = estimates.reading_at_issue(service, priority_group=priority_group, queued_at=queued_at, now=now)
+    if statements.on_postgresql():
+        # Read before the transaction: inside, it would hold the number's row lock and slow every kiosk;
+        # numbers issued meanwhile by other kiosks shift it by as many places.
+        estimate = estimates.run(reading)
+        with transaction.atomic():
             ticket = _issue_in_one_statement(service, day, priority_group, source, actor, now, queued_at, estimate, key)
-        else:
-            ticket = _issue_in_steps(service, day, priority_group, source, actor, now, queued_at, estimate, key)
+    else:
+        with transaction.atomic():
+            made = _issue_in_steps(service, day, priority_group, source, actor, now, queued_at, reading, key)
+        ticket, estimate = made
     ticket.issue_estimate = estimate  # snapshots reuse it for this instance instead of asking again
     return ticket
 
@@ -136,12 +127,9 @@ def _quota_refused() -> Refused:
     return Refused("quota_reached", _("Kuota harian layanan ini sudah habis."))
 
 
-def _issue_in_one_statement(service, day, priority_group, source, actor, now, queued_at, estimate, key) -> Ticket:
-    """PostgreSQL: the number, the ticket and its event in one round trip (``statements.issue``)."""
-    max_seq = None
-    if service.daily_quota is not None:
-        max_seq = service.daily_quota - _reserved_for_bookings(service, day, source)
-    made = statements.issue(
+def _issue_values(service, day, priority_group, source, actor, now, queued_at, estimate, key) -> dict:
+    """The row of a new ticket and its event, as ``statements.issue`` and ``statements.insert_issued`` take it."""
+    return dict(
         service_id=service.pk,
         mall_id=service.mall_id,
         day=day,
@@ -154,40 +142,40 @@ def _issue_in_one_statement(service, day, priority_group, source, actor, now, qu
         predicted=estimate.minutes,
         actor_id=actor.pk if getattr(actor, "pk", None) else None,
         zone_id=service.agency.zone_id,
-        max_seq=max_seq,
         idempotency_key=key,
     )
-    if made is None:
-        raise _quota_refused()
-    ticket, event_id = made
+
+
+def _issued(ticket: Ticket, event_id: int, service: Service) -> Ticket:
     ticket.mall, ticket.service, ticket.issued_service = service.mall, service, service
     _announce(ticket, TicketEvent(pk=event_id, action=Action.ISSUED))
     return ticket
 
 
-def _issue_in_steps(service, day, priority_group, source, actor, now, queued_at, estimate, key) -> Ticket:
-    """SQLite (writers serialised by the IMMEDIATE transaction): the number, the ticket, the event."""
-    mall = service.mall
-    seq = _next_sequence(service, day)
+def _issue_in_one_statement(service, day, priority_group, source, actor, now, queued_at, estimate, key) -> Ticket:
+    """PostgreSQL: the number, the ticket and its event in one round trip (``statements.issue``)."""
+    max_seq = None
+    if service.daily_quota is not None:
+        max_seq = service.daily_quota - _reserved_for_bookings(service, day, source)
+    values = _issue_values(service, day, priority_group, source, actor, now, queued_at, estimate, key)
+    made = statements.issue(max_seq=max_seq, **values)
+    if made is None:
+        raise _quota_refused()
+    return _issued(*made, service)
+
+
+def _issue_in_steps(service, day, priority_group, source, actor, now, queued_at, reading, key):
+    """SQLite (writers serialised by the IMMEDIATE transaction): the number with the estimate's read in one
+    statement (a short read under the write lock, for a round trip less), the ticket, the event."""
+    seq, figures = statements.next_number_reading(
+        service_id=service.pk, day=day, sql=reading.sql, params=reading.params, columns=estimates.FIGURE_COLUMNS
+    )
+    estimate = reading.estimate(figures)
     if service.daily_quota is not None and seq + _reserved_for_bookings(service, day, source) > service.daily_quota:
         raise _quota_refused()
-    ticket = Ticket.objects.create(
-        predicted_wait_minutes=estimate.minutes,
-        mall=mall,
-        issued_service=service,
-        service=service,
-        day=day,
-        seq=seq,
-        number=format_number(service.prefix, seq),
-        public_code=secrets.token_urlsafe(12),
-        priority_group=priority_group,
-        source=source,
-        issued_at=now,
-        queued_at=queued_at or now,
-    )
-    event = _record(ticket, Action.ISSUED, now, actor=actor, idempotency_key=key)
-    _announce(ticket, event)
-    return ticket
+    values = _issue_values(service, day, priority_group, source, actor, now, queued_at, estimate, key)
+    made = statements.insert_issued(seq=seq, number=format_number(service.prefix, seq), **values)
+    return _issued(*made, service), estimate
 
 
 def _signed_in_counter(counter: Counter, officer) -> None:
@@ -422,20 +410,8 @@ def _transition_once(ticket, officer, *, allowed_from, to, action, now, reason, 
     if done is not None:
         return done
     with transaction.atomic():
-        current = (
-            Ticket.objects.select_for_update(of=("self",))
-            .select_related("counter", "service__agency")
-            .get(pk=ticket.pk)
-        )
+        current = _lock_held(ticket, officer, allowed_from, "service__agency")
         counter = current.counter
-        if counter is None or counter.officer_id != officer.pk:
-            raise Refused("not_your_ticket", _("Tiket ini tidak sedang dilayani di loket Anda."), status=403)
-        if current.status not in allowed_from:
-            raise Refused(
-                "bad_state",
-                _("Tiket %(number)s berstatus %(status)s; tindakan ini tidak dapat dilakukan.")
-                % {"number": current.number, "status": current.get_status_display()},
-            )
         changed = Ticket.objects.filter(pk=current.pk, status=current.status, counter=counter).update(
             status=to, **fields
         )
@@ -444,6 +420,23 @@ def _transition_once(ticket, officer, *, allowed_from, to, action, now, reason, 
         current.refresh_from_db()
         event = _record(current, action, now, actor=officer, counter=counter, reason=reason, idempotency_key=key)
         _announce(current, event)
+    return current
+
+
+def _lock_held(ticket: Ticket, officer, allowed_from, *related: str, bad_state: str = "") -> Ticket:
+    """Lock the ticket and refuse unless it is at the officer's counter in one of ``allowed_from``.
+
+    The ORM path of the counter transitions and of a transfer (why the one-statement guard did not hold)."""
+    current = Ticket.objects.select_for_update(of=("self",)).select_related("counter", *related).get(pk=ticket.pk)
+    counter = current.counter
+    if counter is None or counter.officer_id != officer.pk:
+        raise Refused("not_your_ticket", _("Tiket ini tidak sedang dilayani di loket Anda."), status=403)
+    if current.status not in allowed_from:
+        message = bad_state or _("Tiket %(number)s berstatus %(status)s; tindakan ini tidak dapat dilakukan.") % {
+            "number": current.number,
+            "status": current.get_status_display(),
+        }
+        raise Refused("bad_state", message)
     return current
 
 
@@ -599,8 +592,22 @@ def transfer_target(mall_id: int, code: str) -> Service:
     return target
 
 
-def transfer(ticket: Ticket, officer, target: Service, *, now: dt.datetime | None = None) -> Ticket:
-    """Send the citizen to another service's queue; the number and history stay."""
+def transfer(
+    ticket: Ticket, officer, target: Service, *, now: dt.datetime | None = None, idempotency_key: str | None = None
+) -> Ticket:
+    """Send the citizen to another service's queue; the number and history stay.
+
+    A retry with the ``idempotency_key`` of an earlier transfer of this ticket to ``target`` answers that one."""
+    return idempotency.once(
+        idempotency_key,
+        ticket.mall_id,
+        Action.TRANSFERRED,
+        lambda event: event.ticket_id == ticket.pk and event.reason == f"to:{target.code}",
+        lambda: _transfer(ticket, officer, target, now, idempotency_key),
+    )
+
+
+def _transfer(ticket: Ticket, officer, target: Service, now, key) -> Ticket:
     now = or_now(now)
     if target.mall_id != ticket.mall_id or target.archived_at:
         raise Refused("service_not_found", _("Layanan tujuan tidak ditemukan."), status=404)
@@ -611,12 +618,13 @@ def transfer(ticket: Ticket, officer, target: Service, *, now: dt.datetime | Non
         raise Refused("closed", state.reason)
     source = ticket.service
     with transaction.atomic():
-        current = Ticket.objects.select_for_update(of=("self",)).select_related("counter").get(pk=ticket.pk)
+        current = _lock_held(
+            ticket,
+            officer,
+            AT_COUNTER_STATUSES,
+            bad_state=_("Hanya tiket yang sedang dipanggil atau dilayani dapat dialihkan."),
+        )
         counter = current.counter
-        if counter is None or counter.officer_id != officer.pk:
-            raise Refused("not_your_ticket", _("Tiket ini tidak sedang dilayani di loket Anda."), status=403)
-        if current.status not in AT_COUNTER_STATUSES:
-            raise Refused("bad_state", _("Hanya tiket yang sedang dipanggil atau dilayani dapat dialihkan."))
         Ticket.objects.filter(pk=current.pk, status=current.status).update(
             status=TicketStatus.WAITING,
             service=target,
@@ -635,13 +643,33 @@ def transfer(ticket: Ticket, officer, target: Service, *, now: dt.datetime | Non
             counter=counter,
             from_service=source,
             reason=f"to:{target.code}",
+            idempotency_key=key,
         )
         _announce(current, event, source)
     return current
 
 
-def cancel(ticket: Ticket, *, actor=None, reason: str = "", now: dt.datetime | None = None) -> Ticket:
-    """The citizen (or an officer) withdraws a ticket that is still waiting."""
+def cancel(
+    ticket: Ticket,
+    *,
+    actor=None,
+    reason: str = "",
+    now: dt.datetime | None = None,
+    idempotency_key: str | None = None,
+) -> Ticket:
+    """The citizen (or an officer) withdraws a ticket that is still waiting.
+
+    A retry with the ``idempotency_key`` of the earlier cancel of this ticket answers that one."""
+    return idempotency.once(
+        idempotency_key,
+        ticket.mall_id,
+        Action.CANCELLED,
+        lambda event: event.ticket_id == ticket.pk,
+        lambda: _cancel(ticket, actor, reason, now, idempotency_key),
+    )
+
+
+def _cancel(ticket: Ticket, actor, reason: str, now, key) -> Ticket:
     now = or_now(now)
     with transaction.atomic():
         changed = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).update(
@@ -650,7 +678,7 @@ def cancel(ticket: Ticket, *, actor=None, reason: str = "", now: dt.datetime | N
         if changed != 1:
             raise Refused("bad_state", _("Hanya tiket yang masih menunggu dapat dibatalkan."))
         ticket.refresh_from_db()
-        event = _record(ticket, Action.CANCELLED, now, actor=actor, reason=reason)
+        event = _record(ticket, Action.CANCELLED, now, actor=actor, reason=reason, idempotency_key=key)
         _announce(ticket, event)
     return ticket
 

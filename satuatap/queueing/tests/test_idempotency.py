@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from satuatap.queueing import tickets
 from satuatap.queueing.models import QueueSequence, Ticket, TicketEvent, TicketStatus
+from satuatap.refusal import Refused
 from satuatap.testing import assert_api_error, bearer_as, seat
 
 API = "/api/v1/malls/pekanbaru"
@@ -138,3 +139,28 @@ def test_the_console_sends_the_key_in_a_header_and_a_retried_call_calls_once(cli
         answer = client.post(finish, {"ticket": called.pk}, headers=finish_headers).content.decode()
         assert "A001 selesai dilayani" in answer
     assert TicketEvent.objects.filter(action="finished").count() == 1
+
+
+def test_a_retried_transfer_answers_the_first_and_moves_the_ticket_once(client, world, desk):
+    tickets.issue_ticket(world.services["DUKCAPIL-KTP"])
+    called = post(client, f"{API}/counters/1/call-next", desk["officer"]).json()
+    url, body = f"{API}/tickets/{called['id']}/transfer", {"service": "DUKCAPIL-KK"}
+    first = post(client, url, desk["officer"], body, key="transfer-1-abc")
+    again = post(client, url, desk["officer"], body, key="transfer-1-abc")
+    assert first.status_code == again.status_code == 200, again.content
+    assert again.json()["id"] == first.json()["id"] == called["id"]
+    assert again.json()["service"] == first.json()["service"] and again.json()["status"] == "waiting"
+    assert TicketEvent.objects.filter(action="transferred").count() == 1
+    elsewhere = post(client, url, desk["officer"], {"service": "DUKCAPIL-KTP"}, key="transfer-1-abc")
+    assert_api_error(elsewhere, 422, "idempotency_key_reused")  # the same key for another target
+
+
+def test_a_retried_cancel_answers_the_first_and_cancels_once(world):
+    ticket = tickets.issue_ticket(world.services["DUKCAPIL-KTP"])
+    first = tickets.cancel(ticket, reason="citizen", idempotency_key="cancel-1-abcdef")
+    again = tickets.cancel(Ticket.objects.get(pk=ticket.pk), reason="citizen", idempotency_key="cancel-1-abcdef")
+    assert first.pk == again.pk and again.status == TicketStatus.CANCELLED
+    assert TicketEvent.objects.filter(action="cancelled").count() == 1
+    with pytest.raises(Refused) as refused:  # without the key a second cancel is refused, as before
+        tickets.cancel(Ticket.objects.get(pk=ticket.pk))
+    assert refused.value.code == "bad_state"
