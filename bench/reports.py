@@ -9,8 +9,10 @@ Without DATABASE_URL a SQLite file in a temporary directory; with a PostgreSQL U
 Setup (timed separately): migrate, the ``make_world`` mall, then a year (2025) of ``--tickets`` tickets spread
 over the days and services (done, no-show, cancelled; some booked, some priority, one call in ten out of order)
 with their events, ``--answers`` SKM answers and ``--bookings`` bookings, loaded in bulk (``COPY`` on
-PostgreSQL, ``executemany`` on SQLite). Then the worker's roll-up of the closed days (``reports.rollup``),
-timed on its own. Then each page, API endpoint and export for a month and for the year, ``--runs`` times
+PostgreSQL, ``executemany`` on SQLite). Then the roll-up of the closed days
+(``reports.rollup.ensure``, as the worker does),
+timed on its own.
+Then each page, API endpoint and export for a month and for the year, ``--runs`` times
 each, through Django's test client (rendering included), beside the same run's references: a trivial query and
 the open-data services file. Prints min and median in ms and the load average.
 """
@@ -239,7 +241,7 @@ def main() -> int:
         fill(world, args)
         print(f"setup: {time.perf_counter() - start:.1f} s")
         start = time.perf_counter()
-        rollup.roll_closed_days()
+        rollup.ensure(world.mall, dt.date(YEAR - 1, 1, 1), dt.date(YEAR, 12, 31))  # the year and the one before
         print(f"worker's roll-up of the closed days (once, then hourly): {time.perf_counter() - start:.1f} s")
         page = Client()
         page.force_login(world.users["manager"])

@@ -214,17 +214,21 @@ def _figure_source(selection: Selection, rolled, raw) -> tuple[str, list]:
 
 
 def _value_source(selection: Selection, rolled, raw, by: str) -> tuple[str, list]:
-    """Measured minutes (``kind``, ``v``, ``n`` of them): the histogram of closed days where it answers ``by``."""
+    """Measured seconds (``kind``, ``v``, ``n`` of them): the histogram of closed days where it answers ``by``."""
     if by not in _BY_SERVICE_DAY:
         rows, params = ticket_rows.values(selection.mall, selection.first, selection.last)
-        return f"SELECT *, 1 AS n FROM ({rows}) AS all_days", params  # noqa: S608
+        columns = ", ".join(ticket_rows.PLACE_COLUMNS)
+        seconds = dialect.as_float("v * 60")
+        return f"SELECT {columns}, kind, {seconds} AS v, 1 AS n FROM ({rows}) AS all_days", params  # noqa: S608
     columns = "day, service_id, kind, v, n"
     parts = []
     if rolled:
-        parts.append(_summary_rows(DayWaits, "day, service_id, kind, seconds / 60.0 AS v, n", rolled, selection.mall))
+        seconds = f"{dialect.as_float('seconds')} AS v"  # sorted as floats, not numerics: the year's hot sort
+        parts.append(_summary_rows(DayWaits, f"day, service_id, kind, {seconds}, n", rolled, selection.mall))
     if raw:
         rows, params = ticket_rows.values(selection.mall, *raw)
-        parts.append((f"SELECT day, service_id, kind, v, 1 AS n FROM ({rows}) AS today", params))  # noqa: S608
+        seconds = dialect.as_float("v * 60")
+        parts.append((f"SELECT day, service_id, kind, {seconds} AS v, 1 AS n FROM ({rows}) AS today", params))  # noqa: S608
     sql, params = _union(parts)
     return f"SELECT {columns} FROM ({sql}) AS measured", params  # noqa: S608
 
@@ -268,7 +272,7 @@ def _percentiles(selection: Selection, by: str, source: tuple[str, list]) -> lis
     found = []
     for key, kind, fraction, low, high, part in _fetch(sql, [*source[1], *scope_params]):
         value = float(low) if high is None or not part else float(low) + (float(high) - float(low)) * float(part)
-        found.append((key, int(kind), float(fraction), value))
+        found.append((key, int(kind), float(fraction), value / 60))  # counted in seconds, shown in minutes
     return found
 
 

@@ -27,6 +27,7 @@ from satuatap.reports import ticket_rows
 from satuatap.reports.models import DayCalls, DayFigures, DayWaits, RolledDay, RollupMark
 
 OVERLAP = 1000
+ANALYZE_AFTER_DAYS = 31
 WORKER_DAYS = 400  # how far back the worker keeps days rolled (reports roll older days when asked)
 
 
@@ -154,8 +155,13 @@ def ensure(mall: Mall, first: dt.date, last: dt.date, *, now: dt.datetime | None
         )
         if not created:  # a new mark starts at the newest event: no day was rolled before it
             _forget_changed(mall, mark)
-        for run_first, run_last in _runs(_missing(mall, first, last, target)):
+        runs = _runs(_missing(mall, first, last, target))
+        for run_first, run_last in runs:
             _roll(mall, run_first, run_last, target, now)
+    if sum((b - a).days for a, b in runs) > ANALYZE_AFTER_DAYS and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics, or the planner takes the tables for empty
+            for model in (DayFigures, DayWaits, DayCalls, RolledDay):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 def closed_days(mall: Mall, first: dt.date, last: dt.date, now: dt.datetime | None = None):
