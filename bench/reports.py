@@ -45,8 +45,15 @@ def load(model, rows) -> int:
     fields = model._meta.concrete_fields
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
 
-    def values(row):
-        return [f.get_db_prep_save(row[f.attname] if f.attname in row else f.get_default(), connection) for f in fields]
+    defaults = {f.attname: f.get_default() for f in fields}
+    if connection.vendor == "postgresql":  # psycopg adapts dates, times and None itself: no per-value preparation
+
+        def values(row):
+            return [row.get(f.attname, defaults[f.attname]) for f in fields]
+    else:
+
+        def values(row):
+            return [f.get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection) for f in fields]
 
     count = 0
     with connection.cursor() as cursor:
