@@ -1,16 +1,20 @@
-"""Benchmark the reports' figures (reports.figures, issue 13) on a year of tickets.
+"""Benchmark the reports (issue 13) on a year of a Pekanbaru-sized mall: every report page, endpoint and export.
 
-    .venv/bin/python bench/reports.py [--tickets 600000] [--runs 3]
+    .venv/bin/python bench/reports.py [--tickets 600000] [--answers 500000] [--bookings 50000] [--runs 3]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/reports.py
 
 Without DATABASE_URL a SQLite file in a temporary directory; with a PostgreSQL URL a database
 ``satuatap_bench_reports`` created next to it and dropped at the end (``throwaway_db``).
 
-Setup (timed separately): migrate, the ``make_world`` mall, then ``--tickets`` finished tickets spread evenly over
-2025 across its services, each with its ISSUED, CALLED and FINISHED events (one in ten called out of order with a
-priority reason). Then it times, ``--runs`` times each, the ticket figures for a month and for the year by mall,
-agency, day and hour, and the whole summary (with the previous period), and prints min and median in ms.
-Only the service layer is timed here; pages and API add rendering on top.
+Setup (timed separately): migrate, the ``make_world`` mall, then a year (2025) of ``--tickets`` tickets spread
+over the days and services (done, no-show, cancelled; some booked, some priority, one call in ten out of order)
+with their events, ``--answers`` SKM answers and ``--bookings`` bookings, loaded in bulk (``COPY`` on
+PostgreSQL, ``executemany`` on SQLite). Then the roll-up of the closed days
+(``reports.rollup.ensure``, as the worker does),
+timed on its own.
+Then each page, API endpoint and export for a month and for the year, ``--runs`` times
+each, through Django's test client (rendering included), beside the same run's references: a trivial query and
+the open-data services file. Prints min and median in ms and the load average.
 """
 
 from __future__ import annotations
@@ -29,55 +33,155 @@ from throwaway_db import prepare_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "satuatap_bench_reports"
-BATCH = 20_000
 YEAR = 2025
 TZ = ZoneInfo("Asia/Jakarta")
+STATUSES = ["done"] * 17 + ["no_show", "cancelled", "cancelled"]  # 85 % served
 
 
-def fill(world, total: int, seed: int = 13) -> None:
-    from django.db import transaction
+def load(model, rows) -> int:
+    """Insert dicts of field values in bulk (COPY on PostgreSQL); fields left out take their defaults."""
+    from django.db import connection
 
+    fields = model._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+
+    defaults = {f.attname: f.get_default() for f in fields}
+    if connection.vendor == "postgresql":  # psycopg adapts dates, times and None itself: no per-value preparation
+
+        def values(row):
+            return [row.get(f.attname, defaults[f.attname]) for f in fields]
+    else:
+
+        def values(row):
+            return [f.get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection) for f in fields]
+
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(values(row))
+                    count += 1
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            insert = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({marks})"  # noqa: S608 - model names only
+            batch = []
+            for row in rows:
+                batch.append(values(row))
+                if len(batch) == 10_000:
+                    cursor.executemany(insert, batch)
+                    count, batch = count + len(batch), []
+            if batch:
+                cursor.executemany(insert, batch)
+                count += len(batch)
+    return count
+
+
+def tickets(world, total: int, seed: int = 13):
+    """Ticket rows with ids 1..total over the year, each with the events of its life (issued, called, end)."""
+    rng = random.Random(seed)
+    services = list(world.services.values())
+    counters = list(world.counters.values())
+    officers = [u for u in world.users.values() if u.role == "officer"] or [None]
+    days = (dt.date(YEAR + 1, 1, 1) - dt.date(YEAR, 1, 1)).days
+    for n in range(1, total + 1):
+        day = dt.date(YEAR, 1, 1) + dt.timedelta(days=(n - 1) * days // total)
+        service = rng.choice(services)
+        status = rng.choice(STATUSES)
+        issued = dt.datetime.combine(day, dt.time(rng.randint(7, 15), rng.randint(0, 59), rng.randint(0, 59)), TZ)
+        called = issued + dt.timedelta(seconds=rng.randint(30, 90 * 60)) if status != "cancelled" else None
+        finished = called + dt.timedelta(seconds=rng.randint(120, 30 * 60)) if status == "done" else None
+        counter = rng.choice(counters) if called else None
+        yield {
+            "id": n,
+            "mall_id": world.mall.pk,
+            "issued_service_id": service.pk,
+            "service_id": service.pk,
+            "day": day,
+            "seq": n,
+            "number": f"{service.prefix}{n}",
+            "public_code": f"bench{n}",
+            "status": status,
+            "priority_group": "lansia" if n % 10 == 3 else "",
+            "source": "booking" if n % 12 == 0 else "kiosk",
+            "counter_id": counter.pk if counter else None,
+            "officer_id": rng.choice(officers).pk if called and officers[0] else None,
+            "issued_at": issued,
+            "queued_at": issued,
+            "called_at": called,
+            "started_at": called,
+            "finished_at": finished,
+        }
+
+
+def events(ticket_rows):
+    n = 0
+    for t in ticket_rows:
+        life = [("issued", t["issued_at"], "")]
+        if t["called_at"]:
+            life.append(("called", t["called_at"], "priority:lansia" if t["id"] % 10 == 0 else ""))
+        end = {"done": t["finished_at"], "no_show": t["called_at"], "cancelled": t["issued_at"]}[t["status"]]
+        life.append(({"done": "finished"}.get(t["status"], t["status"]), end, ""))
+        for action, at, reason in life:
+            n += 1
+            yield {"id": n, "ticket_id": t["id"], "mall_id": t["mall_id"], "action": action, "at": at, "reason": reason}
+
+
+def fill(world, args) -> None:
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    from satuatap.booking.models import Booking
+    from satuatap.feedback.models import SurveyResponse
     from satuatap.queueing.models import Ticket, TicketEvent
 
-    rng = random.Random(seed)
-    services, counters = list(world.services.values()), list(world.counters.values())
-    days = (dt.date(YEAR + 1, 1, 1) - dt.date(YEAR, 1, 1)).days
-    for start in range(0, total, BATCH):
-        tickets = []
-        for n in range(start, min(start + BATCH, total)):
-            day = dt.date(YEAR, 1, 1) + dt.timedelta(days=n * days // total)
-            service = rng.choice(services)
-            issued = dt.datetime.combine(day, dt.time(rng.randint(7, 15), rng.randint(0, 59)), TZ)
-            called = issued + dt.timedelta(minutes=rng.randint(1, 90))
-            tickets.append(
-                Ticket(
-                    mall=world.mall,
-                    issued_service=service,
-                    service=service,
-                    day=day,
-                    seq=n + 1,
-                    number=f"{service.prefix}{n}",
-                    public_code=f"bench{n}",
-                    status="done",
-                    counter=rng.choice(counters),
-                    issued_at=issued,
-                    queued_at=issued,
-                    called_at=called,
-                    started_at=called,
-                    finished_at=called + dt.timedelta(minutes=rng.randint(2, 30)),
-                )
-            )
-        with transaction.atomic():
-            created = Ticket.objects.bulk_create(tickets)
-            TicketEvent.objects.bulk_create(
-                TicketEvent(ticket=t, mall=world.mall, action=action, at=at, reason=reason)
-                for t in created
-                for action, at, reason in (
-                    ("issued", t.issued_at, ""),
-                    ("called", t.called_at, "priority:lansia" if t.seq % 10 == 0 else ""),
-                    ("finished", t.finished_at, ""),
-                )
-            )
+    agency_of = {s.pk: s.agency_id for s in world.services.values()}
+    with transaction.atomic():
+        print(f"  tickets {load(Ticket, tickets(world, args.tickets))}", flush=True)
+        print(f"  events {load(TicketEvent, events(tickets(world, args.tickets)))}", flush=True)
+        served = (t for t in tickets(world, args.tickets) if t["status"] == "done")
+        answers = (
+            {
+                "id": i,
+                "ticket_id": t["id"],
+                "mall_id": t["mall_id"],
+                "agency_id": agency_of[t["service_id"]],
+                "service_id": t["service_id"],
+                "answered_at": t["finished_at"] + dt.timedelta(minutes=3),
+                "source": "tablet",
+                **{f"u{k}": 3 + (t["id"] + k) % 2 for k in range(1, 10)},
+            }
+            for i, t in zip(range(1, args.answers + 1), served, strict=False)
+        )
+        print(f"  survey answers {load(SurveyResponse, answers)}", flush=True)
+        booked = (t for t in tickets(world, args.tickets) if t["source"] == "booking")
+        bookings = (
+            {
+                "id": i,
+                "mall_id": t["mall_id"],
+                "service_id": t["service_id"],
+                "code": f"B{i:08d}",
+                "start": t["issued_at"],
+                "end": t["issued_at"] + dt.timedelta(minutes=30),
+                "day": t["day"],
+                "status": "checked_in",
+                "nik_hash": f"n{i}",
+                "nik_encrypted": "x",
+                "nik_masked": "x",
+                "name_encrypted": "x",
+                "phone_hash": f"p{i}",
+                "phone_encrypted": "x",
+                "phone_masked": "x",
+                "ticket_id": t["id"],
+                "created_at": t["issued_at"] - dt.timedelta(days=2),
+                "checked_in_at": t["issued_at"],
+            }
+            for i, t in zip(range(1, args.bookings + 1), booked, strict=False)
+        )
+        print(f"  bookings {load(Booking, bookings)}", flush=True)
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [Ticket, TicketEvent, SurveyResponse, Booking]):
+                cursor.execute(sql)
 
 
 def timed(fn, runs: int) -> tuple[float, float]:
@@ -89,9 +193,36 @@ def timed(fn, runs: int) -> tuple[float, float]:
     return min(times), statistics.median(times)
 
 
+def endpoints() -> list[tuple[str, str, str]]:
+    """(label, who, url): the pages and exports as the manager signed in, the API with the manager's token."""
+    page, api = "/m/pekanbaru", "/api/v1/malls/pekanbaru/reports"
+    found = [("reference: open-data services.json", "anon", "/api/v1/open/malls/pekanbaru/services.json")]
+    for label, period, first, last in (
+        ("month", "period=month&date=2025-06-10", "2025-06-01", "2025-06-30"),
+        ("year", "period=year&date=2025-06-10", "2025-01-01", "2025-12-31"),
+    ):
+        found += [
+            (f"{label:5} page laporan", "page", f"{page}/laporan/?{period}"),
+            (f"{label:5} page laporan by officer", "page", f"{page}/laporan/?{period}&by=officer"),
+            (f"{label:5} laporan.csv", "page", f"{page}/laporan/laporan.csv?{period}"),
+            (f"{label:5} laporan.xlsx", "page", f"{page}/laporan/laporan.xlsx?{period}"),
+            (f"{label:5} laporan.pdf (mayor)", "page", f"{page}/laporan/laporan.pdf?{period}"),
+            (f"{label:5} page SKM", "page", f"{page}/skm/?{period}"),
+            (f"{label:5} API reports/summary", "api", f"{api}/summary?from={first}&to={last}"),
+            (f"{label:5} API reports/malls", "api", f"/api/v1/reports/malls?from={first}&to={last}"),
+        ]
+    found += [
+        ("day   API reports/daily", "api", f"{api}/daily?date=2025-06-10"),
+        ("year  open-data monthly.json", "anon", "/api/v1/open/malls/pekanbaru/monthly.json?year=2025"),
+    ]
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=600_000)
+    parser.add_argument("--answers", type=int, default=500_000)
+    parser.add_argument("--bookings", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     where, cleanup = prepare_database(BENCH_DB)
@@ -101,27 +232,43 @@ def main() -> int:
         import django
 
         django.setup()
+        from django.conf import settings
         from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
 
-        from satuatap.reports import figures
-        from satuatap.testing import make_world
+        from satuatap.reports import rollup
+        from satuatap.testing import bearer_as, make_world
 
+        settings.ALLOWED_HOSTS = ["*"]
         print(f"database: {where}")
         start = time.perf_counter()
         call_command("migrate", verbosity=0)
         world = make_world()
-        fill(world, args.tickets)
-        print(f"setup: {args.tickets} tickets in {time.perf_counter() - start:.1f} s")
-        for label, first, last in (
-            ("month", dt.date(YEAR, 6, 1), dt.date(YEAR, 6, 30)),
-            ("year", dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)),
-        ):
-            selection = figures.Selection(world.mall, first, last)
-            for by in ("mall", "agency", "day", "hour"):
-                best, median = timed(lambda s=selection, b=by: figures.ticket_figures(s, b), args.runs)
-                print(f"{label:5} ticket_figures by {by:7} min {best:8.0f} ms  median {median:8.0f} ms")
-            best, median = timed(lambda s=selection: figures.summarize(s), args.runs)
-            print(f"{label:5} summarize (with previous)  min {best:8.0f} ms  median {median:8.0f} ms")
+        fill(world, args)
+        if connection.vendor == "postgresql":  # statistics as a live database has them (autovacuum is slow to come)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        print(f"setup: {time.perf_counter() - start:.1f} s")
+        start = time.perf_counter()
+        rollup.ensure(world.mall, dt.date(YEAR - 1, 1, 1), dt.date(YEAR, 12, 31))  # the year and the one before
+        print(f"roll-up of 2024 and 2025 (as the worker does, once): {time.perf_counter() - start:.1f} s")
+        page = Client()
+        page.force_login(world.users["manager"])
+        clients = {"page": (page, {}), "api": (Client(), bearer_as(world, "manager")), "anon": (Client(), {})}
+
+        def trivial():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+
+        best, median = timed(trivial, args.runs)
+        print(f"{'reference: SELECT 1':42} min {best:7.0f} ms  median {median:7.0f} ms")
+        for label, who, url in endpoints():
+            client, headers = clients[who]
+            status = client.get(url, headers=headers).status_code  # the first answer: its status only
+            best, median = timed(lambda c=client, u=url, h=headers: c.get(u, headers=h), args.runs)
+            print(f"{label:42} min {best:7.0f} ms  median {median:7.0f} ms  ({status})", flush=True)
+        print(f"load average: {os.getloadavg()}")
     finally:
         cleanup()
     return 0

@@ -2,7 +2,7 @@
 
 Every report figure is computed by the database; these helpers write the parts whose spelling depends on the
 engine: minutes between two timestamps, a timestamp's local date and hour in the mall's zone, a date's weekday,
-and percentiles. Indonesian zones (WIB, WITA, WIT) have no daylight saving, so SQLite, which knows no zones,
+and a floor. Indonesian zones (WIB, WITA, WIT) have no daylight saving, so SQLite, which knows no zones,
 shifts by the zone's fixed offset; PostgreSQL converts with ``AT TIME ZONE``.
 """
 
@@ -71,28 +71,15 @@ def month_text(date_column: str) -> str:
     return f"substr(CAST({date_column} AS text), 1, 7)"
 
 
-def percentile_sql(rows_sql: str, value: str, fraction: float) -> str:
-    """``SELECT k, p`` where ``p`` is the continuous percentile (linear interpolation, PostgreSQL's
-    ``percentile_cont``) of ``value`` per key ``k`` over the rows of ``rows_sql`` (which has a column ``k``).
-
-    PostgreSQL uses ``percentile_cont``; SQLite, which has none, ranks the values with window functions and
-    interpolates between the two ranks around ``fraction * (n - 1)``: the same definition, still in the database.
-    """
+def floor(expression: str) -> str:
+    """The largest integer not above a non-negative number (SQLite's CAST truncates; PostgreSQL's would round)."""
     if is_postgres():
-        return (
-            f"SELECT k, percentile_cont({fraction}) WITHIN GROUP (ORDER BY {value}) AS p "  # noqa: S608
-            f"FROM ({rows_sql}) AS r WHERE {value} IS NOT NULL GROUP BY k"
-        )
-    ranked = (
-        f"SELECT k, {value} AS v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY {value}) AS rn, "  # noqa: S608
-        f"(COUNT(*) OVER (PARTITION BY k) - 1) * {fraction} AS pos FROM ({rows_sql}) AS r WHERE {value} IS NOT NULL"
-    )
-    bounds = (
-        "SELECT k, v, rn, CAST(pos AS INTEGER) + 1 AS lo, CAST(pos AS INTEGER) + 1 + (pos > CAST(pos AS INTEGER)) "  # noqa: S608
-        f"AS hi, pos - CAST(pos AS INTEGER) AS frac FROM ({ranked}) AS ranked"
-    )
-    return (
-        "SELECT k, lo_v + (hi_v - lo_v) * frac AS p FROM ("  # noqa: S608
-        "SELECT k, MAX(CASE WHEN rn = lo THEN v END) AS lo_v, MAX(CASE WHEN rn = hi THEN v END) AS hi_v, "
-        f"MAX(frac) AS frac FROM ({bounds}) AS b GROUP BY k) AS interpolated"
-    )
+        return f"FLOOR({expression})"
+    return f"CAST({expression} AS INTEGER)"
+
+
+def as_float(expression: str) -> str:
+    """A number as a double (PostgreSQL's numerics sort several times slower)."""
+    if is_postgres():
+        return f"CAST({expression} AS double precision)"
+    return f"CAST({expression} AS REAL)"

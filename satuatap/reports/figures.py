@@ -8,7 +8,8 @@ served, after any transfer). Definitions (``shared/api-contract.md``):
   a transfer resets ``Ticket.called_at``, the event stays); tickets never called have no wait;
 - service time: minutes from start to finish of a finished ticket;
 - within target: share of the called tickets whose wait is at most ``REPORTS_TARGET_WAIT_MINUTES``;
-- percentiles are continuous (PostgreSQL's ``percentile_cont``; see ``dialect.percentile_sql``).
+- percentiles are continuous (PostgreSQL's ``percentile_cont``), read from counted values (``_percentiles``);
+  closed days count waits in whole seconds (``reports.rollup``).
 
 The SQL is raw (correlated subqueries and percentiles the ORM does not spell); it is assembled from table names
 and fixed expressions only, every value goes as a query parameter: hence the ``noqa: S608`` marks.
@@ -28,7 +29,8 @@ from satuatap.complaints.models import Complaint
 from satuatap.directory.models import Agency, Counter, Mall, Service
 from satuatap.feedback import ikm, periods
 from satuatap.queueing.models import Ticket, TicketEvent
-from satuatap.reports import dialect
+from satuatap.reports import dialect, rollup, ticket_rows
+from satuatap.reports.models import DayCalls, DayFigures, DayWaits
 
 # The breakdowns a report offers, and the SQL key of each (filled in by ``_key_sql``).
 GROUPINGS = ("mall", "agency", "service", "counter", "officer", "day", "month", "hour", "weekday_hour")
@@ -140,36 +142,32 @@ def _tables():
     }
 
 
-def _key_sql(by: str, timezone: str) -> str:
-    if by == "mall":
-        return "0"
-    if by == "agency":
-        return "s.agency_id"
-    if by == "service":
-        return "tk.service_id"
-    if by == "counter":
-        return "tk.counter_id"
-    if by == "officer":
-        return "tk.officer_id"
-    if by == "day":
-        return dialect.date_text("tk.day")
-    if by == "month":
-        return dialect.month_text("tk.day")
-    if by == "hour":
-        return dialect.local_hour("tk.issued_at", timezone)
-    if by == "weekday_hour":
-        return f"({dialect.weekday('tk.day')} * 100 + {dialect.local_hour('tk.issued_at', timezone)})"
-    raise ValueError(f"unknown grouping {by!r}")
+# Groupings whose percentiles the per-service histogram of closed days answers; the others (a counter, an officer,
+# an hour) read the raw rows of the whole period.
+_BY_SERVICE_DAY = ("mall", "agency", "service", "day", "month")
 
 
-def _where(selection: Selection, alias: str, day_column: str) -> tuple[str, list]:
-    """The WHERE clause of a selection over a table (``alias``) joined to its service ``s``."""
-    # The mall's services spelled out lets the planner use the (service, day, ...) indexes of tickets and bookings.
-    sql = (
-        f"{alias}.mall_id = %s AND {alias}.service_id IN (SELECT s2.id FROM {_tables()['service']} s2 "  # noqa: S608
-        f"WHERE s2.mall_id = %s) AND {day_column} >= %s AND {day_column} <= %s"
-    )
-    params: list = [selection.mall.pk, selection.mall.pk, selection.first.isoformat(), selection.last.isoformat()]
+def _key_sql(by: str) -> str:
+    """The group key over a source ``x`` with the place columns (``ticket_rows.PLACE_COLUMNS``) joined to ``s``."""
+    keys = {
+        "mall": "0",
+        "agency": "s.agency_id",
+        "service": "x.service_id",
+        "counter": "x.counter_id",
+        "officer": "x.officer_id",
+        "day": dialect.date_text("x.day"),
+        "month": dialect.month_text("x.day"),
+        "hour": "x.hour",
+        "weekday_hour": f"({dialect.weekday('x.day')} * 100 + x.hour)",
+    }
+    if by not in keys:
+        raise ValueError(f"unknown grouping {by!r}")
+    return keys[by]
+
+
+def _scope(selection: Selection) -> tuple[str, list]:
+    """The agency or service a selection is narrowed to, over the service ``s``."""
+    sql, params = "", []
     if selection.agency is not None:
         sql += " AND s.agency_id = %s"
         params.append(selection.agency.pk)
@@ -179,22 +177,60 @@ def _where(selection: Selection, alias: str, day_column: str) -> tuple[str, list
     return sql, params
 
 
-def _ticket_rows(selection: Selection, by: str) -> tuple[str, list]:
-    """One row per ticket of the selection: its group key, status, source, wait and service time."""
-    t = _tables()
-    first_call = f"(SELECT MIN(e.at) FROM {t['event']} e WHERE e.ticket_id = tk.id AND e.action = 'called')"  # noqa: S608
-    where, params = _where(selection, "tk", "tk.day")
-    sql = (
-        f"SELECT {_key_sql(by, selection.mall.timezone)} AS k, tk.status AS status, tk.source AS source, "  # noqa: S608
-        "CASE WHEN tk.priority_group <> '' THEN 1 ELSE 0 END AS prio, "
-        f"{dialect.minutes_between('tk.issued_at', first_call)} AS wait, "
-        "CASE WHEN tk.status = 'done' AND tk.started_at IS NOT NULL "
-        f"THEN {dialect.minutes_between('tk.started_at', 'tk.finished_at')} END AS svc, "
-        f"CASE WHEN EXISTS (SELECT 1 FROM {t['event']} e WHERE e.ticket_id = tk.id AND e.action = 'transferred') "
-        "THEN 1 ELSE 0 END AS moved "
-        f"FROM {t['ticket']} tk JOIN {t['service']} s ON s.id = tk.service_id WHERE {where}"
+def _summary_rows(model, columns: str, days: tuple[dt.date, dt.date], mall: Mall) -> tuple[str, list]:
+    return (
+        f"SELECT {columns} FROM {model._meta.db_table} WHERE mall_id = %s AND day >= %s AND day <= %s",  # noqa: S608
+        [mall.pk, days[0].isoformat(), days[1].isoformat()],
     )
-    return sql, params
+
+
+def _union(parts: list[tuple[str, list]]) -> tuple[str, list]:
+    """The rows of every part (the summary tables' closed days, the raw rows of today) as one source."""
+    if not parts:
+        return "SELECT NULL AS nothing WHERE 1 = 0", []
+    return " UNION ALL ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
+
+
+def _grouped(source: tuple[str, list], selection: Selection, by: str, columns: str, tail: str = "") -> list[tuple]:
+    """``SELECT k, columns`` over the source joined to its service, narrowed to the selection, grouped by key."""
+    scope, scope_params = _scope(selection)
+    sql = (
+        f"SELECT {_key_sql(by)} AS k, {columns} FROM ({source[0]}) AS x "  # noqa: S608
+        f"JOIN {_tables()['service']} s ON s.id = x.service_id WHERE 1 = 1{scope} {tail}"
+    )
+    return _fetch(sql, [*source[1], *scope_params])
+
+
+def _figure_source(selection: Selection, rolled, raw) -> tuple[str, list]:
+    columns = ", ".join([*ticket_rows.PLACE_COLUMNS, *ticket_rows.FIGURE_COLUMNS])
+    parts = []
+    if rolled:
+        parts.append(_summary_rows(DayFigures, columns, rolled, selection.mall))
+    if raw:
+        target = settings.REPORTS_TARGET_WAIT_MINUTES
+        rows, params = ticket_rows.figures(selection.mall, *raw, target)
+        parts.append((f"SELECT {columns} FROM ({rows}) AS today", params))  # noqa: S608
+    return _union(parts)
+
+
+def _value_source(selection: Selection, rolled, raw, by: str) -> tuple[str, list]:
+    """Measured seconds (``kind``, ``v``, ``n`` of them): the histogram of closed days where it answers ``by``."""
+    if by not in _BY_SERVICE_DAY:
+        rows, params = ticket_rows.values(selection.mall, selection.first, selection.last)
+        columns = ", ".join(ticket_rows.PLACE_COLUMNS)
+        seconds = dialect.as_float("v * 60")
+        return f"SELECT {columns}, kind, {seconds} AS v, 1 AS n FROM ({rows}) AS all_days", params  # noqa: S608
+    columns = "day, service_id, kind, v, n"
+    parts = []
+    if rolled:
+        seconds = f"{dialect.as_float('seconds')} AS v"  # sorted as floats, not numerics: the year's hot sort
+        parts.append(_summary_rows(DayWaits, f"day, service_id, kind, {seconds}, n", rolled, selection.mall))
+    if raw:
+        rows, params = ticket_rows.values(selection.mall, *raw)
+        seconds = dialect.as_float("v * 60")
+        parts.append((f"SELECT day, service_id, kind, {seconds} AS v, 1 AS n FROM ({rows}) AS today", params))  # noqa: S608
+    sql, params = _union(parts)
+    return f"SELECT {columns} FROM ({sql}) AS measured", params  # noqa: S608
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -203,61 +239,86 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _count(condition: str) -> str:
-    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
-
-
 def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
-def ticket_figures(selection: Selection, by: str = "mall") -> dict[object, TicketFigures]:
-    """The ticket figures per group key (``GROUPINGS``); groups without tickets are absent.
+# (attribute, kind of value, fraction): kind 0 a wait, 1 a service time.
+PERCENTILES = (("p50_wait", 0, 0.5), ("p90_wait", 0, 0.9), ("p50_service", 1, 0.5))
 
-    Keys: mall 0; agency/service/counter/officer their id (None: no counter or officer); day an ISO date; month
-    ``YYYY-MM``;
-    hour 0-23; weekday_hour ``weekday * 100 + hour`` (weekday 0 Sunday).
-    """
-    rows_sql, params = _ticket_rows(selection, by)
-    target = settings.REPORTS_TARGET_WAIT_MINUTES
-    counts = ", ".join(
-        [
-            "COUNT(*)",
-            _count("status = 'done'"),
-            _count("status = 'no_show'"),
-            _count("status = 'cancelled'"),
-            "SUM(moved)",
-            "COUNT(wait)",
-            _count("wait <= %s"),
-            _count("source = 'booking'"),
-            _count("source <> 'booking'"),
-            "SUM(prio)",
-            "AVG(wait)",
-            "AVG(svc)",
-        ]
+
+def _percentiles(selection: Selection, by: str, source: tuple[str, list]) -> list[tuple]:
+    """(key, kind, fraction, percentile) per group: the continuous percentile (PostgreSQL's ``percentile_cont``,
+    linear between the two ranks around ``fraction * (n - 1)``) read from counted values, on both engines."""
+    fractions = " UNION ALL ".join(f"SELECT {kind} AS kind, {part} AS fraction" for _, kind, part in PERCENTILES)
+    scope, scope_params = _scope(selection)
+    histogram = (
+        f"SELECT {_key_sql(by)} AS k, x.kind AS kind, x.v AS v, SUM(x.n) AS n FROM ({source[0]}) AS x "  # noqa: S608
+        f"JOIN {_tables()['service']} s ON s.id = x.service_id WHERE 1 = 1{scope} GROUP BY k, x.kind, x.v"
     )
-    percentiles = (("p50_wait", "wait", 0.5), ("p90_wait", "wait", 0.9), ("p50_service", "svc", 0.5))
-    if dialect.is_postgres():  # one pass: the percentiles beside the counts
-        counts += "".join(
-            f", percentile_cont({fraction}) WITHIN GROUP (ORDER BY {value})" for _, value, fraction in percentiles
-        )
-    totals = _fetch(f"SELECT k, {counts} FROM ({rows_sql}) AS r GROUP BY k", [target, *params])  # noqa: S608
-    found: dict[object, TicketFigures] = {}
-    for row in totals:
-        figures = TicketFigures(row[0], *(int(v or 0) for v in row[1:11]))
-        figures.avg_wait, figures.avg_service = _float(row[11]), _float(row[12])
-        for (attribute, _value, _fraction), p in zip(percentiles, row[13:], strict=False):
-            setattr(figures, attribute, _float(p))
-        found[row[0]] = figures
-    if not dialect.is_postgres():  # SQLite ranks with window functions, one query per percentile
-        for attribute, value, fraction in percentiles:
-            for key, p in _fetch(dialect.percentile_sql(rows_sql, value, fraction), params):
-                setattr(found[key], attribute, _float(p))
+    cumulative = (
+        "SELECT k, kind, v, SUM(n) OVER (PARTITION BY k, kind ORDER BY v ROWS UNBOUNDED PRECEDING) AS cum, "  # noqa: S608
+        f"SUM(n) OVER (PARTITION BY k, kind) AS total FROM ({histogram}) AS h"
+    )
+    ranked = (
+        "SELECT c.k, c.kind, c.v, c.cum, f.fraction, (c.total - 1) * f.fraction AS pos "  # noqa: S608
+        f"FROM ({cumulative}) AS c JOIN ({fractions}) AS f ON f.kind = c.kind"
+    )
+    low = dialect.floor("pos")
+    sql = (
+        f"SELECT k, kind, fraction, MIN(CASE WHEN cum >= {low} + 1 THEN v END), "  # noqa: S608
+        f"MIN(CASE WHEN cum >= {low} + 2 THEN v END), MAX(pos - {low}) FROM ({ranked}) AS r GROUP BY k, kind, fraction"
+    )
+    found = []
+    for key, kind, fraction, low, high, part in _fetch(sql, [*source[1], *scope_params]):
+        value = float(low) if high is None or not part else float(low) + (float(high) - float(low)) * float(part)
+        found.append((key, int(kind), float(fraction), value / 60))  # counted in seconds, shown in minutes
     return found
 
 
-def total(selection: Selection) -> TicketFigures:
-    return ticket_figures(selection).get(0) or TicketFigures(0)
+def ticket_figures(selection: Selection, by: str = "mall", *, percentiles: bool = True) -> dict[object, TicketFigures]:
+    """The ticket figures per group key (``GROUPINGS``); groups without tickets are absent.
+
+    Keys: mall 0; agency/service/counter/officer their id (None: no counter or officer); day an ISO date; month
+    ``YYYY-MM``; hour 0-23; weekday_hour ``weekday * 100 + hour`` (weekday 0 Sunday). Closed days come from the
+    summary tables (``reports.rollup``), today from the raw rows. Percentiles of closed days are read from a
+    histogram of whole seconds (a wait of 26 min 30.4 s counts as 26.5 min); ``percentiles=False`` skips them
+    (charts that show counts and means only).
+    """
+    rolled, raw = rollup.closed_days(selection.mall, selection.first, selection.last)
+    sums = ", ".join(f"SUM(x.{c})" for c in ticket_rows.FIGURE_COLUMNS)
+    found: dict[object, TicketFigures] = {}
+    for row in _grouped(_figure_source(selection, rolled, raw), selection, by, sums, "GROUP BY k"):
+        figures = TicketFigures(row[0], *(int(v or 0) for v in row[1:11]))
+        wait_sum, service_count, service_sum = row[11], int(row[12] or 0), row[13]
+        figures.avg_wait = float(wait_sum) / figures.called if figures.called else None
+        figures.avg_service = float(service_sum) / service_count if service_count else None
+        found[row[0]] = figures
+    if percentiles and found:
+        attribute = {(kind, fraction): name for name, kind, fraction in PERCENTILES}
+        for key, kind, fraction, value in _percentiles(selection, by, _value_source(selection, rolled, raw, by)):
+            setattr(found[key], attribute[(kind, fraction)], value)
+    return found
+
+
+def total(selection: Selection, *, percentiles: bool = True) -> TicketFigures:
+    return ticket_figures(selection, percentiles=percentiles).get(0) or TicketFigures(0)
+
+
+def _count(condition: str) -> str:
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+def _where(selection: Selection, alias: str, day_column: str) -> tuple[str, list]:
+    """The WHERE clause of a selection over a table (``alias``) joined to its service ``s``."""
+    # The mall's services spelled out lets the planner use the (service, day, ...) indexes of bookings.
+    sql = (
+        f"{alias}.mall_id = %s AND {alias}.service_id IN (SELECT s2.id FROM {_tables()['service']} s2 "  # noqa: S608
+        f"WHERE s2.mall_id = %s) AND {day_column} >= %s AND {day_column} <= %s"
+    )
+    params: list = [selection.mall.pk, selection.mall.pk, selection.first.isoformat(), selection.last.isoformat()]
+    scope, scope_params = _scope(selection)
+    return sql + scope, params + scope_params
 
 
 def funnel(selection: Selection) -> Funnel:
@@ -289,35 +350,36 @@ REASON_KINDS = {
 }
 
 
-def _calls_where(selection: Selection) -> tuple[str, list]:
-    t = _tables()
-    where, params = _where(selection, "tk", "tk.day")
-    return (
-        f"FROM {t['event']} e JOIN {t['ticket']} tk ON tk.id = e.ticket_id JOIN {t['service']} s "
-        f"ON s.id = tk.service_id WHERE e.action = 'called' AND e.reason <> '' AND {where}",
-        params,
-    )
+def _calls(selection: Selection, columns: str, tail: str) -> list[tuple]:
+    """Calls out of order of the period's tickets (``x.reason``, ``x.n`` of them): closed days summed, today raw."""
+    rolled, raw = rollup.closed_days(selection.mall, selection.first, selection.last)
+    parts = []
+    if rolled:
+        parts.append(_summary_rows(DayCalls, "day, service_id, reason, n", rolled, selection.mall))
+    if raw:
+        rows, params = ticket_rows.calls(selection.mall, *raw)
+        parts.append((f"SELECT day, service_id, reason, 1 AS n FROM ({rows}) AS today", params))  # noqa: S608
+    return _grouped(_union(parts), selection, "mall", columns, tail)
 
 
 def out_of_order(selection: Selection) -> dict[str, int]:
     """Calls out of first-come order of the period's tickets, by kind of reason (priority rule, the streak bound
     that lets a regular ticket through, an officer's own choice with a written reason)."""
-    source, params = _calls_where(selection)
-    kind = "CASE " + " ".join(f"WHEN e.reason LIKE '{like}' THEN '{name}'" for name, like in REASON_KINDS.items())
+    kind = "CASE " + " ".join(f"WHEN x.reason LIKE '{like}' THEN '{name}'" for name, like in REASON_KINDS.items())
     kind += " ELSE 'other' END"
-    counts = dict(_fetch(f"SELECT {kind} AS reason_kind, COUNT(*) {source} GROUP BY reason_kind", params))
+    rows = _calls(selection, f"{kind} AS reason_kind, SUM(x.n)", "GROUP BY k, reason_kind")
+    counts = {reason_kind: n for _, reason_kind, n in rows}
     return {name: int(counts.get(name, 0)) for name in (*REASON_KINDS, "other")}
 
 
 def officer_reasons(selection: Selection, limit: int = 20) -> list[tuple[str, int]]:
     """The officers' written reasons for calling out of order, most frequent first (the anti-pungli view)."""
-    source, params = _calls_where(selection)
-    rows = _fetch(
-        f"SELECT e.reason, COUNT(*) AS n {source} AND e.reason LIKE 'officer:%%' GROUP BY e.reason "
-        f"ORDER BY n DESC, e.reason LIMIT {int(limit)}",
-        params,
+    rows = _calls(
+        selection,
+        "x.reason AS reason, SUM(x.n) AS times",
+        f"AND x.reason LIKE 'officer:%%' GROUP BY k, x.reason ORDER BY times DESC, x.reason LIMIT {int(limit)}",
     )
-    return [(reason.removeprefix("officer:"), int(n)) for reason, n in rows]
+    return [(reason.removeprefix("officer:"), int(n)) for _, reason, n in rows]
 
 
 def complaint_figures(selection: Selection) -> ComplaintFigures:

@@ -121,7 +121,7 @@ def build(selection: figures.Selection, by: str = "agency") -> PageData:
 
 def _charts(selection: figures.Selection) -> dict[str, dict]:
     """The SVG charts, and their series (for the PDF, which draws its own)."""
-    by_hour = figures.ticket_figures(selection, "hour")
+    by_hour = figures.ticket_figures(selection, "hour", percentiles=False)
     hours = sorted(by_hour) or []
     hour_span = list(range(min(hours), max(hours) + 1)) if hours else []
     arrivals = charts.bars(
@@ -135,14 +135,14 @@ def _charts(selection: figures.Selection) -> dict[str, dict]:
         [shapes.minutes(by_hour[h].avg_wait) if h in by_hour else None for h in hour_span],
     )
     cells: dict[tuple[int, int], int] = {}
-    for key, f in figures.ticket_figures(selection, "weekday_hour").items():
+    for key, f in figures.ticket_figures(selection, "weekday_hour", percentiles=False).items():
         weekday, hour = divmod(int(key), 100)  # weekday 0 is Sunday: Monday first on the chart
         if hour in hour_span:
             cells[((weekday - 1) % 7, hour_span.index(hour))] = f.tickets_issued
     heat = charts.heatmap(
         _("Kedatangan per hari dan jam"), [str(d) for d in WEEKDAYS], [f"{h:02d}" for h in hour_span], cells
     )
-    by_day = figures.ticket_figures(selection, "day")
+    by_day = figures.ticket_figures(selection, "day", percentiles=False)
     days = [selection.first + dt.timedelta(days=i) for i in range(selection.days)]
     keys = [d.isoformat() for d in days]
     trend = charts.lines(

@@ -1,0 +1,83 @@
+"""The reports' summary tables: closed local days of a mall rolled up, so a year answers from a few rows a day.
+
+Written only by ``reports.rollup``; read by ``reports.figures``. A day is in the tables once its ``RolledDay`` row
+exists; today (and any day a ticket event touched since it was rolled) is computed from the raw rows instead.
+Service, counter and officer are plain ids (no foreign keys): these rows are derived data, rebuilt at will.
+"""
+
+from django.db import models
+
+
+class RolledDay(models.Model):
+    """A closed local day whose rows are in the summary tables, and what they were built from."""
+
+    mall = models.ForeignKey("directory.Mall", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    target_minutes = models.PositiveIntegerField()  # REPORTS_TARGET_WAIT_MINUTES when rolled: a change re-rolls
+    event_id = models.BigIntegerField()  # the mall's newest ticket event when rolled
+    rolled_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mall", "day"], name="rolled_day_unique")]
+
+
+class RollupMark(models.Model):
+    """Per mall: ticket events up to ``event_id`` have been checked for days they changed after their roll-up."""
+
+    mall = models.OneToOneField("directory.Mall", on_delete=models.CASCADE, related_name="+")
+    event_id = models.BigIntegerField()
+
+
+class DayFigures(models.Model):
+    """Counts and sums of the tickets of one local day, per service, counter, officer and hour of issue."""
+
+    mall = models.ForeignKey("directory.Mall", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    service_id = models.BigIntegerField()
+    counter_id = models.BigIntegerField(null=True)
+    officer_id = models.BigIntegerField(null=True)
+    hour = models.SmallIntegerField()  # the mall-local hour the ticket was issued
+    tickets_issued = models.IntegerField()
+    served = models.IntegerField()
+    no_show = models.IntegerField()
+    cancelled = models.IntegerField()
+    transferred = models.IntegerField()
+    called = models.IntegerField()
+    within_target = models.IntegerField()
+    bookings = models.IntegerField()
+    walk_ins = models.IntegerField()
+    priority = models.IntegerField()
+    wait_sum = models.FloatField(null=True)  # minutes, of the called tickets
+    service_count = models.IntegerField()
+    service_sum = models.FloatField(null=True)  # minutes, of the finished tickets with a start
+
+    class Meta:
+        indexes = [models.Index(fields=["mall", "day"], name="dayfigures_mall_day_idx")]
+
+
+class DayWaits(models.Model):
+    """How many tickets of a day and service waited (kind 0) or were served (kind 1) so many whole seconds: the
+    histogram the percentiles are read from."""
+
+    mall = models.ForeignKey("directory.Mall", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    service_id = models.BigIntegerField()
+    kind = models.SmallIntegerField()
+    seconds = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["mall", "day"], name="daywaits_mall_day_idx")]
+
+
+class DayCalls(models.Model):
+    """Calls out of first-come order of the tickets of a day and service, per written reason."""
+
+    mall = models.ForeignKey("directory.Mall", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    service_id = models.BigIntegerField()
+    reason = models.CharField(max_length=200)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["mall", "day"], name="daycalls_mall_day_idx")]
