@@ -19,6 +19,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from satuatap.cases.routing import websocket_urlpatterns as case_patterns  # noqa: E402
 from satuatap.logs import RequestIdASGIMiddleware  # noqa: E402
 from satuatap.queueing.routing import websocket_urlpatterns  # noqa: E402
 
@@ -27,7 +28,9 @@ application = RequestIdASGIMiddleware(
     ProtocolTypeRouter(
         {
             "http": django_asgi_app,
-            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+            "websocket": AllowedHostsOriginValidator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns + case_patterns))
+            ),
         }
     )
 )
