@@ -44,6 +44,8 @@ DESK_COLUMNS = (
     "assignee__last_name",
 )
 TABS = ("saya", "belum", "terlambat", "semua")
+# The receipt prints on load, like the kiosk's slip, then goes back to its case (the kiosk's 20 s).
+RECEIPT_RETURN_SECONDS = 20
 
 
 def _case(request, mall: str, registration_number: str) -> Case:
@@ -260,7 +262,14 @@ def case_receipt(request, mall: str, registration_number: str):
     """The 80 mm receipt printed at the counter: the number to say aloud and a QR to the tracking page."""
     case = _case(request, mall, registration_number)
     link = request.build_absolute_uri(reverse("case_track") + f"?nomor={case.registration_number}")
-    context = {"mall": case.mall, "case": case, "qr_svg": qr_svg(link), "link": link}
+    context = {
+        "mall": case.mall,
+        "case": case,
+        "qr_svg": qr_svg(link),
+        "link": link,
+        "back": reverse("case_detail", args=[case.mall.slug, case.registration_number]),
+        "return_seconds": RECEIPT_RETURN_SECONDS,
+    }
     return render(request, "cases/receipt.html", context)
 
 
