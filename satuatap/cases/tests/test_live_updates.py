@@ -184,3 +184,15 @@ def test_case_actions_are_saved_and_answered_while_redis_is_down(client, redis_d
     failures = [r for r in caplog.records if r.name == "satuatap.live" and r.levelno == logging.ERROR]
     assert len(failures) == 3  # one per saved change, logged and dropped
     assert case.events.count() == 3  # one history row per change, nothing lost with the hints
+
+
+def test_uvicorn_logs_a_tracking_sockets_path_with_its_token_masked(world, caplog):
+    import satuatap.asgi  # noqa: F401  (installs the filter on uvicorn's loggers)
+
+    token = live_updates.track_token(open_kk(world))
+    caplog.set_level(logging.INFO, logger="uvicorn.error")
+    logging.getLogger("uvicorn.error").info(
+        '%s - "WebSocket %s" [accepted]', "127.0.0.1:5000", f"/ws/case/pekanbaru/{token}/", extra={"color_message": "x"}
+    )
+    logged = caplog.records[-1].getMessage()
+    assert "/ws/case/pekanbaru/sat_c" in logged and token not in logged
