@@ -14,8 +14,10 @@ told of the step; nothing is sent from here.
 A complaint may carry one attachment (JPEG, PNG or PDF, recognised by its first
 bytes), stored under ``settings.PRIVATE_MEDIA_ROOT`` as
 ``complaints/<tracking code>/<sha256>.<ext>``: the name the citizen's device
-sent is kept for display only. See ``file_complaint`` for how the file and the
-rows are kept together.
+sent is kept for display only. The file is checked, staged and placed by the shared
+``satuatap/uploads.py`` (as the back office's case files are), refused in the complaint's own
+words (``uploads.attachment_wording``). See ``file_complaint`` for how the file and the rows
+are kept together.
 """
 
 from __future__ import annotations
