@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from django.db.models import Max
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from satuatap import live
 from satuatap.accounts.access import CASE_STAFF_ROLES, staff_mall
 from satuatap.accounts.models import Role
 from satuatap.cases import tracking
-from satuatap.cases.models import Case, CaseEvent
+from satuatap.cases.models import Case
 from satuatap.refusal import Refused
 
 # "sat_" first: the log filter (satuatap.logs) masks such tokens wherever a URL carrying one is logged.
@@ -96,18 +97,17 @@ def case_document(key: str) -> dict | None:
     return None if case is None else tracking.public_document(case)
 
 
-def desk_stamp(events) -> dict:
-    """A desk's stamp: the newest history row among ``events`` (moves with every change it can show)."""
-    newest = events.order_by("-pk").values_list("pk", flat=True).first()
-    return {"stamp": newest or 0}
+def desk_stamp(cases) -> dict:
+    """A desk's stamp: the newest history row among ``cases`` (moves with every change it can show)."""
+    return {"stamp": cases.aggregate(newest=Max("last_event_id"))["newest"] or 0}
 
 
 def agency_desk_document(key: str) -> dict | None:
-    return desk_stamp(CaseEvent.objects.filter(case__agency_id=key)) if key.isdigit() else None
+    return desk_stamp(Case.objects.filter(agency_id=key)) if key.isdigit() else None
 
 
 def mall_desk_document(key: str) -> dict | None:
-    return desk_stamp(CaseEvent.objects.filter(case__mall_id=key)) if key.isdigit() else None
+    return desk_stamp(Case.objects.filter(mall_id=key)) if key.isdigit() else None
 
 
 DESK_DOCUMENTS = {"desk": agency_desk_document, "desks": mall_desk_document}

@@ -507,6 +507,7 @@ def _event(case, kind, actor, *, from_state=None, to_state=None, action="", note
         actor=actor if _signed_in(actor) else None,
         note=note,
     )
+    Case.objects.filter(pk=case.pk).update(last_event_id=event.pk)  # the desks' stamp
     live.publish(live_updates.groups_of(case), {"event": f"case_{kind}", "event_id": event.pk})
     return event
 
