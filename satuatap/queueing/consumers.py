@@ -83,6 +83,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=error)
             return
         self.group = group
+        await hub().subscribe(group)  # before the accept: no hint falls between the screen's snapshot and its socket
         await self.accept()
         await hub().join(group, self)
 

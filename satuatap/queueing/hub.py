@@ -68,16 +68,24 @@ class Hub:
         self.pending: dict[str, tuple[dict, str]] = {}  # group -> (newest hint, its request id)
         self.building: dict[str, asyncio.Task] = {}
 
-    async def join(self, group: str, consumer) -> None:
-        self.members[group].add(consumer)
+    async def subscribe(self, group: str) -> None:
+        """Follow ``group`` (once per process). A consumer calls it before it accepts its socket: a hint sent
+        after the screen saw its socket open reaches it, one sent before is in the snapshot it reads then."""
         if group not in self.followers:
             channel = await self.layer.new_channel()
             await self.layer.group_add(group, channel)
-            self.followers[group] = self.loop.create_task(self._follow(group, channel))
+            if group in self.followers:  # another socket of the group subscribed meanwhile: one is enough
+                await self.layer.group_discard(group, channel)
+            else:
+                self.followers[group] = self.loop.create_task(self._follow(group, channel))
         if not settings.REDIS_URL:
             from satuatap.queueing.relay import ensure_relay_running
 
             ensure_relay_running()
+
+    async def join(self, group: str, consumer) -> None:
+        await self.subscribe(group)
+        self.members[group].add(consumer)
 
     def leave(self, group: str, consumer) -> None:
         # The subscription stays: the next screen of the group reuses it.
