@@ -47,6 +47,21 @@ def mall_group(mall_id: int) -> str:
     return f"mall.{mall_id}"
 
 
+def case_group(case_id: int) -> str:
+    """A case's public tracking pages (their socket proves the citizen knows the case)."""
+    return f"case.{case_id}"
+
+
+def desk_group(agency_id: int) -> str:
+    """An agency's back-office desks (its officers and supervisor)."""
+    return f"desk.{agency_id}"
+
+
+def mall_desk_group(mall_id: int) -> str:
+    """The mall manager's desk: every agency's cases."""
+    return f"desks.{mall_id}"
+
+
 def set_embedded_store(store: Callable[[list[str], dict], None]) -> None:
     """Where hints go without Redis: ``store(groups, payload)`` (called from ``AppConfig.ready``)."""
     global _embedded_store

@@ -65,6 +65,14 @@ class RedactFilter(logging.Filter):
         return True
 
 
+class UvicornRedactFilter(RedactFilter):
+    """``RedactFilter`` for uvicorn's own loggers, which also carry a coloured copy of the message to drop."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.__dict__.pop("color_message", None)
+        return super().filter(record)
+
+
 class RequestIdFilter(logging.Filter):
     """Give every record ``request_id`` (``-`` outside a request)."""
 

@@ -13,8 +13,8 @@ says "too large" instead of losing the file silently. A proxy in front (nginx
 ``client_max_body_size``) can still refuse such bodies before they are read at all.
 
 ``stage`` and ``place`` keep an accepted file (JPEG, PNG or PDF by its first bytes) under
-``settings.PRIVATE_MEDIA_ROOT`` for the back office's case files; complaints still carry their
-own copy of the same steps (``complaints.complaints``), to be moved here.
+``settings.PRIVATE_MEDIA_ROOT``: the back office's case files and the complaints' attachments,
+each refused in its own words (``Wording``: "Berkas ..." or "Lampiran ...").
 """
 
 import hashlib
@@ -104,23 +104,64 @@ def sniff(head: bytes) -> str | None:
 
 
 def display_name(name) -> str:
-    """The sender's file name, for display only: no folders, no control characters, bounded."""
+    """The sender's file name, for display only: no folders, no control characters, bounded (extension kept)."""
     text = unicodedata.normalize("NFC", str(name or ""))
-    text = re.split(r"[\\/]", text)[-1]
+    text = re.split(r"[\\/]", text)[-1]  # "../../etc/passwd.png" and "C:\\x\\y.pdf" keep their last part
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip().lstrip(".").strip()
-    return text[-NAME_MAX:] or "lampiran"
+    if len(text) > NAME_MAX:
+        stem, dot, ext = text.rpartition(".")
+        text = f"{stem[: NAME_MAX - len(ext) - 1]}.{ext}" if dot and len(ext) <= 10 else text
+        text = text[:NAME_MAX]
+    return text or "lampiran"
 
 
-def too_large(field: str = "attachment") -> Refused:
+@dataclass(frozen=True)
+class Wording:
+    """How a refusal names the file: the case desk says "Berkas", the complaint form "Lampiran"."""
+
+    too_large: str
+    empty: str
+    bad_type: str
+
+
+def file_wording() -> Wording:
+    return Wording(
+        too_large=_("Berkas terlalu besar: paling besar %(size)s."),
+        empty=_("Berkas kosong."),
+        bad_type=_("Jenis berkas tidak diterima: hanya foto JPEG/PNG atau dokumen PDF."),
+    )
+
+
+def attachment_wording() -> Wording:
+    return Wording(
+        too_large=_("Lampiran terlalu besar: paling besar %(size)s."),
+        empty=_("Lampiran kosong."),
+        bad_type=_("Jenis lampiran tidak diterima: hanya foto JPEG/PNG atau dokumen PDF."),
+    )
+
+
+def too_large(field: str = "attachment", wording: Wording | None = None) -> Refused:
     size = filesizeformat(settings.COMPLAINT_ATTACHMENT_MAX_BYTES)
-    return Refused("too_large", _("Berkas terlalu besar: paling besar %(size)s.") % {"size": size}, 422, field)
+    return Refused("too_large", (wording or file_wording()).too_large % {"size": size}, 422, field)
 
 
-def stage(upload, field: str = "attachment") -> Staged:
-    """Check an upload (size, type by its first bytes) while copying it to ``<private root>/tmp``; refused: removed."""
+def _chunks(upload):
+    if hasattr(upload, "chunks"):
+        yield from upload.chunks()
+        return
+    while chunk := upload.read(64 * 1024):
+        yield chunk
+
+
+def stage(upload, field: str = "attachment", wording: Wording | None = None) -> Staged:
+    """Check an upload (size, type by its first bytes) while copying it to ``<private root>/tmp``; refused: removed.
+
+    The copy lives on the same file system as its final place, so ``place`` is an atomic rename.
+    """
+    wording = wording or file_wording()
     limit = settings.COMPLAINT_ATTACHMENT_MAX_BYTES
-    if (getattr(upload, "size", None) or 0) > limit:
-        raise too_large(field)
+    if (getattr(upload, "size", None) or 0) > limit:  # the declared size; the bytes are counted below too
+        raise too_large(field, wording)
     tmp_dir = private_root() / "tmp"
     tmp_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=tmp_dir, suffix=".part")  # mode 0600
@@ -128,18 +169,23 @@ def stage(upload, field: str = "attachment") -> Staged:
     digest, size, head = hashlib.sha256(), 0, b""
     try:
         with os.fdopen(fd, "wb") as out:
-            for chunk in upload.chunks():
+            for chunk in _chunks(upload):
                 size += len(chunk)
                 if size > limit:
-                    raise too_large(field)
+                    raise too_large(field, wording)
                 if len(head) < _SNIFF_BYTES:
                     head = (head + chunk)[:_SNIFF_BYTES]
+                    if len(head) >= _SNIFF_BYTES and sniff(head) is None:
+                        break  # refused below, without copying the rest
                 digest.update(chunk)
                 out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if size == 0:
+            raise Refused("invalid", wording.empty, status=422, field=field)
         kind = sniff(head)
-        if size == 0 or kind is None:
-            message = _("Jenis berkas tidak diterima: hanya foto JPEG/PNG atau dokumen PDF.")
-            raise Refused("bad_type", message, status=422, field=field)
+        if kind is None:
+            raise Refused("bad_type", wording.bad_type, status=422, field=field)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

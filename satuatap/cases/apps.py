@@ -12,3 +12,15 @@ class CasesConfig(AppConfig):
 
         # Past their working-day deadline, once, to the agency's supervisor (the desk marks them).
         jobs.register("escalate overdue cases", services.escalate_overdue, stage=jobs.SWEEPS)
+        self.ready_live()
+
+    def ready_live(self):
+        """The queue's live process admits the desk and tracking sockets and builds their documents."""
+        from satuatap.cases import live_updates
+        from satuatap.queueing import consumers, hub
+
+        consumers.register_group("case", live_updates.case_group_for)
+        consumers.register_group("desk", live_updates.desk_group_for)
+        hub.register_document("case", live_updates.case_document)
+        for kind, build in live_updates.DESK_DOCUMENTS.items():
+            hub.register_document(kind, build)

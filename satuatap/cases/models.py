@@ -154,6 +154,8 @@ class Case(models.Model):
     closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    # The newest history row of the case (kept by services._event): desks follow the newest of their cases.
+    last_event_id = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -172,6 +174,9 @@ class Case(models.Model):
             models.Index(
                 fields=["mall", "due_date", "id"], condition=models.Q(closed_on__isnull=True), name="case_open_due_idx"
             ),
+            # A desk's live stamp, the newest change of an agency's (or the mall's) cases: one index probe.
+            models.Index(fields=["agency", "last_event_id"], name="case_agency_stamp_idx"),
+            models.Index(fields=["mall", "last_event_id"], name="case_mall_stamp_idx"),
         ]
 
     def __str__(self):

@@ -2,9 +2,10 @@
 
 Every function owns its transaction and locks the case row before it reads and changes it.
 Every change writes one ``CaseEvent``; a transition tells the citizen through the outbox once the
-transaction commits (``notify.outbox.enqueue``, idempotent on the event). Registration numbers
-come from one upsert per (mall, agency, year) that returns the new number, so concurrent openings
-never share a number and a refused opening rolls its number back.
+transaction commits (``notify.outbox.enqueue``, idempotent on the event), and every history row hints
+the case's live groups after the commit (``live_updates``; a hint that cannot be sent is dropped, never
+an error). Registration numbers come from one upsert per (mall, agency, year) that returns the new
+number, so concurrent openings never share a number and a refused opening rolls its number back.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from satuatap import personal_data, uploads
+from satuatap import live, personal_data, uploads
 from satuatap.accounts.models import Role
-from satuatap.cases import deadlines, escalation, workflows
+from satuatap.cases import deadlines, escalation, live_updates, workflows
 from satuatap.cases.models import (
     NOTE_MAX,
     RECEIPT_MAX,
@@ -493,7 +494,8 @@ def escalate_overdue(now=None) -> int:
 
 
 def _event(case, kind, actor, *, from_state=None, to_state=None, action="", note="", at=None) -> CaseEvent:
-    return CaseEvent.objects.create(
+    """One history row; its live hint goes to the case's tracking pages and desks once the row commits."""
+    event = CaseEvent.objects.create(
         case=case,
         kind=kind,
         action=action,
@@ -505,6 +507,9 @@ def _event(case, kind, actor, *, from_state=None, to_state=None, action="", note
         actor=actor if _signed_in(actor) else None,
         note=note,
     )
+    Case.objects.filter(pk=case.pk).update(last_event_id=event.pk)  # the desks' stamp
+    live.publish(live_updates.groups_of(case), {"event": f"case_{kind}", "event_id": event.pk})
+    return event
 
 
 def _notify_on_commit(case: Case, event: CaseEvent) -> None:

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import hmac
 import re
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from satuatap import personal_data
 from satuatap.cases.models import Case, CaseEvent, StateKind
@@ -26,10 +30,24 @@ def find(registration_number, nik_last4) -> Case | None:
     return case
 
 
+# Numbers, not month names: the live document is built once for every page, whatever its language.
+DAY_FORMAT = "d/m/Y"
+MOMENT_FORMAT = "d/m/Y H:i"
+
+
 def public_view(case: Case) -> dict:
-    """The citizen's view of a case: status, due date, what to do next, steps without officers' names."""
+    """The citizen's view of a case: status, due date, what to do next, steps without officers' names.
+
+    Times are also given as text in the mall's time zone (``*_text``), the same on the page and in its
+    live document."""
+    zone = ZoneInfo(case.mall.timezone)
     history = [
-        {"status": e.to_code, "label": e.to_label, "at": e.at}
+        {
+            "status": e.to_code,
+            "label": e.to_label,
+            "at": e.at,
+            "at_text": date_format(timezone.localtime(e.at, zone), MOMENT_FORMAT),
+        }
         for e in case.events.filter(kind=CaseEvent.Kind.TRANSITION).order_by("at", "pk")
     ]
     return {
@@ -40,6 +58,7 @@ def public_view(case: Case) -> dict:
         "status": case.state.code,
         "status_label": case.state.label,
         "due_date": case.due_date,
+        "due_text": date_format(case.due_date, DAY_FORMAT),
         "paused": case.state.kind == StateKind.RETURNED,
         "finished": case.state.kind == StateKind.FINAL,
         "pickup": case.state.kind == StateKind.PICKUP,
@@ -47,3 +66,12 @@ def public_view(case: Case) -> dict:
         "missing_requirements": [r.label for r in case.requirements.filter(present=False)],
         "history": history,
     }
+
+
+def public_document(case: Case) -> dict:
+    """``public_view`` as the live channel sends it to the case's tracking pages (JSON, dates as ISO text)."""
+    view = public_view(case)
+    view["due_date"] = view["due_date"].isoformat()
+    view["history"] = [{**step, "at": step["at"].isoformat()} for step in view["history"]]
+    view["next_step"] = str(view["next_step"])
+    return view

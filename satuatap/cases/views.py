@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from satuatap import ratelimit, uploads
 from satuatap.accounts.access import CASE_STAFF_ROLES, access_case, access_service, access_ticket, staff_mall
 from satuatap.accounts.models import Role, User
 from satuatap.accounts.scoping import scope
-from satuatap.cases import services, sla, tracking
+from satuatap.cases import live_updates, services, sla, tracking
 from satuatap.cases.models import Case, StateKind, WorkflowState
 from satuatap.directory.hours import service_day
 from satuatap.directory.models import Service
@@ -44,6 +44,8 @@ DESK_COLUMNS = (
     "assignee__last_name",
 )
 TABS = ("saya", "belum", "terlambat", "semua")
+# The receipt prints on load, like the kiosk's slip, then goes back to its case (the kiosk's 20 s).
+RECEIPT_RETURN_SECONDS = 20
 
 
 def _case(request, mall: str, registration_number: str) -> Case:
@@ -103,6 +105,13 @@ def case_desk(request, mall: str):
         "query": query.urlencode(),
     }
     return render(request, "cases/desk.html", context)
+
+
+@login_required
+def case_desk_stamp(request, mall: str):
+    """The desk's snapshot: the stamp its live group carries (a desk whose stamp moved re-reads its page)."""
+    mall_obj = staff_mall(request.user, mall, roles=CASE_STAFF_ROLES)
+    return JsonResponse(live_updates.desk_document(live_updates.desk_of(request.user, mall_obj)))
 
 
 def _page_number(raw) -> int:
@@ -253,7 +262,14 @@ def case_receipt(request, mall: str, registration_number: str):
     """The 80 mm receipt printed at the counter: the number to say aloud and a QR to the tracking page."""
     case = _case(request, mall, registration_number)
     link = request.build_absolute_uri(reverse("case_track") + f"?nomor={case.registration_number}")
-    context = {"mall": case.mall, "case": case, "qr_svg": qr_svg(link), "link": link}
+    context = {
+        "mall": case.mall,
+        "case": case,
+        "qr_svg": qr_svg(link),
+        "link": link,
+        "back": reverse("case_detail", args=[case.mall.slug, case.registration_number]),
+        "return_seconds": RECEIPT_RETURN_SECONDS,
+    }
     return render(request, "cases/receipt.html", context)
 
 
@@ -261,7 +277,7 @@ def case_receipt(request, mall: str, registration_number: str):
 def case_track(request):
     """The public tracking page: registration number and the NIK's last four digits (POST keeps them out of logs)."""
     number = request.POST.get("nomor") or request.GET.get("nomor", "")
-    found = None
+    found = case = None
     asked = request.method == "POST"
     if asked:
         case = tracking.find(number, request.POST.get("nik4"))
@@ -278,5 +294,15 @@ def case_track(request):
         "asked": asked,
         "found": found,
         "nik4": request.POST.get("nik4", "")[:4] if found else "",
+        # Proof the page passed the NIK check: its live socket and snapshot ask with it, never with the number.
+        "live_token": live_updates.track_token(case) if found else "",
+        "mall_slug": case.mall.slug if found else "",
     }
     return render(request, "cases/track.html", context, status=404 if asked and found is None else 200)
+
+
+@ratelimit.limit_public_page("case_track")
+def case_track_snapshot(request, token: str):
+    """The tracking page's snapshot (what its live document carries); an unknown token is a 404."""
+    case = live_updates.tracked_case(token)
+    return JsonResponse(tracking.public_document(case))

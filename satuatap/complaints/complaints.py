@@ -14,42 +14,36 @@ told of the step; nothing is sent from here.
 A complaint may carry one attachment (JPEG, PNG or PDF, recognised by its first
 bytes), stored under ``settings.PRIVATE_MEDIA_ROOT`` as
 ``complaints/<tracking code>/<sha256>.<ext>``: the name the citizen's device
-sent is kept for display only. See ``file_complaint`` for how the file and the
-rows are kept together.
+sent is kept for display only. The file is checked, staged and placed by the shared
+``satuatap/uploads.py`` (as the back office's case files are), refused in the complaint's own
+words (``uploads.attachment_wording``). See ``file_complaint`` for how the file and the rows
+are kept together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
-import re
+import os  # noqa: F401  (the file's move is os.replace, reached through this module by the failure tests)
 import secrets
-import tempfile
 import time
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satuatap import ratelimit
+from satuatap import ratelimit, uploads
 from satuatap.accounts.access import may_act_for_agency
 from satuatap.accounts.scoping import can_manage_mall
 from satuatap.audit.log import record
 from satuatap.complaints.models import (
     ANSWER_MAX,
-    ATTACHMENT_EXTENSIONS,
-    ATTACHMENT_NAME_MAX,
     BODY_MAX,
     CONTACT_MAX,
     SUBJECT_MAX,
-    AttachmentType,
     Complaint,
     ComplaintAttachment,
     ComplaintEvent,
@@ -57,6 +51,7 @@ from satuatap.complaints.models import (
 from satuatap.complaints.models import ComplaintStatus as S
 from satuatap.directory.hours import is_working_day, service_day
 from satuatap.refusal import Refused
+from satuatap.uploads import display_name, sniff  # noqa: F401  (the complaint API of these helpers)
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud or typed from paper
 TEXT_MAX = 2000
@@ -155,57 +150,9 @@ def _today(mall) -> dt.date:
     return service_day(mall)
 
 
-# The first bytes of each accepted type. Anything else (an .exe, an HTML page named .jpg, a zip) is refused.
-MAGIC = (
-    (b"\xff\xd8\xff", AttachmentType.JPEG),
-    (b"\x89PNG\r\n\x1a\n", AttachmentType.PNG),
-    (b"%PDF-", AttachmentType.PDF),
-)
-_SNIFF_BYTES = max(len(magic) for magic, _type in MAGIC)
-
-
-def private_root() -> Path:
-    return Path(settings.PRIVATE_MEDIA_ROOT)
-
-
 def attachment_path(attachment: ComplaintAttachment) -> Path:
     """The stored file of an attachment; a path that would leave the private root is treated as missing."""
-    root = private_root().resolve()
-    path = (root / attachment.path).resolve()
-    if not path.is_relative_to(root):
-        raise FileNotFoundError(attachment.path)
-    return path
-
-
-def sniff(head: bytes) -> str | None:
-    """The accepted type these first bytes belong to, or None."""
-    for magic, kind in MAGIC:
-        if head.startswith(magic):
-            return kind
-    return None
-
-
-def display_name(name) -> str:
-    """The citizen's file name, for display only: no folders, no control characters, bounded."""
-    text = unicodedata.normalize("NFC", str(name or ""))
-    text = re.split(r"[\\/]", text)[-1]  # "../../etc/passwd.png" and "C:\\x\\y.pdf" keep their last part
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip().lstrip(".").strip()
-    if len(text) > ATTACHMENT_NAME_MAX:
-        stem, dot, ext = text.rpartition(".")
-        text = f"{stem[: ATTACHMENT_NAME_MAX - len(ext) - 1]}.{ext}" if dot and len(ext) <= 10 else text
-        text = text[:ATTACHMENT_NAME_MAX]
-    return text or "lampiran"
-
-
-@dataclass
-class _Staged:
-    """An attachment checked and written to a temporary file, not yet tied to a complaint."""
-
-    temp: Path
-    name: str
-    content_type: str
-    size: int
-    sha256: str
+    return uploads.private_path(attachment.path)
 
 
 def _single_upload(attachment):
@@ -218,67 +165,8 @@ def _single_upload(attachment):
     return attachment
 
 
-def _chunks(upload):
-    if hasattr(upload, "chunks"):
-        yield from upload.chunks()
-        return
-    while chunk := upload.read(64 * 1024):
-        yield chunk
-
-
 def too_large_error() -> Refused:
-    limit = settings.COMPLAINT_ATTACHMENT_MAX_BYTES
-    return Refused(
-        "too_large",
-        _("Lampiran terlalu besar: paling besar %(size)s.") % {"size": filesizeformat(limit)},
-        status=422,
-        field="attachment",
-    )
-
-
-def _stage(upload) -> _Staged:
-    """Check the upload (size, type by its first bytes) while copying it to a temporary file.
-
-    The copy lives in ``<root>/tmp`` (the same file system as the final place, so the later rename is atomic);
-    it is removed here on any refusal.
-    """
-    limit = settings.COMPLAINT_ATTACHMENT_MAX_BYTES
-    too_large = too_large_error()
-    if (getattr(upload, "size", None) or 0) > limit:  # the declared size; the bytes are counted below too
-        raise too_large
-    tmp_dir = private_root() / "tmp"
-    tmp_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=tmp_dir, suffix=".part")  # mode 0600
-    temp = Path(name)
-    digest, size, head = hashlib.sha256(), 0, b""
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in _chunks(upload):
-                size += len(chunk)
-                if size > limit:
-                    raise too_large
-                if len(head) < _SNIFF_BYTES:
-                    head = (head + chunk)[:_SNIFF_BYTES]
-                    if len(head) >= _SNIFF_BYTES and sniff(head) is None:
-                        break  # refused below, without copying the rest
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        if size == 0:
-            raise Refused("invalid", _("Lampiran kosong."), status=422, field="attachment")
-        kind = sniff(head)
-        if kind is None:
-            raise Refused(
-                "bad_type",
-                _("Jenis lampiran tidak diterima: hanya foto JPEG/PNG atau dokumen PDF."),
-                status=422,
-                field="attachment",
-            )
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return _Staged(temp, display_name(getattr(upload, "name", "")), kind, size, digest.hexdigest())
+    return uploads.too_large("attachment", uploads.attachment_wording())
 
 
 def file_complaint(mall, subject, body, agency=None, contact="", attachment=None) -> Complaint:
@@ -302,7 +190,7 @@ def file_complaint(mall, subject, body, agency=None, contact="", attachment=None
         raise Refused("invalid", _("Instansi tidak dikenal di mal ini."), status=422, field="agency")
     upload = _single_upload(attachment)
     verify_due = add_working_days(mall, _today(mall), settings.COMPLAINT_VERIFY_WORKING_DAYS)
-    staged = _stage(upload) if upload is not None else None
+    staged = uploads.stage(upload, "attachment", uploads.attachment_wording()) if upload is not None else None
     placed = None
     try:
         with transaction.atomic():
@@ -322,7 +210,7 @@ def file_complaint(mall, subject, body, agency=None, contact="", attachment=None
             )
             _event(complaint, "", S.RECEIVED)
             if staged is not None:
-                relative = f"complaints/{code}/{staged.sha256}.{ATTACHMENT_EXTENSIONS[staged.content_type]}"
+                relative = f"complaints/{code}/{staged.sha256}.{staged.extension}"
                 ComplaintAttachment.objects.create(
                     complaint=complaint,
                     original_name=staged.name,
@@ -331,9 +219,8 @@ def file_complaint(mall, subject, body, agency=None, contact="", attachment=None
                     sha256=staged.sha256,
                     path=relative,
                 )
-                placed = private_root() / relative
-                placed.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-                os.replace(staged.temp, placed)
+                placed = uploads.private_root() / relative  # known before the move: a failed move still cleans up
+                uploads.place(staged, relative)
     except BaseException:
         if placed is not None:
             placed.unlink(missing_ok=True)
@@ -357,7 +244,7 @@ def remove_orphan_attachments(older_than: dt.timedelta = dt.timedelta(hours=1)) 
 
     Only files older than ``older_than`` go, so a filing in progress keeps its files. Returns how many.
     """
-    root = private_root()
+    root = uploads.private_root()
     cutoff = time.time() - older_than.total_seconds()
     known = set(ComplaintAttachment.objects.values_list("path", flat=True))
     removed = 0

@@ -2,9 +2,13 @@
 
 Paths: /ws/zone/<mall>/<zone>/ (display boards, consoles), /ws/service/<mall>/<code>/
 (public ticket pages), /ws/mall/<mall>/ (the manager's floor view).
+Apps above the queue add kinds of their own with ``register_group`` (the back office's
+/ws/desk/<mall>/ and /ws/case/<mall>/<token>/, routed in ``cases/routing.py``).
 Hints carry no personal data. The live process joins each group once and sends every socket
 of it the same message: the hint plus the group's document, built once (``hub.py``).
 """
+
+from collections.abc import Callable
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -22,6 +26,14 @@ NOT_FOUND = 4404
 
 
 CLOSE_CODE = {403: FORBIDDEN, 404: NOT_FOUND}
+
+# kind -> resolver(mall_slug, key, user) returning the group or raising Refused (registered from AppConfig.ready)
+_group_resolvers: dict[str, Callable] = {}
+
+
+def register_group(kind: str, resolver: Callable) -> None:
+    """Let a connection of ``kind`` join the group ``resolver(mall_slug, key, user)`` names (Refused: closed)."""
+    _group_resolvers[kind] = resolver
 
 
 @database_sync_to_async
@@ -51,6 +63,8 @@ def _group(kind: str, mall_slug: str, key: str | None, user, device_token_id) ->
         if not is_mall_staff(user, mall):
             raise Refused("forbidden", _("Anda tidak boleh melakukan tindakan ini."), status=403)
         return live.mall_group(mall.pk)
+    if kind in _group_resolvers:
+        return _group_resolvers[kind](mall_slug, key, user)
     raise Refused("not_found", _("Tidak ditemukan."), status=404)
 
 
@@ -69,6 +83,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=error)
             return
         self.group = group
+        await hub().subscribe(group)  # before the accept: no hint falls between the screen's snapshot and its socket
         await self.accept()
         await hub().join(group, self)
 

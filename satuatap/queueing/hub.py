@@ -6,6 +6,8 @@ arrives it builds the group's document once (a zone's board, a service's queue s
 screens needs no request per change. Hints that arrive while a build runs are folded into one
 more build: the document is the whole state, so the newest one is all a screen needs.
 The manager's floor group carries the bare hint (the floor reads its own snapshot).
+Apps above the queue add their own kinds of group (the back office's cases and desks) with
+``register_document``, so the hub builds their documents without importing them.
 A build that fails sends the bare hint too: screens then read their HTTP snapshot as before.
 Each fan-out is logged under the id of the request that made the change (carried in the hint,
 taken out before the screens get it).
@@ -17,6 +19,7 @@ import asyncio
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
@@ -28,6 +31,14 @@ from satuatap.queueing import snapshots
 
 log = logging.getLogger(__name__)
 REJOIN_SECONDS = 60
+
+# kind of group ("case" for "case.12") -> builder(key) of its document, registered from AppConfig.ready
+_document_builders: dict[str, Callable[[str], dict | None]] = {}
+
+
+def register_document(kind: str, builder: Callable[[str], dict | None]) -> None:
+    """Let the hub build the document of the groups ``<kind>.<key>`` (``builder(key)``; None: the bare hint)."""
+    _document_builders[kind] = builder
 
 
 def build_document(group: str) -> dict | None:
@@ -42,7 +53,8 @@ def build_document(group: str) -> dict | None:
     if kind == "service":
         service = Service.objects.select_related("mall").filter(pk=key).first()
         return None if service is None else snapshots.service_summary(service)
-    return None
+    builder = _document_builders.get(kind)
+    return builder(key) if builder is not None else None
 
 
 class Hub:
@@ -56,16 +68,24 @@ class Hub:
         self.pending: dict[str, tuple[dict, str]] = {}  # group -> (newest hint, its request id)
         self.building: dict[str, asyncio.Task] = {}
 
-    async def join(self, group: str, consumer) -> None:
-        self.members[group].add(consumer)
+    async def subscribe(self, group: str) -> None:
+        """Follow ``group`` (once per process). A consumer calls it before it accepts its socket: a hint sent
+        after the screen saw its socket open reaches it, one sent before is in the snapshot it reads then."""
         if group not in self.followers:
             channel = await self.layer.new_channel()
             await self.layer.group_add(group, channel)
-            self.followers[group] = self.loop.create_task(self._follow(group, channel))
+            if group in self.followers:  # another socket of the group subscribed meanwhile: one is enough
+                await self.layer.group_discard(group, channel)
+            else:
+                self.followers[group] = self.loop.create_task(self._follow(group, channel))
         if not settings.REDIS_URL:
             from satuatap.queueing.relay import ensure_relay_running
 
             ensure_relay_running()
+
+    async def join(self, group: str, consumer) -> None:
+        await self.subscribe(group)
+        self.members[group].add(consumer)
 
     def leave(self, group: str, consumer) -> None:
         # The subscription stays: the next screen of the group reuses it.

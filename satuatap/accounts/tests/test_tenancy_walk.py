@@ -31,6 +31,7 @@ from satuatap.accounts.scoping import scope
 from satuatap.accounts.tokens import issue_token
 from satuatap.booking import bookings
 from satuatap.booking.models import Booking
+from satuatap.cases import live_updates
 from satuatap.cases import services as case_services
 from satuatap.cases.models import Case, CaseAttachment
 from satuatap.complaints import complaints
@@ -89,6 +90,7 @@ PUBLIC = {
     "booking_detail": "a booking's page by its unguessable code (masked data only)",
     "api:track_case": "a case by its registration number plus the NIK's last 4 digits, public by contract",
     "case_track": "a case by its registration number plus the NIK's last 4 digits (rate limited, no names)",
+    "case_track_snapshot": "a tracked case's live snapshot, by the token its page got after the NIK check",
     "booking_cancel": "cancel a booking: the code and the booker's NIK are the permission (rate limited)",
     "booking_reschedule": "reschedule a booking: the code and the booker's NIK are the permission (rate limited)",
     "api:list_slots": "a service's slots of a day, public by contract",
@@ -150,6 +152,7 @@ PRIVATE = {
     "api:malls_report": "every mall side by side: the ministry (a superuser until the ministry role exists)",
     "notify_outbox": "the mall manager only (citizens' masked contacts in the outbox)",
     "case_desk": "the back office: officers and supervisor of an agency (their agency's cases), the manager",
+    "case_desk_stamp": "the desk's live stamp: as case_desk (the newest change of the agency's cases)",
     "case_new": "opening a case: officers and supervisor, for their agency's services and tickets",
     "case_detail": "one case: its agency's officers and supervisor, the manager (another agency's: 404)",
     "case_receipt": "a case's printed receipt: as case_detail",
@@ -313,6 +316,7 @@ def parameter_values(world) -> dict[str, list]:
         "registration_number": [*Case.objects.values_list("registration_number", flat=True), "PEK-2026-X-000009", NUL],
         "file_id": [*CaseAttachment.objects.values_list("pk", flat=True), 999_999, HUGE],
         "year": [service_day(world.mall).year, 1999, HUGE],
+        "token": [*map(live_updates.track_token, Case.objects.all()), "sat_c1x" + "0" * 32, NUL],  # tracking pages
     }
 
 

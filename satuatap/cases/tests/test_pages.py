@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from satuatap.cases import services
+from satuatap.cases import services, views
 from satuatap.cases.models import Case
 from satuatap.cases.tests.conftest import NIK, open_kk
 from satuatap.cases.views import DESK_ROWS
@@ -106,6 +106,16 @@ def test_receipt_has_the_number_and_a_qr(client, world):
     _client(client, world, "officer1")
     page = client.get(reverse("case_receipt", args=["pekanbaru", case.registration_number])).content.decode()
     assert case.registration_number in page and "<svg" in page and NIK not in page
+
+
+def test_the_receipt_prints_like_the_queue_slip_and_returns_to_its_case(client, world):
+    """kiosk.js prints a page with #kiosk-done on load and follows that link after its seconds."""
+    case = open_kk(world)
+    _client(client, world, "officer1")
+    page = client.get(reverse("case_receipt", args=["pekanbaru", case.registration_number])).content.decode()
+    back = reverse("case_detail", args=["pekanbaru", case.registration_number])
+    assert f'id="kiosk-done" class="btn" href="{back}" data-return-seconds="{views.RECEIPT_RETURN_SECONDS}"' in page
+    assert 'src="/static/satuatap/kiosk.js"' in page and "<script>" not in page
 
 
 def test_tracking_needs_the_nik_digits_and_shows_no_personal_data(client, world):
