@@ -35,18 +35,7 @@ from satuatap.reports.models import DayCalls, DayFigures, DayWaits
 # The breakdowns a report offers, and the SQL key of each (filled in by ``_key_sql``).
 GROUPINGS = ("mall", "agency", "service", "counter", "officer", "day", "month", "hour", "weekday_hour")
 
-TICKET_FIGURES = (
-    "tickets_issued",
-    "served",
-    "no_show",
-    "cancelled",
-    "transferred",
-    "called",
-    "within_target",
-    "bookings",
-    "walk_ins",
-    "priority",
-)
+TICKET_FIGURES = ticket_rows.COUNT_COLUMNS
 
 
 @dataclass

@@ -13,8 +13,9 @@ from satuatap.directory.models import Mall, Service
 from satuatap.queueing.models import Ticket, TicketEvent
 from satuatap.reports import dialect
 
-# The summed columns of a day's figures (``reports.models.DayFigures``), in order.
-FIGURE_COLUMNS = (
+# The ticket counts of a day's figures (a ticket counts 1 or 0 in each), then the sums the averages come from:
+# together the summed columns of ``reports.models.DayFigures``, in order.
+COUNT_COLUMNS = (
     "tickets_issued",
     "served",
     "no_show",
@@ -25,10 +26,8 @@ FIGURE_COLUMNS = (
     "bookings",
     "walk_ins",
     "priority",
-    "wait_sum",
-    "service_count",
-    "service_sum",
 )
+FIGURE_COLUMNS = (*COUNT_COLUMNS, "wait_sum", "service_count", "service_sum")
 # The columns that place a row: a figure row is keyed by all of them, a wait or call row by day and service.
 PLACE_COLUMNS = ("day", "service_id", "counter_id", "officer_id", "hour")
 

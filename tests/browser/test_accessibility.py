@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import MALL, RECORD_PRINT
 from tests.browser.test_booking import bookable_stack, first_slot_with_time_to_book  # noqa: F401 (a fixture)
-from tests.browser.test_screens_screenshots import signed_in_console
+from tests.browser.test_screens_screenshots import serve_next, signed_in_console
 
 pytestmark = pytest.mark.browser
 
@@ -61,12 +61,7 @@ def finished_ticket(screens, agency: str, service: str, counter: int, officer: s
     number = screens.take_ticket(kiosk, agency, service)
     code = screens.public_code(kiosk)
     console = signed_in_console(screens, officer, counter)
-    console.click("#btn-call-next")
-    expect(console.locator("#current-number")).to_have_text(number)
-    console.click("#btn-start")
-    expect(console.locator("#current-status")).to_have_text("Sedang dilayani")
-    console.click("#btn-finish")
-    expect(console.locator("#current-number")).to_have_text("—")
+    serve_next(console, number)
     console.click("#btn-sign-out")
     return code
 

@@ -35,6 +35,16 @@ def signed_in_console(screens, username: str, counter: int):
     return console
 
 
+def serve_next(console, number: str) -> None:
+    """Call the next ticket at a signed-in console (it must be ``number``), start and finish it."""
+    console.click("#btn-call-next")
+    expect(console.locator("#current-number")).to_have_text(number)
+    console.click("#btn-start")
+    expect(console.locator("#current-status")).to_have_text("Sedang dilayani")
+    console.click("#btn-finish")
+    expect(console.locator("#current-number")).to_have_text("—")
+
+
 @pytest.mark.parametrize("size", KIOSK_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_kiosk_screens(screens, size):
     kiosk = screens.device("kiosk", viewport=size, init_script=RECORD_PRINT)

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import MALL, RECORD_PRINT
-from tests.browser.test_screens_screenshots import shot, signed_in_console
+from tests.browser.test_screens_screenshots import serve_next, shot, signed_in_console
 
 pytestmark = pytest.mark.browser
 
@@ -21,12 +21,7 @@ def test_a_finished_ticket_is_rated_once_and_the_malls_ikm_moves(screens):
     number = screens.take_ticket(kiosk, "POLRESTA", "POLRESTA-SKCK")
     code = screens.public_code(kiosk)
     console = signed_in_console(screens, "officer4", 4)
-    console.click("#btn-call-next")
-    expect(console.locator("#current-number")).to_have_text(number)
-    console.click("#btn-start")
-    expect(console.locator("#current-status")).to_have_text("Sedang dilayani")
-    console.click("#btn-finish")
-    expect(console.locator("#current-number")).to_have_text("—")
+    serve_next(console, number)
 
     tablet = screens.public(f"/t/{code}/", viewport=TABLET)
     tablet.click("#survey-link")

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import MALL
-from tests.browser.test_screens_screenshots import shot, signed_in_console
+from tests.browser.test_screens_screenshots import serve_next, shot, signed_in_console
 
 pytestmark = pytest.mark.browser
 
@@ -32,12 +32,7 @@ def test_the_counter_tablet_offers_the_finished_tickets_survey_once(screens):
     assert issued.status == 201, issued.text()
     number, code = issued.json()["number"], issued.json()["public_code"]
     console = signed_in_console(screens, "officer4", 4)
-    console.click("#btn-call-next")
-    expect(console.locator("#current-number")).to_have_text(number)
-    console.click("#btn-start")
-    expect(console.locator("#current-status")).to_have_text("Sedang dilayani")
-    console.click("#btn-finish")
-    expect(console.locator("#current-number")).to_have_text("—")
+    serve_next(console, number)
 
     # Within a poll or two the waiting screen turns into the survey of that ticket.
     expect(tablet.locator("#survey-form")).to_be_visible()

@@ -84,3 +84,18 @@ export function follow({ wsPath, snapshotUrl, onSnapshot, onHint = () => false, 
     close() { state.closed = true; clearInterval(poll); if (state.socket) state.socket.close(); },
   };
 }
+
+// A page that shows one live document: its root element names the socket and the snapshot
+// (data-ws-path, data-snapshot-url), one function takes both the snapshot and each pushed
+// document, and the "live" dot shows whether the socket is up.
+export function followDocument(root, take, pollSeconds = 60) {
+  const dot = document.getElementById("live-dot");
+  return follow({
+    wsPath: root.dataset.wsPath,
+    snapshotUrl: root.dataset.snapshotUrl,
+    onSnapshot: take,
+    onHint: (message) => take(message.doc),
+    onStatus: (up) => { if (dot) dot.classList.toggle("on", up); },
+    pollSeconds,
+  });
+}

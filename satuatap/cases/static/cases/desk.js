@@ -1,7 +1,7 @@
 // The back-office desk follows its agency's cases live. Each hint carries the desk's stamp (the
 // newest history row it can see); when the stamp moved, the page is fetched again with the same
 // filters and its #desk-body swapped in, so the rows stay rendered one way, by the server.
-import { follow } from "../satuatap/live.js";
+import { followDocument } from "../satuatap/live.js";
 
 const body = document.getElementById("desk-body");
 let shown = null;
@@ -22,14 +22,4 @@ function take(doc) {
   return true;
 }
 
-if (body) {
-  const dot = document.getElementById("live-dot");
-  follow({
-    wsPath: body.dataset.wsPath,
-    snapshotUrl: body.dataset.snapshotUrl,
-    onSnapshot: take,
-    onHint: (message) => take(message.doc),
-    onStatus: (up) => dot.classList.toggle("on", up),
-    pollSeconds: 60,
-  });
-}
+if (body) followDocument(body, take);

@@ -2,7 +2,7 @@
 // with the token in data-ws-path; each hint carries the case's whole public document (status,
 // steps, due date, next step), rendered here without a request. The page reads its snapshot only
 // on (re)connect and, slowly, while no document has come (live.js).
-import { follow } from "../satuatap/live.js";
+import { followDocument } from "../satuatap/live.js";
 
 const root = document.getElementById("track-result");
 
@@ -35,14 +35,4 @@ function render(doc) {
   return true;
 }
 
-if (root) {
-  const dot = document.getElementById("live-dot");
-  follow({
-    wsPath: root.dataset.wsPath,
-    snapshotUrl: root.dataset.snapshotUrl,
-    onSnapshot: render,
-    onHint: (message) => render(message.doc),
-    onStatus: (up) => dot.classList.toggle("on", up),
-    pollSeconds: 60,
-  });
-}
+if (root) followDocument(root, render);
