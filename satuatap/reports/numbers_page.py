@@ -49,6 +49,9 @@ def numbers_report(request, mall: str):
         "breakdowns": numbers_data.BREAKDOWNS.items(),
         "columns": numbers_data.BREAKDOWN_COLUMNS,
         "breakdown_label": numbers_data.BREAKDOWNS[data.by],
+        "attendance_columns": numbers_data.ATTENDANCE_COLUMNS,
+        "case_columns": numbers_data.CASE_COLUMNS,
+        "case_tables": [(by, numbers_data.BREAKDOWNS[by], data.cases[f"by_{by}"]) for by in ("agency", "service")],
         "query": _query(request),
     }
     return render(request, "reports/numbers.html", context)
