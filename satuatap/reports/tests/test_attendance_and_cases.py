@@ -7,12 +7,16 @@ closed (a flood). So the working days up to today are 21, 23 and 28 December; 21
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import itertools
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from openpyxl import load_workbook
 
 from satuatap.accounts.models import User
 from satuatap.cases import services as cases
@@ -211,3 +215,30 @@ def test_a_supervisor_sees_only_their_agencys_officers_and_cases(client: Client,
     officers = html.split('id="numbers-attendance"')[1].split("</table>")[0]
     assert 'data-officer="officer1"' in officers and 'data-officer="officer3"' not in officers
     assert "IMIGRASI" not in html.split('id="numbers-cases-agency"')[1].split("</table>")[0]
+
+
+def _foot(html: str, table_id: str) -> list[str]:
+    """The total row of a table on the page, its numbers as shown (decimal commas read as points)."""
+    foot = html.split(f'id="{table_id}"')[1].split("<tfoot>")[1].split("</tfoot>")[0]
+    return [cell.replace(",", ".") for cell in re.findall(r'<td class="num">([^<]*)</td>', foot)]
+
+
+def test_the_files_carry_the_officers_and_the_cases_as_the_screen_shows_them(case_days):
+    client = Client()
+    assert client.login(username="manager", password=PASSWORD)
+    html = client.get(PAGE).content.decode()
+    assert _foot(html, "numbers-attendance") == ["8", "4", "3", "4", "20.0", "1.0"]
+    assert _foot(html, "numbers-cases-agency") == ["5", "2", "1", "0.5", "2"]
+    book = load_workbook(io.BytesIO(client.get(PAGE.replace("/?", "/laporan.xlsx?")).content))
+    officers = list(book["Petugas"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in officers] == ["officer1", "officer2", "officer3", "Jumlah"]
+    assert [str(float(v)) for v in officers[-1][2:]] == [str(float(v)) for v in _foot(html, "numbers-attendance")]
+    assert sum(r[5] for r in officers[:-1]) == officers[-1][5] == 4  # served, officer by officer
+    agencies = list(book["Berkas per instansi"].iter_rows(min_row=2, values_only=True))
+    assert agencies == [("DUKCAPIL", 4, 2, 1, 0.5, 1), ("IMIGRASI", 1, 0, 0, None, 1), ("Jumlah", 5, 2, 1, 0.5, 2)]
+    text = client.get(PAGE.replace("/?", "/laporan.csv?")).content.decode("utf-8-sig")
+    sections = [list(csv.reader(io.StringIO(part))) for part in text.split("\r\n\r\n")]
+    assert ["Jumlah", "", "8", "4", "3", "4", "20.0", "1.0"] in sections[3]
+    assert ["Jumlah", "5", "2", "1", "0.5", "2"] in sections[4]
+    pdf = client.get(PAGE.replace("/?", "/laporan.pdf?")).content
+    assert b"Berkas permohonan per instansi" in pdf and b"(DUKCAPIL)" in pdf and b"(IMIGRASI)" in pdf
