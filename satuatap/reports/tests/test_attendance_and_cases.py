@@ -21,9 +21,10 @@ from openpyxl import load_workbook
 from satuatap.accounts.models import User
 from satuatap.cases import services as cases
 from satuatap.directory.models import Closure
-from satuatap.queueing.models import Ticket, TicketEvent
+from satuatap.queueing.models import TicketEvent
 from satuatap.reports import attendance, case_figures
 from satuatap.reports.figures import Selection
+from satuatap.reports.tests.generated import ticket_row
 from satuatap.testing import PASSWORD, bearer_as, make_world
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -32,7 +33,7 @@ FIRST, LAST = dt.date(2026, 12, 21), dt.date(2026, 12, 31)
 SUMMARY = "/api/v1/malls/pekanbaru/reports/summary?from=2026-12-21&to=2026-12-31"
 PAGE = "/m/pekanbaru/laporan/?period=custom&from=2026-12-21&to=2026-12-31"
 NIK = "1471011203900001"
-numbers = itertools.count(1)
+numbers = itertools.count(9001)  # apart from the generated tickets' codes
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -57,19 +58,7 @@ def ticket(world, service: str, day: dt.date, officer: str | None, status="done"
         fields.update(started_at=called, finished_at=called + dt.timedelta(minutes=service_minutes))
     elif status == "done":
         fields["finished_at"] = called + dt.timedelta(minutes=5)  # finished without a start: no service time
-    t = Ticket.objects.create(
-        mall=world.mall,
-        issued_service=svc,
-        service=svc,
-        day=day,
-        seq=n,
-        number=f"{svc.prefix}{n:03d}",
-        public_code=f"hand{n:06d}",
-        status=status,
-        issued_at=at(day, 8),
-        queued_at=at(day, 8),
-        **fields,
-    )
+    t = ticket_row(world, svc, day, n, at(day, 8), status=status, **fields)
     TicketEvent.objects.bulk_create(
         TicketEvent(ticket=t, mall=world.mall, action=action, at=called, actor=world.users[actor])
         for action, actor in events
