@@ -18,9 +18,9 @@ def share(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
-def breakdown_row(label_name: str, label: str, f: figures.TicketFigures) -> dict:
+def ticket_row(f: figures.TicketFigures) -> dict:
+    """The ticket figures every row and every total carries."""
     return {
-        label_name: label,
         "tickets_issued": f.tickets_issued,
         "served": f.served,
         "no_show": f.no_show,
@@ -32,6 +32,10 @@ def breakdown_row(label_name: str, label: str, f: figures.TicketFigures) -> dict
         "avg_service_minutes": minutes(f.avg_service),
         "within_target_share": share(f.within_target_share),
     }
+
+
+def breakdown_row(label_name: str, label: str, f: figures.TicketFigures) -> dict:
+    return {label_name: label, **ticket_row(f)}
 
 
 def breakdown(selection: figures.Selection, by: str) -> list[dict]:
@@ -46,17 +50,8 @@ def breakdown(selection: figures.Selection, by: str) -> list[dict]:
 
 def totals(f: figures.TicketFigures) -> dict:
     return {
-        "tickets_issued": f.tickets_issued,
-        "served": f.served,
-        "no_show": f.no_show,
-        "cancelled": f.cancelled,
-        "transferred": f.transferred,
-        "avg_wait_minutes": minutes(f.avg_wait),
-        "p50_wait_minutes": minutes(f.p50_wait),
-        "p90_wait_minutes": minutes(f.p90_wait),
-        "avg_service_minutes": minutes(f.avg_service),
+        **ticket_row(f),
         "p50_service_minutes": minutes(f.p50_service),
-        "within_target_share": share(f.within_target_share),
         "walk_ins": f.walk_ins,
         "booked_tickets": f.bookings,
         "priority_share": share(f.priority_share),
@@ -109,14 +104,15 @@ def daily_body(selection: figures.Selection) -> dict:
     }
 
 
+ATTENDANCE_COUNTS = ("working_days", "present_days", "absent_days", "served")
+
+
 def attendance_row(row: attendance.OfficerAttendance) -> dict:
+    per_day = row.served_per_present_day
     return {
-        "working_days": row.working_days,
-        "present_days": row.present_days,
-        "absent_days": row.absent_days,
-        "served": row.served,
+        **{name: getattr(row, name) for name in ATTENDANCE_COUNTS},
         "avg_service_minutes": minutes(row.avg_service),
-        "served_per_present_day": None if row.served_per_present_day is None else round(row.served_per_present_day, 1),
+        "served_per_present_day": None if per_day is None else round(per_day, 1),
     }
 
 
