@@ -4,9 +4,9 @@ There is no sign-in log (a counter only holds who sits at it *now*), so attendan
 
 - **present** on a service day: the officer was the ticket's officer (called or served it) or recorded an event
   on a ticket of that day (a call, a recall, a start, a finish, a no-show, a transfer);
-- **working days**: the mall's working days of the period (``directory.hours.is_working_day``: weekly hours,
-  national holidays, cuti bersama, whole-mall closures) up to today, from the day the officer joined (or their
-  first presence, when they worked before their account's date);
+- **working days**: the mall's working days of the period (``directory.hours.working_days``, each as
+  ``is_working_day`` answers it: weekly hours, national holidays, cuti bersama, whole-mall closures) up to today,
+  from the day the officer joined (or their first presence, when they worked before their account's date);
 - **absent**: a working day that is over (before today) on which the officer was not present. Holidays, closures,
   weekends, future days and today (still running) are never absent; a day present outside the calendar (a
   Saturday opening) counts as present, not as a working day;
@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from satuatap.accounts.models import Role, User
-from satuatap.directory.hours import is_working_day, service_day
+from satuatap.directory import hours
+from satuatap.directory.hours import service_day
 from satuatap.queueing.models import Ticket, TicketEvent
 from satuatap.reports import dialect
 from satuatap.reports.figures import Selection
@@ -81,12 +82,8 @@ def _as_date(value) -> dt.date:
 
 def working_days(selection: Selection, today: dt.date) -> list[dt.date]:
     """The mall's working days of the selection up to ``today`` (future days never count)."""
-    days, day = [], selection.first
-    while day <= min(selection.last, today):
-        if is_working_day(selection.mall, day):
-            days.append(day)
-        day += dt.timedelta(days=1)
-    return days
+    last = min(selection.last, today)
+    return hours.working_days(selection.mall, selection.first, last) if selection.first <= last else []
 
 
 def _officers(selection: Selection) -> list[User]:
