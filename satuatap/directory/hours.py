@@ -88,6 +88,38 @@ def is_working_day(mall: Mall, day: dt.date) -> bool:
     return not mall_closures_on(mall, day).filter(service__isnull=True, counter__isnull=True).exists()
 
 
+def working_days(mall: Mall, first: dt.date, last: dt.date) -> list[dt.date]:
+    """The working days ``first``..``last`` as ``is_working_day`` answers each, in two queries (a report counts a
+    year of them): the weekdays with hours, and the whole-mall closures that reach into the range."""
+    tz = mall_tz(mall)
+    open_weekdays = set(mall.hours.values_list("weekday", flat=True))
+    range_start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
+    range_end = dt.datetime.combine(last, dt.time.min, tzinfo=tz) + dt.timedelta(days=1)
+    closures = list(
+        Closure.objects.filter(
+            mall=mall, lifted_at__isnull=True, service__isnull=True, counter__isnull=True, starts_at__lt=range_end
+        ).filter(Q(until_date__gte=first) | Q(until_date__isnull=True, starts_at__gte=range_start))
+    )
+
+    def closed(day: dt.date) -> bool:
+        # ``mall_closures_on`` over the list: started before the day ends, and lasting into it (a pause: its own day).
+        day_start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+        return any(
+            c.starts_at < day_start + dt.timedelta(days=1)
+            and (c.until_date >= day if c.until_date is not None else c.starts_at >= day_start)
+            for c in closures
+        )
+
+    days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+    return [
+        day
+        for day in days
+        if not (mall.observes_national_holidays and holiday_name(day))
+        and day.weekday() in open_weekdays
+        and not closed(day)
+    ]
+
+
 def mall_closures_on(mall: Mall, day: dt.date):
     """Closures in force on a local day: a pause without end date lasts its own day only."""
     tz = mall_tz(mall)

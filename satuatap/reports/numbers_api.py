@@ -97,6 +97,49 @@ class OutOfOrderOut(Schema):
     other: int
 
 
+class AttendanceFiguresOut(Schema):
+    working_days: int = Field(description="Hari kerja mal dalam periode sampai hari ini (libur dan hari depan tidak)")
+    present_days: int = Field(description="Hari petugas memanggil atau melayani tiket")
+    absent_days: int = Field(description="Hari kerja yang sudah lewat tanpa kehadiran")
+    served: int
+    avg_service_minutes: float | None
+    served_per_present_day: float | None
+
+
+class OfficerAttendanceOut(AttendanceFiguresOut):
+    officer: str
+    name: str
+
+
+class AttendanceTotalsOut(AttendanceFiguresOut):
+    officers: int
+
+
+class AttendanceOut(AttendanceTotalsOut):
+    by_officer: list[OfficerAttendanceOut]
+
+
+class CaseFiguresOut(Schema):
+    opened: int = Field(description="Berkas diterima dalam periode")
+    finished: int = Field(description="Berkas selesai (diserahkan atau ditolak) dalam periode")
+    finished_on_time: int = Field(description="Selesai paling lambat pada batas hari kerjanya")
+    on_time_share: float | None
+    overdue_open: int | None = Field(description="Berkas terbuka melewati batas hari ini (periode lalu: null)")
+
+
+class AgencyCasesOut(CaseFiguresOut):
+    agency: str
+
+
+class ServiceCasesOut(CaseFiguresOut):
+    service: str
+
+
+class CasesOut(CaseFiguresOut):
+    by_agency: list[AgencyCasesOut]
+    by_service: list[ServiceCasesOut]
+
+
 class PeriodOut(TotalsOut):
     start: dt.date = Field(alias="from")
     end: dt.date = Field(alias="to")
@@ -106,9 +149,13 @@ class PeriodOut(TotalsOut):
     complaints: ComplaintsOut
     ikm: str | None
     ikm_respondents: int
+    attendance: AttendanceTotalsOut
+    cases: CaseFiguresOut
 
 
 class SummaryOut(PeriodOut):
+    attendance: AttendanceOut
+    cases: CasesOut
     by_agency: list[AgencyRowOut]
     by_service: list[ServiceRowOut]
     previous: PeriodOut | None
@@ -148,7 +195,8 @@ def daily_report(request, mall: str, filters: Query[DailyQuery]):
 )
 def summary_report(request, mall: str, filters: Query[SummaryQuery]):
     """Any period (this month by default): the daily figures summed up, the median wait, the within-target share,
-    the booking funnel, out-of-order calls, complaints and IKM, with the period of the same length before it."""
+    the booking funnel, out-of-order calls, complaints and IKM, the officers' attendance (``attendance``, by officer)
+    and the back office's cases (``cases``, by agency and service), with the period of the same length before it."""
     user = caller(request)
     mall_obj = access_mall(user, mall, Role.SUPERVISOR, Role.MANAGER)
     month = periods.bounds("month", service_day(mall_obj))

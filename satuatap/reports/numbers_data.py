@@ -17,7 +17,7 @@ BREAKDOWNS = {
     "counter": gettext_lazy("Loket"),
     "officer": gettext_lazy("Petugas"),
 }
-# The figures of the comparison table: (key in ``shapes.period_figures``, label); nested keys use a dot.
+# The figures of the comparison table: (key in ``shapes.period_body``, label); nested keys use a dot.
 HEADLINE = (
     ("tickets_issued", gettext_lazy("Tiket diambil")),
     ("served", gettext_lazy("Selesai dilayani")),
@@ -45,6 +45,32 @@ HEADLINE = (
     ("complaints.answered_in_time", gettext_lazy("Pengaduan dijawab tepat waktu")),
     ("ikm", gettext_lazy("IKM")),
     ("ikm_respondents", gettext_lazy("Responden SKM")),
+    ("attendance.working_days", gettext_lazy("Hari kerja petugas")),
+    ("attendance.present_days", gettext_lazy("Hari hadir petugas")),
+    ("attendance.absent_days", gettext_lazy("Hari tidak hadir petugas")),
+    ("attendance.served_per_present_day", gettext_lazy("Tiket selesai per hari hadir")),
+    ("cases.opened", gettext_lazy("Berkas diterima")),
+    ("cases.finished", gettext_lazy("Berkas selesai")),
+    ("cases.finished_on_time", gettext_lazy("Berkas selesai tepat waktu")),
+    ("cases.on_time_share", gettext_lazy("Bagian berkas selesai tepat waktu")),
+    ("cases.overdue_open", gettext_lazy("Berkas terbuka melewati batas (hari ini)")),
+)
+# The officers' table: (key in ``shapes.attendance_row``, label).
+ATTENDANCE_COLUMNS = (
+    ("working_days", gettext_lazy("Hari kerja")),
+    ("present_days", gettext_lazy("Hadir")),
+    ("absent_days", gettext_lazy("Tidak hadir")),
+    ("served", gettext_lazy("Tiket selesai")),
+    ("avg_service_minutes", gettext_lazy("Rata-rata layanan (menit)")),
+    ("served_per_present_day", gettext_lazy("Selesai per hari hadir")),
+)
+# The cases' tables: (key in ``shapes.case_row``, label).
+CASE_COLUMNS = (
+    ("opened", gettext_lazy("Diterima")),
+    ("finished", gettext_lazy("Selesai")),
+    ("finished_on_time", gettext_lazy("Tepat waktu")),
+    ("on_time_share", gettext_lazy("Bagian tepat waktu")),
+    ("overdue_open", gettext_lazy("Terbuka lewat batas")),
 )
 BREAKDOWN_COLUMNS = (
     ("tickets_issued", gettext_lazy("Tiket")),
@@ -102,10 +128,20 @@ class PageData:
     charts: dict[str, str]
     series: dict[str, list]
 
+    @property
+    def attendance(self) -> dict:
+        """The officers' figures added up, with ``by_officer`` (``shapes.attendance_body``)."""
+        return self.headline["attendance"]
+
+    @property
+    def cases(self) -> dict:
+        """The cases' figures, with ``by_agency`` and ``by_service`` (``shapes.cases_body``)."""
+        return self.headline["cases"]
+
 
 def build(selection: figures.Selection, by: str = "agency") -> PageData:
     summary = figures.summarize(selection)
-    headline, previous = shapes.period_figures(summary), shapes.period_figures(summary.previous)
+    headline, previous = shapes.period_body(summary), shapes.period_body(summary.previous, current=False)
     comparisons = [Comparison(k, str(label), _pick(headline, k), _pick(previous, k)) for k, label in HEADLINE]
     return PageData(
         selection=selection,

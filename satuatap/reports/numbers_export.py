@@ -1,4 +1,6 @@
-"""The reports page as CSV and as a spreadsheet: the comparison table and the breakdown, the same values as shown.
+"""The reports page as CSV and as a spreadsheet: the comparison table, the breakdown, the officers' attendance and
+the cases per agency and per service, the same values as shown (the CSV has them one after another, blank-separated;
+the spreadsheet one sheet each).
 
 Text typed by users (agency and service codes, usernames) is written as text: in the CSV a cell that a spreadsheet
 would read as a formula gets a leading apostrophe; in the XLSX every string cell is typed as a string.
@@ -13,7 +15,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from satuatap.reports.numbers_data import BREAKDOWN_COLUMNS, BREAKDOWNS, PageData
+from satuatap.reports.numbers_data import ATTENDANCE_COLUMNS, BREAKDOWN_COLUMNS, BREAKDOWNS, CASE_COLUMNS, PageData
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,6 +40,33 @@ def breakdown_rows(data: PageData) -> list[list]:
     return rows
 
 
+def attendance_rows(data: PageData) -> list[list]:
+    """One row per officer, then the total (equal to the comparison table's attendance figures)."""
+    found = data.attendance
+    rows = [[_("Petugas"), _("Nama"), *(str(label) for _key, label in ATTENDANCE_COLUMNS)]]
+    rows += [[r["officer"], r["name"], *(r[key] for key, _label in ATTENDANCE_COLUMNS)] for r in found["by_officer"]]
+    rows.append([_("Jumlah"), "", *(found[key] for key, _label in ATTENDANCE_COLUMNS)])
+    return rows
+
+
+def case_rows(data: PageData, by: str) -> list[list]:
+    """Cases per agency or service, then the whole selection's figures."""
+    rows = [[str(BREAKDOWNS[by]), *(str(label) for _key, label in CASE_COLUMNS)]]
+    rows += [[r[by], *(r[key] for key, _label in CASE_COLUMNS)] for r in data.cases[f"by_{by}"]]
+    rows.append([_("Jumlah"), *(data.cases[key] for key, _label in CASE_COLUMNS)])
+    return rows
+
+
+def sections(data: PageData) -> list[tuple[str, list[list]]]:
+    """The tables after the comparison, each with its sheet name."""
+    return [
+        (_("Rincian"), breakdown_rows(data)),
+        (_("Petugas"), attendance_rows(data)),
+        (_("Berkas per instansi"), case_rows(data, "agency")),
+        (_("Berkas per layanan"), case_rows(data, "service")),
+    ]
+
+
 def _title(data: PageData) -> list[str]:
     s = data.selection
     unit = s.service.code if s.service else s.agency.code if s.agency else _("Seluruh mal")
@@ -51,9 +80,10 @@ def csv_bytes(data: PageData) -> bytes:
     writer.writerow([])
     for row in comparison_rows(data):
         writer.writerow([_safe(v) for v in row])
-    writer.writerow([])
-    for row in breakdown_rows(data):
-        writer.writerow([_safe(v) for v in row])
+    for _name, rows in sections(data):
+        writer.writerow([])
+        for row in rows:
+            writer.writerow([_safe(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets spreadsheet programs read UTF-8
 
 
@@ -65,9 +95,10 @@ def xlsx_bytes(data: PageData) -> bytes:
     summary.append([])
     for row in comparison_rows(data):
         summary.append(row)
-    detail = book.create_sheet(_("Rincian"))
-    for row in breakdown_rows(data):
-        detail.append(row)
+    for name, rows in sections(data):
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
     for sheet in book.worksheets:
         for line in sheet.iter_rows():
             for cell in line:

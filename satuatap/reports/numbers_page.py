@@ -5,13 +5,11 @@ agency, service, counter or officer, server-side SVG charts, and the same figure
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import QueryDict
 from django.shortcuts import render
 
-from satuatap.feedback import periods
 from satuatap.reports import mayor_pdf, numbers_data, numbers_export
 from satuatap.reports.figures import Selection
-from satuatap.reports.views import report_scope
+from satuatap.reports.views import report_query, report_scope
 
 
 def _data(request, mall: str):
@@ -22,34 +20,19 @@ def _data(request, mall: str):
     return rs, numbers_data.build(selection, by)
 
 
-def _query(request) -> str:
-    keep = QueryDict(mutable=True)
-    for key in ("period", "date", "from", "to", "agency", "service", "by"):
-        if request.GET.get(key):
-            keep[key] = request.GET[key]
-    return keep.urlencode()
-
-
 @login_required
 def numbers_report(request, mall: str):
     rs, data = _data(request, mall)
     context = {
-        "mall": rs.mall,
+        **rs.picker(request),
         "data": data,
-        "kinds": periods.KINDS.items(),
-        "kind": rs.period.kind,
-        "first": rs.period.first,
-        "last": rs.period.last,
-        "error": rs.error,
-        "agencies": rs.agencies,
-        "services": rs.services,
-        "agency": rs.agency,
-        "service": rs.service,
-        "date": request.GET.get("date", ""),
         "breakdowns": numbers_data.BREAKDOWNS.items(),
         "columns": numbers_data.BREAKDOWN_COLUMNS,
         "breakdown_label": numbers_data.BREAKDOWNS[data.by],
-        "query": _query(request),
+        "attendance_columns": numbers_data.ATTENDANCE_COLUMNS,
+        "case_columns": numbers_data.CASE_COLUMNS,
+        "case_tables": [(by, numbers_data.BREAKDOWNS[by], data.cases[f"by_{by}"]) for by in ("agency", "service")],
+        "query": report_query(request, "by"),
     }
     return render(request, "reports/numbers.html", context)
 

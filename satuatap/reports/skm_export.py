@@ -112,48 +112,14 @@ def summary_rows(data: ReportData) -> list[tuple[str, object, int | None]]:
 
 
 def pdf(data: ReportData) -> bytes:
-    """A4 portrait. Built uncompressed and invariant: the same data gives the same bytes, and the text is readable
-    in the file (the tests look for the IKM there; there is no pdftotext on the build machines)."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
+    """A4 portrait, built as every report's PDF is (``pdf_document``): invariant, its text readable in the file."""
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Spacer
 
-    styles = getSampleStyleSheet()
-    cell = styles["BodyText"].clone("cell", fontSize=8, leading=10)
-    head = cell.clone("head", fontName="Helvetica-Bold")
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=_("Laporan Survei Kepuasan Masyarakat"),
-        author=str(data.mall.name),
-        invariant=1,
-        pageCompression=0,
-    )
-    grid = TableStyle(
-        [
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-    )
+    from satuatap.reports.pdf_document import report_document
 
-    def para(text, style=cell):
-        from xml.sax.saxutils import escape
-
-        return Paragraph(escape(str(text)), style)
-
-    def table(rows, widths, header=True):
-        body = [[para(c, head if header and i == 0 else cell) for c in row] for i, row in enumerate(rows)]
-        t = Table(body, colWidths=[w * mm for w in widths], repeatRows=1 if header else 0)
-        t.setStyle(grid if header else TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey)]))
-        return t
+    document = report_document(_("Laporan Survei Kepuasan Masyarakat"), str(data.mall.name))
+    styles, para, table = document.styles, document.para, document.table
 
     r = data.result
     story = [
@@ -222,8 +188,7 @@ def pdf(data: ReportData) -> bytes:
             % {"done": s.done, "total": s.total, "share": _num(s.share_done, 1), "days": _num(s.average_days, 1)}
         )
     )
-    doc.build(story)
-    return buffer.getvalue()
+    return document.build(story)
 
 
 # --- Spreadsheet ---------------------------------------------------------------------------------------------------

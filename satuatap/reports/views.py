@@ -132,16 +132,32 @@ class ReportScope:
             scope(user, FollowUpItem.objects.all()), self.mall, self.period, self.agency, self.service
         )
 
+    def picker(self, request) -> dict:
+        """The period and unit picker's context, the same on the SKM report and the reports page."""
+        return {
+            "mall": self.mall,
+            "kinds": periods.KINDS.items(),
+            "kind": self.period.kind,
+            "first": self.period.first,
+            "last": self.period.last,
+            "error": self.error,
+            "agencies": self.agencies,
+            "services": self.services,
+            "agency": self.agency,
+            "service": self.service,
+            "date": request.GET.get("date", ""),
+        }
+
     @property
     def unit_agency(self):
         """The agency a new item belongs to (the service's, the chosen one, or none for the whole mall)."""
         return follow_up.unit_of(self.agency, self.service)[0]
 
 
-def _query(request) -> str:
-    """The report page's own query string, kept across the forms and downloads (only its known keys)."""
+def report_query(request, *extra: str) -> str:
+    """A report page's own query string, kept across the forms and downloads (only its known keys, and ``extra``)."""
     keep = QueryDict(mutable=True)
-    for key in ("period", "date", "from", "to", "agency", "service"):
+    for key in ("period", "date", "from", "to", "agency", "service", *extra):
         if request.GET.get(key):
             keep[key] = request.GET[key]
     return keep.urlencode()
@@ -164,21 +180,11 @@ def report(request, mall: str):
         }
         for item in items
     ]
-    query = _query(request)
+    query = report_query(request)
     context = {
-        "mall": rs.mall,
+        **rs.picker(request),
         "result": result,
         "sources": ikm.sources(rs.mall, start, end, agency=rs.agency, service=rs.service),
-        "kinds": periods.KINDS.items(),
-        "kind": rs.period.kind,
-        "first": rs.period.first,
-        "last": rs.period.last,
-        "error": rs.error,
-        "agencies": rs.agencies,
-        "services": rs.services,
-        "agency": rs.agency,
-        "service": rs.service,
-        "date": request.GET.get("date", ""),
         "follow_ups": rows,
         "follow_up_summary": follow_up.summarize(items, rs.mall),
         "can_propose": can_edit and result.respondents > 0,
@@ -254,7 +260,7 @@ def follow_up_new(request, mall: str):
             messages.success(request, _("Tindak lanjut ditambahkan."))
     except Refused as err:
         _refused(request, err)
-    return _back(rs, _query(request))
+    return _back(rs, report_query(request))
 
 
 @require_POST
@@ -278,4 +284,4 @@ def follow_up_change(request, mall: str, item_id: int):
             messages.success(request, _("Tindak lanjut diperbarui."))
     except Refused as err:
         _refused(request, err)
-    return _back(rs, _query(request))
+    return _back(rs, report_query(request))

@@ -16,6 +16,22 @@ ACTION = TicketEvent.Action
 REASONS = ["", "", "", "", "priority:lansia", "priority_streak_bound:3", "officer:berkas lengkap", "officer:janji"]
 
 
+def ticket_row(world: World, service, day: dt.date, n: int, issued: dt.datetime, **fields) -> Ticket:
+    """A ticket row of ``day`` with number ``n`` of its queue, issued (and queued) at ``issued``."""
+    return Ticket.objects.create(
+        mall=world.mall,
+        issued_service=service,
+        service=service,
+        day=day,
+        seq=n,
+        number=f"{service.prefix}{n:03d}",
+        public_code=f"code{n:06d}",
+        issued_at=issued,
+        queued_at=issued,
+        **fields,
+    )
+
+
 def generate(world: World, first: dt.date, last: dt.date, per_day: int = 12, seed: int = 13) -> None:
     """Tickets on every day ``first``..``last`` with every status, transfers, out-of-order calls and bookings."""
     rng = random.Random(seed)
@@ -31,20 +47,8 @@ def generate(world: World, first: dt.date, last: dt.date, per_day: int = 12, see
             issued = dt.datetime.combine(day, dt.time(rng.randint(7, 16), rng.randint(0, 59), rng.randint(0, 59)), tz)
             status = rng.choice(["done", "done", "done", "no_show", "cancelled", "waiting"])
             source = rng.choice(["kiosk", "kiosk", "booking", "officer"])
-            ticket = Ticket.objects.create(
-                mall=world.mall,
-                issued_service=service,
-                service=service,
-                day=day,
-                seq=n,
-                number=f"{service.prefix}{n:03d}",
-                public_code=f"code{n:06d}",
-                status=status,
-                priority_group=rng.choice(["", "", "", "lansia"]),
-                source=source,
-                issued_at=issued,
-                queued_at=issued,
-            )
+            group = rng.choice(["", "", "", "lansia"])
+            ticket = ticket_row(world, service, day, n, issued, status=status, priority_group=group, source=source)
             events = [(ACTION.ISSUED, issued, "")]
             if status in ("done", "no_show"):
                 called = issued + dt.timedelta(seconds=rng.randint(30, 90 * 60))
