@@ -68,6 +68,20 @@ def final_index(instrument: Instrument, evaluator_index: Decimal, survey_score: 
     return total.quantize(scoring.TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
+def latest_submitted(mall, year: int) -> Result | None:
+    """The mall's newest evaluation an evaluator has submitted, of ``year`` or before (None: never evaluated).
+
+    Its indicators carry the evaluator's scores, so reading it computes no prefill (the national view reads one per
+    mall)."""
+    found = (
+        Evaluation.objects.filter(mall=mall, agency=None, submitted_at__isnull=False, instrument__year__lte=year)
+        .order_by("-instrument__year")
+        .values_list("instrument__year", flat=True)
+        .first()
+    )
+    return None if found is None else result(mall, found)
+
+
 def previous(mall, year: int) -> Result | None:
     """Last year's result, for the comparison; None when that year has no instrument (reading seeds none)."""
     if not Instrument.objects.filter(year=year - 1).exists():

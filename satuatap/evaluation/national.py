@@ -2,10 +2,12 @@
 
 Per mall over the chosen period (each mall's own local dates): visitors (tickets issued) and services (tickets
 served) per day, the average and 90th-percentile wait, the IKM, complaints and the share answered within their
-deadline, the evaluation category of the period's year, and a twelve-month trend of visitors as a sparkline.
-Sortable by any column (server side: no script), drill-down links to each mall's report and evaluation (read-only
-for the ministry). The figures come from ``reports.figures`` and ``feedback.ikm``; the page computes none itself.
-It lives in ``evaluation`` because it shows each mall's category and evaluation sits on the reports (layering).
+deadline, the evaluation category, and a twelve-month trend of visitors as a sparkline.
+The category is the mall's newest evaluation submitted by an evaluator up to that year (its year shown beside;
+"—" for a mall never evaluated). Sortable by any column (server side: no script), drill-down links to each mall's
+report and evaluation (read-only for the ministry). The figures come from ``reports.figures`` and ``feedback.ikm``
+(the trend only counts tickets per month). It lives in ``evaluation`` because it shows each mall's category, and
+evaluation sits on the reports (layering).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.html import format_html, format_html_join
@@ -21,10 +25,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satuatap.accounts.access import reads_every_mall
+from satuatap.accounts.scoping import scope
 from satuatap.directory.hours import service_day
 from satuatap.directory.models import Mall
 from satuatap.evaluation import evaluations
 from satuatap.feedback import ikm, periods
+from satuatap.queueing.models import Ticket
 from satuatap.reports import figures, shapes
 from satuatap.reports.views import chosen_period
 
@@ -57,8 +63,9 @@ class MallRow:
     ikm: object
     complaints: int
     complaints_in_time: float | None  # share of the period's complaints answered within their deadline
-    category: str
+    category: str | None
     category_name: str
+    category_year: int | None
     trend: list[int]
 
     @property
@@ -75,25 +82,28 @@ def counted_days(mall: Mall, first: dt.date, last: dt.date) -> int:
     return max((min(last, service_day(mall)) - first).days + 1, 1)
 
 
-def monthly_visitors(mall: Mall, last: dt.date) -> list[int]:
-    """Tickets issued in each of the ``TREND_MONTHS`` months up to the one holding ``last``, oldest first."""
+def monthly_visitors(user, mall: Mall, last: dt.date) -> list[int]:
+    """Tickets issued (by service day) in each of the ``TREND_MONTHS`` months up to the one holding ``last``, oldest
+    first. A count per month only: ``figures.ticket_figures(by="month")`` would also compute every wait percentile
+    of the year, which a sparkline does not show."""
     months = []
     month_start = last.replace(day=1)
     for _step in range(TREND_MONTHS):
         months.insert(0, month_start)
         month_start = (month_start - dt.timedelta(days=1)).replace(day=1)
-    by_month = figures.ticket_figures(figures.Selection(mall, months[0], last), by="month")
-    issued = {str(key)[:7]: f.tickets_issued for key, f in by_month.items()}
+    tickets = scope(user, Ticket.objects.filter(mall=mall, day__gte=months[0], day__lte=last))
+    by_month = tickets.annotate(month=TruncMonth("day")).values("month").annotate(issued=Count("pk"))
+    issued = {str(row["month"])[:7]: row["issued"] for row in by_month}
     return [issued.get(m.isoformat()[:7], 0) for m in months]
 
 
-def mall_row(mall: Mall, params) -> MallRow:
+def mall_row(user, mall: Mall, params) -> MallRow:
     _kind, first, last, _error = chosen_period(mall, params)
     selection = figures.Selection(mall, first, last)
     total = figures.total(selection)
     complaints = figures.complaint_figures(selection)
     survey = ikm.compute(mall, *periods.as_datetimes(mall, first, last))
-    evaluation = evaluations.result(mall, last.year)
+    evaluation = evaluations.latest_submitted(mall, last.year)
     days = counted_days(mall, first, last)
     return MallRow(
         mall=mall,
@@ -106,9 +116,10 @@ def mall_row(mall: Mall, params) -> MallRow:
         ikm=survey.ikm,
         complaints=complaints.filed,
         complaints_in_time=complaints.answered_in_time / complaints.filed if complaints.filed else None,
-        category=evaluation.category,
-        category_name=evaluation.category_name,
-        trend=monthly_visitors(mall, last),
+        category=evaluation.category if evaluation else None,
+        category_name=evaluation.category_name if evaluation else "",
+        category_year=evaluation.year if evaluation else None,
+        trend=monthly_visitors(user, mall, last),
     )
 
 
@@ -116,7 +127,9 @@ def sort_rows(rows: list[MallRow], key: str, descending: bool) -> list[MallRow]:
     """Rows by a column; empty values (no waits, no answers) always last."""
 
     def value(row: MallRow):
-        return CATEGORY_RANK[row.category] if key == "category" else getattr(row, key)
+        if key == "category":
+            return None if row.category is None else CATEGORY_RANK[row.category]
+        return getattr(row, key)
 
     known = [r for r in rows if value(r) is not None]
     empty = [r for r in rows if value(r) is None]
@@ -147,7 +160,8 @@ def national_page(request):
         raise Http404
     key = request.GET.get("sort") if request.GET.get("sort") in dict(COLUMNS) else "name"
     descending = request.GET.get("dir") == "desc"
-    rows = sort_rows([mall_row(m, request.GET) for m in Mall.objects.active().order_by("pk")], key, descending)
+    malls = Mall.objects.active().order_by("pk")
+    rows = sort_rows([mall_row(request.user, m, request.GET) for m in malls], key, descending)
     kind, first, last, error = chosen_period(rows[0].mall, request.GET) if rows else ("month", None, None, "")
     keep = {k: request.GET[k] for k in ("period", "date", "from", "to") if request.GET.get(k)}
     context = {

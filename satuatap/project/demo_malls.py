@@ -26,6 +26,9 @@ from satuatap.directory import demo_catalogue as cat
 from satuatap.directory.demo_services import services as service_specs
 from satuatap.directory.hours import service_day
 from satuatap.directory.models import Agency, Building, Counter, Mall, OpeningHours, Service, Zone
+from satuatap.evaluation import assessment
+from satuatap.evaluation.instrument import instrument_for
+from satuatap.evaluation.models import Indicator
 from satuatap.feedback.models import SurveyResponse, SurveySource
 from satuatap.queueing.models import Ticket, TicketEvent, TicketSource, TicketStatus
 
@@ -40,6 +43,7 @@ class Character:
     mean_wait_minutes: int
     mean_service_minutes: int
     content: float  # 0..1: how often an SKM answer is 4 rather than 3 (or 2)
+    evaluated: float  # about the score the evaluator gave each indicator last year (0-5)
     survey_share: float  # share of finished tickets answered in the SKM
     complaints_per_week: int
     seed: int
@@ -55,7 +59,7 @@ class MallSpec:
     character: Character
 
 
-PEKANBARU = Character(240, 22, 11, 0.62, 0.22, 6, seed=1)
+PEKANBARU = Character(240, 22, 11, 0.62, 4.55, 0.22, 6, seed=1)
 OTHER_MALLS = (
     MallSpec(
         "makassar",
@@ -63,7 +67,7 @@ OTHER_MALLS = (
         "Makassar",
         "Asia/Makassar",
         {"DUKCAPIL": 16, "DPMPTSP": 6, "POLRESTA": 4, "SAMSAT": 8, "BPJSKES": 4, "IMIGRASI": 6, "DJP": 2, "PLN": 2},
-        Character(140, 31, 13, 0.48, 0.18, 4, seed=2),
+        Character(140, 31, 13, 0.48, 3.4, 0.18, 4, seed=2),
     ),
     MallSpec(
         "jayapura",
@@ -71,7 +75,7 @@ OTHER_MALLS = (
         "Jayapura",
         "Asia/Jayapura",
         {"DUKCAPIL": 6, "DPMPTSP": 3, "SAMSAT": 4, "BPJSKES": 2, "IMIGRASI": 3},
-        Character(55, 14, 9, 0.7, 0.3, 2, seed=3),
+        Character(55, 14, 9, 0.7, 4.1, 0.3, 2, seed=3),
     ),
 )
 NATIONAL_ACCOUNTS = (("kementerian", Role.MINISTRY, "Kementerian PANRB"), ("evaluator", Role.EVALUATOR, "Evaluator"))
@@ -310,10 +314,25 @@ def load_history(mall: Mall, character: Character, days: int) -> int:
     return History(mall, character).load(yesterday - dt.timedelta(days=days - 1), yesterday)
 
 
+def evaluate_last_year(mall: Mall, character: Character, evaluator: User) -> None:
+    """Last year's PEKPPP evaluation, scored and submitted by the demo evaluator (this year's is left to do)."""
+    rng = random.Random(character.seed)  # noqa: S311 - demo data
+    year = service_day(mall).year - 1
+    indicators = Indicator.objects.filter(aspect__instrument=instrument_for(year)).values_list("pk", flat=True)
+    entries = {
+        pk: (f"{min(5.0, max(0.0, rng.gauss(character.evaluated, 0.3))):.2f}", "Dinilai dari bukti (data demo).")
+        for pk in indicators
+    }
+    assessment.submit_scores(mall, year, entries, evaluator)
+
+
 def load(pekanbaru: Mall, password: str, days: int = 365) -> list[tuple[Mall, int]]:
-    """The other malls, the national accounts, and every mall's history; (mall, tickets) per mall."""
+    """The other malls, the national accounts, every mall's history and last year's evaluation; (mall, tickets)."""
     password_hash = make_password(password)
     with transaction.atomic():
         build_national_accounts(password_hash)
         malls = [(pekanbaru, PEKANBARU)] + [(build_mall(spec, password_hash), spec.character) for spec in OTHER_MALLS]
+    evaluator = User.objects.get(username="evaluator")
+    for mall, character in malls:
+        evaluate_last_year(mall, character, evaluator)
     return [(mall, load_history(mall, character, days)) for mall, character in malls]

@@ -140,6 +140,13 @@ def test_the_national_view_puts_the_malls_side_by_side_sorted(world, second_mall
     assert "<svg" in html and "/m/pekanbaru/laporan/" in html
     ascending = signed_in("kementerian").get("/nasional/?period=month&date=2026-11-10&sort=visitors_per_day")
     assert [r.mall.slug for r in ascending.context["rows"]] == ["makassar", "pekanbaru"]
+    assert row.category is None and "belum dievaluasi" in html  # no evaluator has scored it yet
+    signed_in("evaluator").post(FORM, every_indicator("4.6"))
+    page = signed_in("kementerian").get("/nasional/?period=month&date=2026-11-10&sort=category")
+    assert [(r.mall.slug, r.category, r.category_year) for r in page.context["rows"]] == [
+        ("pekanbaru", "A", 2026),
+        ("makassar", None, None),  # never evaluated: last
+    ]
     for username in ("manager", "sup_dukcapil", "officer1"):
         assert signed_in(username).get("/nasional/").status_code == 404
 
