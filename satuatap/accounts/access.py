@@ -228,8 +228,11 @@ CASE_STAFF_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.MANAGER)
 def access_case(user, cases, mall_slug: str, registration_number: str):
     """A case of the mall in the user's scope, with its mall, service and state (another agency's: 404).
 
-    ``cases`` is the queryset to look in (``Case.objects.all()``): accounts sits below cases.
+    ``cases`` is the queryset to look in (``Case.objects.all()``): accounts sits below cases. Only the case staff's
+    roles: the ministry's wider reading scope does not open cases (their citizens' data).
     """
+    if not (_signed_in(user) and (user.is_superuser or user.role in CASE_STAFF_ROLES)):
+        raise _missing(mall_slug, "case_not_found", _("Berkas tidak ditemukan."))
     found = scope(user, cases).filter(mall__slug=mall_slug, registration_number=registration_number)
     case = found.select_related("mall", "agency", "service", "state", "assignee").first()
     if case is None:
