@@ -57,7 +57,7 @@ def test_bad_input_says_so_and_changes_nothing(world, innovation, score, url):
     response = client.post(
         PAGE + "nilai", {"indicator": innovation.pk, "score": score, "evidence_url": url}, follow=True
     )
-    assert 'class="survey-error"' in response.content.decode()
+    assert '<li class="error" role="status">' in response.content.decode()  # the base page's message
     assert not IndicatorScore.objects.exists()
 
 
