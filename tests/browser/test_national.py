@@ -1,5 +1,6 @@
 """The ministry's and the evaluator's screens in a browser: a self-assessment, the evaluator's scoring and the
-printable result with its two parts, and the national view of two malls with history (screenshots of each)."""
+printable result with its two parts, the national view of two malls with history, and the open-data page
+(screenshots of each)."""
 
 from __future__ import annotations
 
@@ -90,5 +91,8 @@ def test_self_assessment_evaluator_scoring_result_and_national_view(national_scr
         rows.nth(1).locator("td a").first.click()
     assert "/m/makassar/laporan/" in ministry.url
     expect(ministry.locator("#numbers-comparison")).to_be_visible()
+    public = national_screens.public("/data-terbuka/")
+    expect(public.locator("#open-data-files tbody tr")).to_have_count(2)
+    shot(public, "open-data")
     errors = [line for line in national_screens.console if "pageerror" in line or "Content Security" in line]
     assert not errors, errors  # no CSP refusal, no script error

@@ -102,6 +102,7 @@ PUBLIC = {
     "api:list_slots": "a service's slots of a day, public by contract",
     "api:create_booking": "booking a slot, public by contract (rate limited)",
     "api:cancel_booking": "cancelling a booking with the booker's NIK, public by contract (rate limited)",
+    "open_data": "the open data's human page: every mall's public files and their fields, no personal data",
     "api:open_services_json": "open data: published service standards, no personal data (issue 13)",
     "api:open_services_csv": "open data: published service standards, no personal data (issue 13)",
     "api:open_monthly_json": "open data: monthly aggregates (volumes, waits, IKM), no personal data",
