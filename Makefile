@@ -39,7 +39,7 @@ locale: $(VENV)/.installed
 
 demo: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py demo --hours $(DEMO_HOURS)
+	$(PY) manage.py demo --national --hours $(DEMO_HOURS)
 	@echo "Serving the demo MPP at http://$(HOST):8000 (live channel on port $(LIVE_WS_PORT)); Ctrl+C stops."
 	$(VENV)/bin/honcho start -f Procfile
 

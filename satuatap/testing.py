@@ -160,3 +160,12 @@ def assert_api_error(response, status: int, code: str | None = None) -> dict:
     if code:
         assert body["code"] == code
     return body
+
+
+def national_users(evaluated_malls=()) -> dict[str, User]:
+    """The accounts above the malls: ``kementerian`` (the ministry, read-only) and ``evaluator`` (scores the
+    ``evaluated_malls``, every mall when none), both with ``PASSWORD`` and no mall of their own."""
+    ministry = User.objects.create_user("kementerian", password=PASSWORD, role=Role.MINISTRY)
+    evaluator = User.objects.create_user("evaluator", password=PASSWORD, role=Role.EVALUATOR)
+    evaluator.evaluated_malls.set(evaluated_malls)
+    return {"kementerian": ministry, "evaluator": evaluator}

@@ -28,6 +28,10 @@ from satuatap.refusal import Refused
 
 # Who reads a mall's staff pages (reports, the live floor, complaints desk, bookings).
 MALL_STAFF_ROLES = (Role.MANAGER, Role.SUPERVISOR)
+# Who reads a mall's report pages and report API: its staff, and the ministry (every mall, read-only).
+REPORT_READER_ROLES = (Role.MANAGER, Role.SUPERVISOR, Role.MINISTRY)
+# Who reads a mall's PEKPPP evaluation: its manager, the ministry, an evaluator of that mall.
+EVALUATION_READER_ROLES = (Role.MANAGER, Role.MINISTRY, Role.EVALUATOR)
 # Who may run a counter's survey tablet besides a kiosk device of the mall.
 TABLET_STAFF_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.MANAGER)
 
@@ -72,8 +76,31 @@ def require_role(user, *roles: str):
     raise Refused("role_not_allowed", _("Peran Anda tidak boleh melakukan tindakan ini."), status=403)
 
 
+def reads_every_mall(user) -> bool:
+    """The ministry (read-only) and a superuser: the national view and every mall's reports."""
+    return _signed_in(user) and (user.is_superuser or user.role == Role.MINISTRY)
+
+
+def evaluates_mall(user, mall: Mall) -> bool:
+    """An evaluator assigned to this mall, or to none (then it evaluates every mall)."""
+    if not _signed_in(user) or user.role != Role.EVALUATOR:
+        return False
+    assigned = user.evaluated_malls.values_list("pk", flat=True)
+    return not assigned or mall.pk in assigned
+
+
+def reaches_mall(user, mall: Mall) -> bool:
+    """Whether the user's account reaches this mall at all (its role decides what it may do there): the mall's own
+    accounts, the ministry and a superuser every mall, an evaluator the malls assigned to it."""
+    if reads_every_mall(user):
+        return True
+    if user.role == Role.EVALUATOR:
+        return evaluates_mall(user, mall)
+    return user.mall_id == mall.pk
+
+
 def require_own_mall(user, mall: Mall) -> None:
-    if not user.is_superuser and user.mall_id != mall.pk:
+    if not reaches_mall(user, mall):
         raise Refused("other_mall", _("Akun ini milik mal lain."), status=403)
 
 
@@ -87,7 +114,7 @@ def access_mall(user, slug: str, *roles: str, with_hours: bool = False) -> Mall:
 
 def is_mall_staff(user, mall: Mall, roles=MALL_STAFF_ROLES) -> bool:
     """A user of one of ``roles`` in this mall, or a superuser."""
-    return _signed_in(user) and (user.is_superuser or (user.role in roles and user.mall_id == mall.pk))
+    return _signed_in(user) and (user.is_superuser or (user.role in roles and reaches_mall(user, mall)))
 
 
 def staff_mall(user, slug: str, roles=MALL_STAFF_ROLES, *, with_hours: bool = False) -> Mall:
@@ -102,6 +129,14 @@ def managed_mall(user, slug: str) -> Mall:
     """A page only the mall's manager may open (a superuser any); everyone else 404."""
     mall = find_mall(slug)
     if not can_manage_mall(user, mall):
+        raise mall_not_found()
+    return mall
+
+
+def evaluated_mall(user, slug: str) -> Mall:
+    """A mall this evaluator scores (a superuser any); everyone else 404."""
+    mall = find_mall(slug)
+    if not (_signed_in(user) and (user.is_superuser or evaluates_mall(user, mall))):
         raise mall_not_found()
     return mall
 
@@ -193,8 +228,11 @@ CASE_STAFF_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.MANAGER)
 def access_case(user, cases, mall_slug: str, registration_number: str):
     """A case of the mall in the user's scope, with its mall, service and state (another agency's: 404).
 
-    ``cases`` is the queryset to look in (``Case.objects.all()``): accounts sits below cases.
+    ``cases`` is the queryset to look in (``Case.objects.all()``): accounts sits below cases. Only the case staff's
+    roles: the ministry's wider reading scope does not open cases (their citizens' data).
     """
+    if not (_signed_in(user) and (user.is_superuser or user.role in CASE_STAFF_ROLES)):
+        raise _missing(mall_slug, "case_not_found", _("Berkas tidak ditemukan."))
     found = scope(user, cases).filter(mall__slug=mall_slug, registration_number=registration_number)
     case = found.select_related("mall", "agency", "service", "state", "assignee").first()
     if case is None:

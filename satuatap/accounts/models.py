@@ -13,9 +13,15 @@ class Role(models.TextChoices):
     KIOSK = "kiosk", _("Anjungan (kiosk)")
     DISPLAY = "display", _("Papan tampilan")
     SYSTEM = "system", _("Sistem instansi")
+    # Above the malls: the ministry reads every mall (reports, national view, evaluations) and writes nothing;
+    # an evaluator scores the PEKPPP evaluations of the malls assigned to it (all of them when none is).
+    MINISTRY = "ministry", _("Kementerian (baca saja)")
+    EVALUATOR = "evaluator", _("Evaluator PEKPPP")
 
 
 AGENCY_BOUND_ROLES = (Role.SUPERVISOR, Role.OFFICER, Role.SYSTEM)
+# Roles that belong to no mall: they reach malls through ``access.reaches_mall``.
+NATIONAL_ROLES = (Role.MINISTRY, Role.EVALUATOR)
 
 
 class User(AbstractUser):
@@ -25,6 +31,13 @@ class User(AbstractUser):
     mall = models.ForeignKey("directory.Mall", verbose_name=_("mal"), null=True, blank=True, on_delete=models.PROTECT)
     agency = models.ForeignKey(
         "directory.Agency", verbose_name=_("instansi"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    evaluated_malls = models.ManyToManyField(
+        "directory.Mall",
+        verbose_name=_("mal yang dievaluasi"),
+        blank=True,
+        related_name="+",
+        help_text=_("Hanya untuk evaluator: mal yang boleh dinilainya. Kosong: semua mal."),
     )
 
     @property

@@ -2,7 +2,9 @@
 
 Views and the API never filter by mall or agency by hand: they pass their
 queryset through ``scope``. Agency staff see their agency's rows only; the
-manager sees the whole mall; anonymous users and devices see nothing private.
+manager sees the whole mall; the ministry reads every mall (its role is in no
+write's list of roles, so it reads and never writes); the evaluator, anonymous
+users and devices see nothing private.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def scope(user, queryset: QuerySet) -> QuerySet:
         raise LookupError(f"no tenancy rule for {label}")
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
-    if user.is_superuser:
+    if user.is_superuser or user.role == Role.MINISTRY:
         return queryset
     mall_path, agency_path = _PATHS[label]
     if user.mall_id is None:

@@ -8,6 +8,7 @@ where it knows the answer) and the evaluator's score.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,14 @@ WEIGHT = [MinValueValidator(0), MaxValueValidator(100)]
 class Instrument(models.Model):
     year = models.PositiveSmallIntegerField(_("tahun"), unique=True)
     name = models.CharField(_("nama"), max_length=200)
+    # The final index = the evaluator's index x evaluator_weight % + the user survey (IKM / 20, on 0-5) x
+    # survey_weight % (``shared/domain.md``); per year, because the ministry may change the split.
+    evaluator_weight = models.DecimalField(
+        _("bobot nilai evaluator (%)"), max_digits=5, decimal_places=2, default=75, validators=WEIGHT
+    )
+    survey_weight = models.DecimalField(
+        _("bobot survei pengguna/IKM (%)"), max_digits=5, decimal_places=2, default=25, validators=WEIGHT
+    )
 
     class Meta:
         verbose_name = _("instrumen evaluasi")
@@ -82,6 +91,11 @@ class Evaluation(models.Model):
     agency = models.ForeignKey("directory.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="evaluations")
     created_at = models.DateTimeField()
+    # Set when an evaluator submits the scoring form (again on each later submission).
+    submitted_at = models.DateTimeField(_("dinilai pada"), null=True, blank=True)
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("evaluator"), null=True, blank=True, on_delete=models.PROTECT
+    )
 
     class Meta:
         verbose_name = _("evaluasi")
@@ -103,6 +117,7 @@ class IndicatorScore(models.Model):
     evaluator_score = models.DecimalField(
         _("nilai evaluator"), max_digits=3, decimal_places=2, null=True, blank=True, validators=SCORE
     )
+    evaluator_note = models.TextField(_("catatan evaluator"), blank=True)
     evidence = models.TextField(_("bukti"), blank=True)
     evidence_url = models.CharField(_("tautan bukti"), max_length=500, blank=True)
     prefilled = models.BooleanField(_("diisi otomatis"), default=False)

@@ -1,7 +1,7 @@
 """``GET /reports/malls``: every mall of the installation side by side (the ministry's view).
 
-Until a ministry role exists (issue 13, not done), only a superuser may ask; every other caller is refused (403).
-It lives here rather than in ``reports`` because it shows each mall's evaluation category, and the evaluation app
+The ministry (and a superuser) may ask; every other caller is refused (403). It lives here rather than in
+``reports`` because it shows each mall's evaluation category, and the evaluation app
 sits on top of the reports (``layering.SAME_LAYER``).
 """
 
@@ -12,6 +12,7 @@ import datetime as dt
 from ninja import Field, Query, Router, Schema
 
 from satuatap.accounts.access import require_role
+from satuatap.accounts.models import Role
 from satuatap.apiauth import BAD_INPUT, Error, ValidationErrorOut, bearer, caller
 from satuatap.directory.hours import service_day
 from satuatap.directory.models import Mall
@@ -41,12 +42,12 @@ class MallRowOut(Schema):
 
 @router.get("/reports/malls", response={200: list[MallRowOut], **REFUSALS}, summary="Semua mal berdampingan")
 def malls_report(request, filters: Query[MallsQuery]):
-    require_role(caller(request))  # no role named: a superuser only, until the ministry role exists
+    require_role(caller(request), Role.MINISTRY)
     for day in (filters.start, filters.end):
         if day is not None:
             check_dates(day, day)
     rows = []
-    for mall in Mall.objects.active().order_by("name"):
+    for mall in Mall.objects.active().order_by("pk"):
         month = periods.bounds("month", service_day(mall))  # each mall's own local month
         start, end = filters.start or month[0], filters.end or month[1]
         check_dates(start, end)

@@ -74,7 +74,8 @@ class CounterOut(Schema):
     operation_id=_OPERATION_ID.format("list_malls"),
 )
 def list_malls(request):
-    return list(Mall.objects.active().order_by("name"))
+    # In the order they were added: the installation's first mall (the demo's Pekanbaru) stays first.
+    return list(Mall.objects.active().order_by("pk"))
 
 
 @router.get(

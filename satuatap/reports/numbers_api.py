@@ -8,8 +8,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from satuatap.accounts.access import access_mall
-from satuatap.accounts.models import Role
+from satuatap.accounts.access import REPORT_READER_ROLES, access_mall
 from satuatap.apiauth import BAD_INPUT, Error, ValidationErrorOut, bearer, caller
 from satuatap.directory.hours import service_day
 from satuatap.feedback import periods
@@ -180,7 +179,7 @@ def check_dates(start: dt.date, end: dt.date) -> None:
 def daily_report(request, mall: str, filters: Query[DailyQuery]):
     """One local day: tickets, waits and service times, per agency and per service. A supervisor sees their agency."""
     user = caller(request)
-    mall_obj = access_mall(user, mall, Role.SUPERVISOR, Role.MANAGER)
+    mall_obj = access_mall(user, mall, *REPORT_READER_ROLES)
     day = filters.date or service_day(mall_obj)
     check_dates(day, day)
     agency, _service = report_unit(user, mall_obj, None, None)
@@ -198,7 +197,7 @@ def summary_report(request, mall: str, filters: Query[SummaryQuery]):
     the booking funnel, out-of-order calls, complaints and IKM, the officers' attendance (``attendance``, by officer)
     and the back office's cases (``cases``, by agency and service), with the period of the same length before it."""
     user = caller(request)
-    mall_obj = access_mall(user, mall, Role.SUPERVISOR, Role.MANAGER)
+    mall_obj = access_mall(user, mall, *REPORT_READER_ROLES)
     month = periods.bounds("month", service_day(mall_obj))
     start, end = filters.start or month[0], filters.end or month[1]
     check_dates(start, end)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from satuatap.reports import numbers_page, outbox_page, views
+from satuatap.reports import numbers_page, open_data_page, outbox_page, views
 
 urlpatterns = [
     path("m/<slug:mall>/floor/", views.floor, name="floor"),
@@ -16,4 +16,5 @@ urlpatterns = [
     path("m/<slug:mall>/laporan/laporan.xlsx", numbers_page.numbers_xlsx, name="numbers_report_xlsx"),
     path("m/<slug:mall>/laporan/laporan.pdf", numbers_page.numbers_pdf, name="numbers_report_pdf"),
     path("m/<slug:mall>/notifikasi/", outbox_page.outbox_page, name="notify_outbox"),
+    path("data-terbuka/", open_data_page.open_data_page, name="open_data"),
 ]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from satuatap.accounts.access import staff_mall
+from satuatap.accounts.access import REPORT_READER_ROLES, staff_mall
 from satuatap.accounts.scoping import scope
 from satuatap.directory.hours import local_now, service_day
 from satuatap.directory.models import Agency, Counter, Mall, Service
@@ -105,7 +105,7 @@ def chosen_period(mall, params) -> tuple[str, dt.date, dt.date, str]:
 
 def report_scope(request, mall: str) -> ReportScope:
     """The mall, period and unit of the report page (and its downloads and follow-up forms), from the query."""
-    mall_obj = staff_mall(request.user, mall)
+    mall_obj = staff_mall(request.user, mall, roles=REPORT_READER_ROLES)  # the ministry reads every mall's
     params = request.GET
     kind, first, last, error = chosen_period(mall_obj, params)
     agencies = scope(request.user, Agency.objects.filter(mall=mall_obj)).order_by("name")

@@ -4,13 +4,19 @@ Each URL pattern (pages and the JSON API; ``admin/`` has its own tests,
 ``i18n/`` is Django's language switch) is classified below as public or
 private, and ticket-acting ones are named. A new URL that nobody classified
 fails ``test_every_url_is_classified``. The walk then fills each pattern's
-path parameters with real values of a small mall, and for each persona:
+path parameters with real values of a small mall and of a second one (another time
+zone, its own manager), and for each persona (the first mall's staff and devices, the
+second mall's manager, the ministry and the evaluator):
 
 - nothing answers 5xx;
 - no response shows a ticket's public code (the citizen's key to the ticket)
   to someone whose scope does not hold that ticket, unless the request carried it;
 - every ticket-acting endpoint pointed at another agency's ticket, counter or
-  service is refused and changes nothing.
+  service is refused and changes nothing;
+- a mall's staff reach no private page or endpoint of another mall;
+- the ministry reads every mall's reports, evaluations and the national view, reaches
+  nothing else, and the whole walk (every POST included) changes nothing;
+- the evaluator reaches the evaluations of the malls it scores and nothing else.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from satuatap.accounts.models import Role
+from satuatap.accounts.models import Role, User
 from satuatap.accounts.scoping import scope
 from satuatap.accounts.tokens import issue_token
 from satuatap.booking import bookings
@@ -37,11 +43,13 @@ from satuatap.cases.models import Case, CaseAttachment
 from satuatap.complaints import complaints
 from satuatap.complaints.models import Complaint, ComplaintAttachment
 from satuatap.directory.hours import service_day
-from satuatap.directory.models import Counter, Service
+from satuatap.directory.models import Agency, Building, Counter, Mall, OpeningHours, Service, Zone
+from satuatap.evaluation.models import IndicatorScore
+from satuatap.feedback.models import FollowUpItem
 from satuatap.queueing import tickets
 from satuatap.queueing.models import QueueSequence, Ticket, TicketEvent
 from satuatap.queueing.views.console import ACTIONS as CONSOLE_ACTIONS
-from satuatap.testing import make_world, seat
+from satuatap.testing import PASSWORD, make_world, national_users, seat
 
 SKIPPED = ("admin/", "i18n/")  # admin has its own tests; i18n is Django's set_language
 # The walk issues and calls tickets through pages that read the clock: it runs within one local day.
@@ -96,6 +104,7 @@ PUBLIC = {
     "api:list_slots": "a service's slots of a day, public by contract",
     "api:create_booking": "booking a slot, public by contract (rate limited)",
     "api:cancel_booking": "cancelling a booking with the booker's NIK, public by contract (rate limited)",
+    "open_data": "the open data's human page: every mall's public files and their fields, no personal data",
     "api:open_services_json": "open data: published service standards, no personal data (issue 13)",
     "api:open_services_csv": "open data: published service standards, no personal data (issue 13)",
     "api:open_monthly_json": "open data: monthly aggregates (volumes, waits, IKM), no personal data",
@@ -127,13 +136,15 @@ PRIVATE = {
     "estimate_accuracy": "the manager, and supervisors for their agency (wait estimate report)",
     "api:list_staff": "supervisors (their agency), the manager",
     "skm_report": "the manager, and supervisors for their agency",
-    "numbers_report": "the reports page: the manager (whole mall), supervisors for their agency",
+    "numbers_report": "the reports page: the manager (whole mall), supervisors for their agency, the ministry",
     "numbers_report_csv": "the reports page as CSV: as numbers_report",
     "numbers_report_xlsx": "the reports page as a spreadsheet: as numbers_report",
     "numbers_report_pdf": "the monthly report for the mayor (PDF): as numbers_report",
     "evaluation_current": "this year's PEKPPP evaluation (a redirect): as evaluation",
-    "evaluation": "the mall's PEKPPP evaluation: its manager (self-assessment), a superuser (evaluator)",
-    "evaluation_save": "a self-assessment or evaluator score: the mall's manager, a superuser as evaluator",
+    "evaluation": "the mall's PEKPPP evaluation: its manager (self-assessment), the ministry, its evaluator",
+    "evaluation_save": "a self-assessment (the mall's manager) or one evaluator score (an evaluator of the mall)",
+    "evaluation_score": "the evaluator's scoring form: an evaluator of the mall (or a superuser)",
+    "national": "every mall side by side: the ministry (read-only) and a superuser",
     "skm_report_pdf": "the SKM report as PDF: the manager, and supervisors for their agency (as skm_report)",
     "skm_report_xlsx": "the SKM report as a spreadsheet: the manager, and supervisors for their agency",
     "skm_follow_up_new": "SKM follow-up items: the manager (any unit), a supervisor for their agency",
@@ -146,10 +157,10 @@ PRIVATE = {
     "api:ikm_report": "supervisors (their agency), the manager",
     "api:follow_up_report": "SKM follow-up items: supervisors (their agency), the manager",
     "api:ikm_document": "the SKM report as PDF or spreadsheet: supervisors (their agency), the manager",
-    "api:daily_report": "a day's queue figures: supervisors (their agency), the manager",
-    "api:summary_report": "a period's figures: supervisors (their agency), the manager",
-    "api:evaluation_result": "a mall's PEKPPP evaluation result: the manager",
-    "api:malls_report": "every mall side by side: the ministry (a superuser until the ministry role exists)",
+    "api:daily_report": "a day's queue figures: supervisors (their agency), the manager, the ministry",
+    "api:summary_report": "a period's figures: supervisors (their agency), the manager, the ministry",
+    "api:evaluation_result": "a mall's PEKPPP evaluation result: the manager, the ministry, its evaluator",
+    "api:malls_report": "every mall side by side: the ministry (and a superuser)",
     "notify_outbox": "the mall manager only (citizens' masked contacts in the outbox)",
     "case_desk": "the back office: officers and supervisor of an agency (their agency's cases), the manager",
     "case_desk_stamp": "the desk's live stamp: as case_desk (the newest change of the agency's cases)",
@@ -226,7 +237,38 @@ POST_ONLY = {
     *{name for name in PRIVATE if name.startswith("api:") and name not in WALKED_API_READS},
 }
 NUL, HUGE = "a\x00b", 10**20
-PERSONAS = ["anonymous", "manager", "sup_dukcapil", "sup_imigrasi", "officer1", "officer3", "kiosk", "display_a"]
+PERSONAS = [
+    "anonymous",
+    "manager",
+    "sup_dukcapil",
+    "sup_imigrasi",
+    "officer1",
+    "officer3",
+    "kiosk",
+    "display_a",
+    "mks_manager",
+    "kementerian",
+    "evaluator",
+]
+# What the accounts above the malls may open (2xx); any other private URL answering them is a failure.
+MINISTRY_READS = {
+    "national",
+    "numbers_report",
+    "numbers_report_csv",
+    "numbers_report_xlsx",
+    "numbers_report_pdf",
+    "skm_report",
+    "skm_report_pdf",
+    "skm_report_xlsx",
+    "evaluation",
+    "evaluation_current",
+    "api:daily_report",
+    "api:summary_report",
+    "api:evaluation_result",
+    "api:malls_report",
+}
+EVALUATOR_READS = {"evaluation", "evaluation_current", "evaluation_score", "api:evaluation_result"}
+SECOND_MALL = "makassar"
 
 
 def url_patterns(patterns=None, prefix="", namespace=""):
@@ -276,7 +318,26 @@ def build_world():
         case = case_services.open_case(world.users[officer], world.services[code], nik="1471011203900001", name="W")
         scan = SimpleUploadedFile("ktp.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
         case_services.attach(world.users[officer], case, scan)
+    build_second_mall(world)
+    world.users.update(national_users())
     return world
+
+
+def build_second_mall(world) -> None:
+    """Another mall in another time zone with one agency, a counter, a waiting ticket and its own manager (service
+    code and counter number unlike the first mall's, so ``owners`` keeps telling the first mall's agencies apart)."""
+    mall = Mall.objects.create(slug=SECOND_MALL, name="MPP Makassar", city="Makassar", timezone="Asia/Makassar")
+    for weekday in range(7):
+        OpeningHours.objects.create(mall=mall, weekday=weekday, opens=dt.time(0), closes=dt.time(23, 59, 59))
+    building = Building.objects.create(mall=mall, code="B", name="MPP")
+    zone = Zone.objects.create(mall=mall, building=building, code="A")
+    agency = Agency.objects.create(mall=mall, code="DUKCAPIL", name="Disdukcapil Makassar", kind="regional", zone=zone)
+    service = Service.objects.create(mall=mall, agency=agency, code="MKS-KTP", name="KTP-el", prefix="M")
+    Counter.objects.create(mall=mall, building=building, agency=agency, number=71).services.set([service])
+    tickets.issue_ticket(service)
+    world.users["mks_manager"] = User.objects.create_user(
+        "mks_manager", password=PASSWORD, role=Role.MANAGER, mall=mall
+    )
 
 
 def sign_in_as(world, persona: str) -> Client:
@@ -298,7 +359,7 @@ def parameter_values(world) -> dict[str, list]:
     a number out of any integer column's range, and a NUL (which PostgreSQL refuses outright)."""
     ticket_rows = list(Ticket.objects.order_by("pk").values_list("pk", "public_code"))
     return {
-        "mall": [world.mall.slug, "tidak-ada"],
+        "mall": [world.mall.slug, SECOND_MALL, "tidak-ada"],
         "zone": [*world.zones, "Z", NUL],
         "agency_code": [*world.agencies, "TIDAK-ADA", NUL],
         "code": [*world.services, "TIDAK-ADA", NUL],
@@ -433,6 +494,37 @@ def send(client, method: str, name: str, path: str, body):
     return client.post(path, body)
 
 
+def full_state():
+    """Everything a write could change, bar the sessions and tokens of the walk itself."""
+    return (
+        world_state(),
+        list(Complaint.objects.order_by("pk").values_list("pk", "status", "answer")),
+        list(Booking.objects.order_by("pk").values_list("pk", "status")),
+        list(Case.objects.order_by("pk").values_list("pk", "state_id", "assignee_id")),
+        list(IndicatorScore.objects.order_by("pk").values_list("pk", "self_score", "evaluator_score")),
+        list(FollowUpItem.objects.order_by("pk").values_list("pk", "done_at")),
+        User.objects.count(),
+    )
+
+
+def mall_of(path: str) -> str | None:
+    found = re.search(r"/(?:m|malls)/([\w-]+)/", path)
+    return found.group(1) if found else None
+
+
+def out_of_bounds(name: str, path: str, status: int, user) -> bool:
+    """A private URL that answered (2xx) a persona who should not reach it: another mall's for a mall's staff;
+    anything but their reads for the accounts above the malls."""
+    if user is None or name not in PRIVATE or not 200 <= status < 300:
+        return False
+    if user.role == Role.MINISTRY:
+        return name not in MINISTRY_READS
+    if user.role == Role.EVALUATOR:
+        return name not in EVALUATOR_READS
+    mall = mall_of(path)
+    return mall is not None and mall != user.mall.slug
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_url_as_every_persona(persona, db, settings):
     settings.PUBLIC_RATE_LIMIT = 1_000_000  # the walk is one client sending many requests
@@ -442,10 +534,19 @@ def test_every_url_as_every_persona(persona, db, settings):
     visible = set(scope(user, Ticket.objects.all()).values_list("public_code", flat=True)) if user else set()
     hidden = set(Ticket.objects.values_list("public_code", flat=True)) - visible
     failures = []
+    national = user is not None and user.role in (Role.MINISTRY, Role.EVALUATOR)
     for name, path, method, body, foreign in requests_to_walk(world, persona):
         before = world_state() if foreign else None
+        # Above the malls every private write is refused (public ones, e.g. cancelling a ticket by its code, are
+        # anyone's): compare everything around each private POST.
+        watched = national and method == "post" and name in PRIVATE
+        everything_before = full_state() if watched else None
         response = send(client, method, name, path, body)
+        if watched and full_state() != everything_before:
+            failures.append(f"changed data: {method.upper()} {path} {body or ''} as {persona}")
         where = f"{method.upper()} {path} {body or ''} as {persona} -> {response.status_code}"
+        if out_of_bounds(name, path, response.status_code, user):
+            failures.append(f"reached out of bounds: {where}")
         if response.status_code >= 500 and not (name == "speech" and response.status_code == 503):
             failures.append(f"server error: {where}")
         if response.status_code == 405:

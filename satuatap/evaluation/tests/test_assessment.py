@@ -7,11 +7,10 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from satuatap.accounts.models import User
 from satuatap.evaluation import evaluations
 from satuatap.evaluation.instrument import instrument_for
 from satuatap.evaluation.models import Indicator, IndicatorScore
-from satuatap.testing import PASSWORD
+from satuatap.testing import PASSWORD, national_users
 
 pytestmark = pytest.mark.usefixtures("monday_morning")
 PAGE = "/m/pekanbaru/evaluasi/2026/"
@@ -58,18 +57,30 @@ def test_bad_input_says_so_and_changes_nothing(world, innovation, score, url):
     response = client.post(
         PAGE + "nilai", {"indicator": innovation.pk, "score": score, "evidence_url": url}, follow=True
     )
-    assert 'class="survey-error"' in response.content.decode()
+    assert '<li class="error" role="status">' in response.content.decode()  # the base page's message
     assert not IndicatorScore.objects.exists()
 
 
-def test_only_a_superuser_scores_as_evaluator_and_others_are_refused(world, innovation):
+def test_only_an_evaluator_of_the_mall_scores_and_others_are_refused(world, innovation):
     manager = signed_in("manager")
-    manager.post(PAGE + "nilai", {"indicator": innovation.pk, "score": "5", "role": "evaluator"})
-    assert IndicatorScore.objects.get(indicator=innovation).evaluator_score is None  # saved as the manager's own
-    User.objects.create_superuser("evaluator", password=PASSWORD)
-    signed_in("evaluator").post(PAGE + "nilai", {"indicator": innovation.pk, "score": "2", "role": "evaluator"})
+    assert (
+        manager.post(PAGE + "nilai", {"indicator": innovation.pk, "score": "5", "role": "evaluator"}).status_code == 404
+    )
+    assert not IndicatorScore.objects.exists()  # the manager cannot score as the evaluator
+    manager.post(PAGE + "nilai", {"indicator": innovation.pk, "score": "5"})
+    national_users()
+    signed_in("evaluator").post(
+        PAGE + "nilai", {"indicator": innovation.pk, "score": "2", "note": "Belum ada", "role": "evaluator"}
+    )
     row = IndicatorScore.objects.get(indicator=innovation)
-    assert (row.self_score, row.evaluator_score, row.score) == (5, 2, 2)
+    assert (row.self_score, row.evaluator_score, row.score, row.evaluator_note) == (5, 2, 2, "Belum ada")
+    assert signed_in("evaluator").post(PAGE + "nilai", {"indicator": innovation.pk, "score": "1"}).status_code == 404
+    assert (
+        signed_in("kementerian")
+        .post(PAGE + "nilai", {"indicator": innovation.pk, "score": "1", "role": "evaluator"})
+        .status_code
+        == 404
+    )
     for username in ("sup_dukcapil", "officer1"):
         assert signed_in(username).get(PAGE).status_code == 404
         assert signed_in(username).post(PAGE + "nilai", {"indicator": innovation.pk, "score": "1"}).status_code == 404

@@ -1,4 +1,6 @@
-"""Build the demo mall: MPP Kota Pekanbaru with 33 agencies, 191 services, 266 counters.
+"""Build the demo mall: MPP Kota Pekanbaru with 33 agencies, 191 services, 266 counters; with ``--national`` (what
+``make demo`` runs) also MPP Kota Makassar (WITA) and MPP Kota Jayapura (WIT), a year of generated history in all
+three, and the accounts ``kementerian`` (the ministry) and ``evaluator`` (``satuatap/project/demo_malls.py``).
 
 Demo only: the password is shared and printed, fees are plausible, not official.
 Idempotent: if the mall exists, nothing changes.
@@ -25,6 +27,7 @@ from satuatap.cases import demo as demo_cases
 from satuatap.directory import demo_catalogue as cat
 from satuatap.directory.demo_services import services as service_specs
 from satuatap.directory.models import Agency, Building, Counter, Mall, OpeningHours, Service, Zone
+from satuatap.project import demo_malls
 
 SIGN_IN_URL = "http://127.0.0.1:8000/device/?code="
 # Demo only: the printed pairing codes stay valid for a week, so the demo can be tried later
@@ -55,8 +58,17 @@ class Command(BaseCommand):
             help="real: the catalogue's hours (Mon-Thu 08:00-15:30, Fri 08:00-16:00, breaks, weekends and "
             "national holidays closed); always: open around the clock, so the demo can be tried at any hour",
         )
+        parser.add_argument(
+            "--national",
+            action="store_true",
+            help="also the malls of Makassar (WITA) and Jayapura (WIT), the accounts kementerian and evaluator, "
+            "and generated history in every mall (a minute or two)",
+        )
+        parser.add_argument(
+            "--history-days", type=int, default=365, help="with --national: days of history, ending yesterday"
+        )
 
-    def handle(self, *args, hours: str, **options):
+    def handle(self, *args, hours: str, national: bool = False, history_days: int = 365, **options):
         if Mall.objects.filter(slug=cat.MALL["slug"]).exists():
             self.stdout.write(f"Mall '{cat.MALL['slug']}' already exists; nothing changed.")
             return
@@ -68,6 +80,17 @@ class Command(BaseCommand):
             tokens = issue_device_tokens(mall)
             record("demo.created", mall_id=mall.pk, subject=mall.slug, data={"demo": True})
         self.report(mall, tokens)
+        if national:
+            self.national(mall, history_days)
+
+    def national(self, pekanbaru: Mall, days: int) -> None:
+        out = self.stdout.write
+        for mall, tickets in demo_malls.load(pekanbaru, settings.DEMO_PASSWORD, days=days):
+            record("demo.created", mall_id=mall.pk, subject=mall.slug, data={"demo": True, "history_days": days})
+            out(f"  {mall.name} ({mall.timezone}): {mall.counters.count()} counters, {tickets} tickets of history")
+        out("  Other malls' accounts: <mall>_manager, <mall>_spv_<agency code lower>, <mall>_petugas<n>")
+        out("  Ministry (every mall, read-only): kementerian; PEKPPP evaluator: evaluator")
+        out("  National view: http://127.0.0.1:8000/nasional/")
 
     def report(self, mall: Mall, tokens: list[tuple[str, str]]) -> None:
         out = self.stdout.write
