@@ -138,6 +138,15 @@ def seat(world: World, number: int) -> User:
     return officer
 
 
+def signed_in(username: str, password: str = PASSWORD):
+    """A test client with ``username`` signed in by password, as a person at a browser would be."""
+    from django.test import Client
+
+    client = Client()
+    assert client.login(username=username, password=password)
+    return client
+
+
 def bearer(user: User, zone: Zone | None = None) -> dict[str, str]:
     """Headers carrying a fresh API token for the user (a display's bound to the zone)."""
     from satuatap.accounts.tokens import issue_token

@@ -202,6 +202,23 @@ def procedure_for(agency: AgencySpec, product: str) -> str:
     )
 
 
+def service_fields(spec, agency: AgencySpec, letters) -> dict:
+    """A demo service's published standard from its catalogue line; ``letters`` hands out the agency's next
+    ticket-prefix letter when the line names no prefix of its own."""
+    return {
+        "code": spec.code,
+        "name": spec.name,
+        "kind": spec.kind,
+        "requirements": spec.requirements.replace("; ", "\n"),
+        "procedure": procedure_for(agency, spec.product),
+        "duration": spec.duration,
+        "completion_working_days": spec.completion_working_days,
+        "fee": spec.fee,
+        "product": spec.product,
+        "prefix": spec.prefix or agency.prefix_base + next(letters),
+    }
+
+
 def complaint_channel_for(agency: AgencySpec) -> str:
     return f"{agency.channel}; {_LAPOR}"
 

@@ -122,17 +122,8 @@ def build_mall(spec: MallSpec, password_hash: str) -> Mall:
             Service(
                 mall=mall,
                 agency=agencies[s.agency],
-                code=s.code,
-                name=s.name,
-                kind=s.kind,
-                requirements=s.requirements.replace("; ", "\n"),
-                procedure=cat.procedure_for(by_code[s.agency], s.product),
-                duration=s.duration,
-                completion_working_days=s.completion_working_days,
-                fee=s.fee,
-                product=s.product,
                 complaint_channel=f"Meja pengaduan MPP Kota {spec.city}",
-                prefix=s.prefix or by_code[s.agency].prefix_base + next(letters[s.agency]),
+                **cat.service_fields(s, by_code[s.agency], letters[s.agency]),
             )
             for s in service_specs()
             if s.agency in agencies

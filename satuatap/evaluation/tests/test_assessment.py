@@ -5,21 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from satuatap.evaluation import evaluations
 from satuatap.evaluation.instrument import instrument_for
 from satuatap.evaluation.models import Indicator, IndicatorScore
-from satuatap.testing import PASSWORD, national_users
+from satuatap.testing import national_users, signed_in
 
 pytestmark = pytest.mark.usefixtures("monday_morning")
 PAGE = "/m/pekanbaru/evaluasi/2026/"
-
-
-def signed_in(username: str) -> Client:
-    client = Client()
-    assert client.login(username=username, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

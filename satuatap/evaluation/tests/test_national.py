@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from satuatap.directory.models import Mall
 from satuatap.evaluation import evaluations
@@ -16,17 +15,11 @@ from satuatap.evaluation.models import Evaluation, IndicatorScore
 from satuatap.evaluation.national import sort_rows, sparkline
 from satuatap.reports import figures
 from satuatap.reports.tests.generated import generate
-from satuatap.testing import PASSWORD, assert_api_error, bearer, bearer_as, national_users
+from satuatap.testing import assert_api_error, bearer, bearer_as, national_users, signed_in
 
 pytestmark = pytest.mark.usefixtures("monday_morning")
 RESULT = "/m/pekanbaru/evaluasi/2026/"
 FORM = RESULT + "penilaian/"
-
-
-def signed_in(username: str) -> Client:
-    client = Client()
-    assert client.login(username=username, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

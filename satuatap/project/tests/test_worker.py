@@ -46,4 +46,7 @@ def test_the_apps_register_every_step_in_the_order_of_a_tick():
         "notify sweep notify_turn_near",
         "deliver the notification outbox",
     ]
-    assert [name for name, _ in jobs.hourly()] == ["remove orphaned complaint attachments"]
+    assert [name for name, _ in jobs.hourly()] == [
+        "roll up closed report days",
+        "remove orphaned complaint attachments",
+    ]

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from satuatap.reports import numbers_data
 from satuatap.reports.tests.generated import generate
-from satuatap.testing import PASSWORD
+from satuatap.testing import signed_in
 
 pytestmark = pytest.mark.usefixtures("monday_morning")
 PAGE = "/m/pekanbaru/laporan/"
@@ -24,12 +24,6 @@ NOVEMBER = "?period=month&date=2026-11-10"
 def data(world):
     generate(world, dt.date(2026, 10, 1), dt.date(2026, 11, 30), per_day=6)
     return world
-
-
-def signed_in(username: str) -> Client:
-    client = Client()
-    assert client.login(username=username, password=PASSWORD)
-    return client
 
 
 def _screen(html: str) -> dict[str, tuple[str, str]]:

@@ -161,19 +161,10 @@ def build_mall(around_the_clock: bool = False, slug: str = "") -> Mall:
             Service(
                 mall=mall,
                 agency=by_code[s.agency],
-                code=s.code,
-                name=s.name,
-                kind=s.kind,
-                requirements=s.requirements.replace("; ", "\n"),
-                procedure=cat.procedure_for(agency, s.product),
-                duration=s.duration,
-                completion_working_days=s.completion_working_days,
-                fee=s.fee,
-                product=s.product,
                 complaint_channel=cat.complaint_channel_for(agency),
-                prefix=s.prefix or agency.prefix_base + next(letters[s.agency]),
                 daily_quota=cat.QUOTAS.get(s.code),
                 bookable=s.code in cat.BOOKABLE,
+                **cat.service_fields(s, agency, letters[s.agency]),
             )
         )
     services = bulk_create_with_history(services, Service)
