@@ -26,6 +26,9 @@ from satuatap.audit.log import record
 from satuatap.directory.models import Counter
 from satuatap.qr import qr_svg
 
+# Roles that read across every mall.
+NATIONAL_ROLES = (Role.MINISTRY, Role.EVALUATOR)
+
 _PEOPLE = (_("Peran dan tempat tugas"), {"fields": ["role", "mall", "agency"]})
 
 
@@ -40,6 +43,7 @@ class UserAdmin(AuditedAdminMixin, MallScopedMixin, BaseUserAdmin):
         (_("Data diri"), {"fields": ["first_name", "last_name", "email"]}),
         _PEOPLE,
         (_("Hak akses"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Evaluasi"), {"fields": ["evaluated_malls"]}),
         (_("Waktu penting"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
@@ -52,14 +56,18 @@ class UserAdmin(AuditedAdminMixin, MallScopedMixin, BaseUserAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser:
             return fieldsets
-        # A manager cannot grant admin rights or permissions.
-        hidden = {"is_staff", "is_superuser", "groups", "user_permissions"}
+        # A manager cannot grant admin rights or permissions, nor pick the malls an evaluator scores.
+        hidden = {"is_staff", "is_superuser", "groups", "user_permissions", "evaluated_malls"}
         return [(name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]}) for name, opts in fieldsets]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         if not request.user.is_superuser and "role" in form.base_fields:
-            form.base_fields["role"].choices = [c for c in Role.choices if c[0] != Role.MANAGER or obj is not None]
+            # The ministry and the evaluator read across malls: only the installation's superuser names them.
+            # A manager names no other manager (an existing one keeps the role on a change).
+            form.base_fields["role"].choices = [
+                c for c in Role.choices if c[0] not in NATIONAL_ROLES and (c[0] != Role.MANAGER or obj is not None)
+            ]
         return form
 
     def has_delete_permission(self, request, obj=None):

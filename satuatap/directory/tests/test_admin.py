@@ -237,6 +237,31 @@ def test_manager_cannot_make_an_admin_or_a_manager(admin_client, world):
     assert Role.MANAGER not in dict(add_form.fields["role"].choices)
 
 
+def test_manager_cannot_make_a_ministry_reader_or_an_evaluator(admin_client, world):
+    """Both read every mall of the installation: only its superuser names them."""
+    change = reverse("admin:accounts_user_change", args=[world.users["officer1"].pk])
+    form = admin_client.get(change).context["adminform"].form
+    assert "evaluated_malls" not in form.fields
+    assert {Role.MINISTRY, Role.EVALUATOR}.isdisjoint(dict(form.fields["role"].choices))
+    officer = world.users["officer1"]
+    posted = admin_client.post(
+        change,
+        {
+            "username": officer.username,
+            "role": Role.MINISTRY,
+            "mall": world.mall.pk,
+            "agency": officer.agency_id,
+            "is_active": "on",
+            "first_name": "",
+            "last_name": "",
+            "email": "",
+        },
+    )
+    assert posted.status_code == 200 and "role" in posted.context["adminform"].form.errors
+    officer.refresh_from_db()
+    assert officer.role == Role.OFFICER
+
+
 def test_tickets_and_audit_are_read_only(admin_client, world):
     ticket = issue_ticket(world.services["DUKCAPIL-KTP"])
     page = admin_client.get(reverse("admin:queueing_ticket_change", args=[ticket.pk]))
