@@ -230,8 +230,6 @@ PERCENTILES = (("p50_wait", 0, 0.5), ("p90_wait", 0, 0.9), ("p50_service", 1, 0.
 def _percentiles(selection: Selection, by: str, source: tuple[str, list]) -> list[tuple]:
     """(key, kind, fraction, percentile) per group: the continuous percentile (PostgreSQL's ``percentile_cont``,
     linear between the two ranks around ``fraction * (n - 1)``) read from counted values, on both engines."""
-    if dialect.is_postgres():
-        return _percentiles_postgres(selection, by, source)
     fractions = " UNION ALL ".join(f"SELECT {kind} AS kind, {part} AS fraction" for _, kind, part in PERCENTILES)
     scope, scope_params = _scope(selection)
     histogram = (
@@ -255,24 +253,6 @@ def _percentiles(selection: Selection, by: str, source: tuple[str, list]) -> lis
     for key, kind, fraction, low, high, part in _fetch(sql, [*source[1], *scope_params]):
         value = float(low) if high is None or not part else float(low) + (float(high) - float(low)) * float(part)
         found.append((key, int(kind), float(fraction), value / 60))  # counted in seconds, shown in minutes
-    return found
-
-
-def _percentiles_postgres(selection: Selection, by: str, source: tuple[str, list]) -> list[tuple]:
-    """``_percentiles`` by PostgreSQL's own ``percentile_cont``, every fraction in one sort per group: each counted
-    value repeated ``n`` times (mostly once: values are whole seconds)."""
-    fractions = sorted({part for _, _, part in PERCENTILES})
-    scope, scope_params = _scope(selection)
-    sql = (
-        f"SELECT {_key_sql(by)} AS k, x.kind, percentile_cont(ARRAY{fractions}) WITHIN GROUP (ORDER BY x.v) "  # noqa: S608
-        f"FROM ({source[0]}) AS x CROSS JOIN LATERAL generate_series(1, x.n) AS copy "
-        f"JOIN {_tables()['service']} s ON s.id = x.service_id WHERE 1 = 1{scope} GROUP BY k, x.kind"
-    )
-    found = []
-    for key, kind, values in _fetch(sql, [*source[1], *scope_params]):
-        for _, wanted, part in PERCENTILES:
-            if wanted == kind:  # counted in seconds, shown in minutes
-                found.append((key, int(kind), part, float(values[fractions.index(part)]) / 60))
     return found
 
 
