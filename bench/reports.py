@@ -193,6 +193,26 @@ def timed(fn, runs: int) -> tuple[float, float]:
     return min(times), statistics.median(times)
 
 
+def profile(fn, top: int = 8) -> None:
+    """The statements of one call: how many, their total time, and the slowest ones."""
+    from django.db import connection
+
+    spent: list[tuple[float, str]] = []
+
+    def clock(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent.append(((time.perf_counter() - start) * 1000, sql))
+
+    with connection.execute_wrapper(clock):
+        fn()
+    print(f"    {len(spent)} statements, {sum(ms for ms, _ in spent):.0f} ms in the database")
+    for ms, sql in sorted(spent, reverse=True)[:top]:
+        print(f"    {ms:7.1f} ms  {' '.join(sql.split())[:160]}")
+
+
 def endpoints() -> list[tuple[str, str, str]]:
     """(label, who, url): the pages and exports as the manager signed in, the API with the manager's token."""
     page, api = "/m/pekanbaru", "/api/v1/malls/pekanbaru/reports"
@@ -224,6 +244,7 @@ def main() -> int:
     parser.add_argument("--answers", type=int, default=500_000)
     parser.add_argument("--bookings", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--profile", action="append", default=[], metavar="LABEL", help="print the queries of it")
     args = parser.parse_args()
     where, cleanup = prepare_database(BENCH_DB)
     sys.path.insert(0, str(ROOT))
@@ -268,6 +289,8 @@ def main() -> int:
             status = client.get(url, headers=headers).status_code  # the first answer: its status only
             best, median = timed(lambda c=client, u=url, h=headers: c.get(u, headers=h), args.runs)
             print(f"{label:42} min {best:7.0f} ms  median {median:7.0f} ms  ({status})", flush=True)
+            if label.strip() in args.profile:
+                profile(lambda c=client, u=url, h=headers: c.get(u, headers=h))
         print(f"load average: {os.getloadavg()}")
     finally:
         cleanup()

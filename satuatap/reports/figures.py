@@ -131,11 +131,6 @@ def _tables():
     }
 
 
-# Groupings whose percentiles the per-service histogram of closed days answers; the others (a counter, an officer,
-# an hour) read the raw rows of the whole period.
-_BY_SERVICE_DAY = ("mall", "agency", "service", "day", "month")
-
-
 def _key_sql(by: str) -> str:
     """The group key over a source ``x`` with the place columns (``ticket_rows.PLACE_COLUMNS``) joined to ``s``."""
     keys = {
@@ -202,24 +197,20 @@ def _figure_source(selection: Selection, rolled, raw) -> tuple[str, list]:
     return _union(parts)
 
 
-def _value_source(selection: Selection, rolled, raw, by: str) -> tuple[str, list]:
-    """Measured seconds (``kind``, ``v``, ``n`` of them): the histogram of closed days where it answers ``by``."""
-    if by not in _BY_SERVICE_DAY:
-        rows, params = ticket_rows.values(selection.mall, selection.first, selection.last)
-        columns = ", ".join(ticket_rows.PLACE_COLUMNS)
-        seconds = dialect.as_float("v * 60")
-        return f"SELECT {columns}, kind, {seconds} AS v, 1 AS n FROM ({rows}) AS all_days", params  # noqa: S608
-    columns = "day, service_id, kind, v, n"
+def _value_source(selection: Selection, rolled, raw) -> tuple[str, list]:
+    """Measured seconds (the place columns, ``kind``, ``v``, ``n`` of them): the histogram of closed days, and
+    today's raw values."""
+    places = ", ".join(ticket_rows.PLACE_COLUMNS)
     parts = []
     if rolled:
         seconds = f"{dialect.as_float('seconds')} AS v"  # sorted as floats, not numerics: the year's hot sort
-        parts.append(_summary_rows(DayWaits, f"day, service_id, kind, {seconds}, n", rolled, selection.mall))
+        parts.append(_summary_rows(DayWaits, f"{places}, kind, {seconds}, n", rolled, selection.mall))
     if raw:
         rows, params = ticket_rows.values(selection.mall, *raw)
         seconds = dialect.as_float("v * 60")
-        parts.append((f"SELECT day, service_id, kind, {seconds} AS v, 1 AS n FROM ({rows}) AS today", params))  # noqa: S608
+        parts.append((f"SELECT {places}, kind, {seconds} AS v, 1 AS n FROM ({rows}) AS today", params))  # noqa: S608
     sql, params = _union(parts)
-    return f"SELECT {columns} FROM ({sql}) AS measured", params  # noqa: S608
+    return f"SELECT {places}, kind, v, n FROM ({sql}) AS measured", params  # noqa: S608
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -285,7 +276,7 @@ def ticket_figures(selection: Selection, by: str = "mall", *, percentiles: bool 
         found[row[0]] = figures
     if percentiles and found:
         attribute = {(kind, fraction): name for name, kind, fraction in PERCENTILES}
-        for key, kind, fraction, value in _percentiles(selection, by, _value_source(selection, rolled, raw, by)):
+        for key, kind, fraction, value in _percentiles(selection, by, _value_source(selection, rolled, raw)):
             setattr(found[key], attribute[(kind, fraction)], value)
     return found
 

@@ -56,12 +56,15 @@ class DayFigures(models.Model):
 
 
 class DayWaits(models.Model):
-    """How many tickets of a day and service waited (kind 0) or were served (kind 1) so many whole seconds: the
-    histogram the percentiles are read from."""
+    """How many tickets of a day, service, counter, officer and hour of issue waited (kind 0) or were served (kind 1)
+    so many whole seconds: the histogram the percentiles of every breakdown are read from."""
 
     mall = models.ForeignKey("directory.Mall", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     service_id = models.BigIntegerField()
+    counter_id = models.BigIntegerField(null=True)
+    officer_id = models.BigIntegerField(null=True)
+    hour = models.SmallIntegerField()  # the mall-local hour the ticket was issued
     kind = models.SmallIntegerField()
     seconds = models.IntegerField()
     n = models.IntegerField()

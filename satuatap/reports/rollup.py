@@ -2,19 +2,21 @@
 
 A report over a year must not read a year of tickets and their events. Each closed day of a mall (before its
 service day today) is summed once into ``DayFigures`` (counts and sums per service, counter, officer and hour),
-``DayWaits`` (a histogram of waits and service times in whole seconds, per service) and ``DayCalls`` (calls out of
-order per reason); ``RolledDay`` says the day is there. Today is always read from the raw rows.
+``DayWaits`` (a histogram of waits and service times in whole seconds, by the same places) and ``DayCalls``
+(calls out of order per reason); ``RolledDay`` says the day is there. Today is always read from the raw rows.
 
 Nothing is added to the queue's hot path. Every change of a ticket writes a ``TicketEvent``, so a day changed
 after its roll-up is found by the events newer than the mall's ``RollupMark``: the day is forgotten and rolled
 again. The mark looks back ``OVERLAP`` event ids, for events whose transaction committed after a newer one had.
 Rolling happens on demand (``ensure``, called by every report before it reads) and from the worker, once an hour
 (``roll_closed_days``), so a report rarely waits for it. ``ensure`` locks the mall's mark while it rolls, so two
-reports never roll the same day twice.
+reports never roll the same day twice. Within one request (``remember_per_request``) the check is made once per
+mall and days: a report page asks for the same days for each of its figures, and reads, never writes, tickets.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 
 from django.conf import settings
@@ -29,6 +31,20 @@ from satuatap.reports.models import DayCalls, DayFigures, DayWaits, RolledDay, R
 OVERLAP = 1000
 ANALYZE_AFTER_DAYS = 31
 WORKER_DAYS = 400  # how far back the worker keeps days rolled (reports roll older days when asked)
+
+# (mall, first, last, target) already ensured in this request; None outside a request (the worker, a shell, a test
+# calling the figures directly), where every call checks.
+_ensured: contextvars.ContextVar[set | None] = contextvars.ContextVar("reports_rollup_ensured", default=None)
+
+
+def remember_per_request(**kwargs) -> None:
+    """``request_started``: from now on a check once made holds for the rest of the request."""
+    _ensured.set(set())
+
+
+def forget_per_request(**kwargs) -> None:
+    """``request_finished``: the next request checks again."""
+    _ensured.set(None)
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -105,9 +121,9 @@ def _roll(mall: Mall, first: dt.date, last: dt.date, target: int, now: dt.dateti
     seconds = "CAST(ROUND(v * 60) AS integer)"
     _insert(
         DayWaits,
-        ["day", "service_id", "kind", "seconds", "n"],
-        f"SELECT %s, day, service_id, kind, {seconds}, COUNT(*) FROM ({rows}) AS r "  # noqa: S608
-        f"GROUP BY day, service_id, kind, {seconds}",
+        [*ticket_rows.PLACE_COLUMNS, "kind", "seconds", "n"],
+        f"SELECT %s, {places}, kind, {seconds}, COUNT(*) FROM ({rows}) AS r "  # noqa: S608
+        f"GROUP BY {places}, kind, {seconds}",
         [mall.pk, *params],
     )
     rows, params = ticket_rows.calls(mall, first, last)
@@ -147,6 +163,17 @@ def ensure(mall: Mall, first: dt.date, last: dt.date, *, now: dt.datetime | None
     """Every day ``first``..``last`` (closed days only: pass at most yesterday) rolled up and current."""
     now = now or timezone.now()
     target = settings.REPORTS_TARGET_WAIT_MINUTES
+    ensured = _ensured.get()
+    if ensured is not None and any(
+        (pk, aim) == (mall.pk, target) and a <= first and last <= b for pk, a, b, aim in ensured
+    ):
+        return
+    _ensure(mall, first, last, target, now)
+    if ensured is not None:
+        ensured.add((mall.pk, first, last, target))
+
+
+def _ensure(mall: Mall, first: dt.date, last: dt.date, target: int, now: dt.datetime) -> None:
     if _current(mall, first, last, target):
         return
     with transaction.atomic():

@@ -13,7 +13,7 @@ from satuatap.queueing.models import Ticket, TicketEvent, TicketStatus
 from satuatap.reports import figures, rollup
 from satuatap.reports.models import DayFigures, RolledDay
 from satuatap.reports.tests.generated import generate, recompute
-from satuatap.testing import MONDAY_MORNING
+from satuatap.testing import MONDAY_MORNING, signed_in
 
 pytestmark = pytest.mark.usefixtures("monday_morning")
 
@@ -87,6 +87,25 @@ def test_late_changes_to_rolled_days_are_seen(data):
     _assert_equal_to_recomputation(data.mall, dt.date(2026, 10, 20), dt.date(2026, 10, 31))
     assert not RolledDay.objects.filter(mall=data.mall, day=outside.day).exists()
     _assert_equal_to_recomputation(data.mall, *CLOSED)
+
+
+def test_a_request_checks_its_days_once_and_the_next_request_sees_a_late_change(data, monkeypatch):
+    checked = []
+    check = rollup._current
+    monkeypatch.setattr(
+        rollup,
+        "_current",
+        lambda mall, first, last, target: checked.append((first, last)) or check(mall, first, last, target),
+    )
+    client = signed_in("manager")
+    assert client.get("/m/pekanbaru/laporan/?period=month&date=2026-10-10").status_code == 200
+    assert sorted(checked) == [(dt.date(2026, 9, 1), dt.date(2026, 9, 30)), OCTOBER]  # the month and the one before
+    ticket = Ticket.objects.filter(mall=data.mall, day=dt.date(2026, 10, 20), status=TicketStatus.WAITING).first()
+    rolled = RolledDay.objects.get(mall=data.mall, day=ticket.day).event_id
+    _late_change(ticket, dt.datetime.combine(ticket.day, dt.time(15), ZoneInfo("Asia/Jakarta")))
+    assert client.get("/m/pekanbaru/laporan/?period=month&date=2026-10-10").status_code == 200
+    assert RolledDay.objects.get(mall=data.mall, day=ticket.day).event_id > rolled  # rolled again for this request
+    assert len(checked) == 4
 
 
 def test_the_worker_rolls_the_closed_days_and_a_new_target_rolls_again(data, settings):
