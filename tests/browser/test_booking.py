@@ -13,16 +13,14 @@ channel's ``NOTIFY_FILE`` (``notify-outbox.jsonl`` in the stack's var directory)
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import subprocess
-import time
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.booking_walk import NIK, PHONE, walk_booking
 from tests.browser.conftest import MALL, RECORD_PRINT
 from tests.browser.stack import PYTHON, ROOT
 from tests.browser.test_screens_screenshots import shot
@@ -31,8 +29,7 @@ pytestmark = pytest.mark.browser
 
 PHONE_SIZE = (390, 844)
 KIOSK_SIZE = (1080, 1920)
-NIK = "1471015505920002"
-PHONE = "0812 3456 7890"
+SHOTS = {"start", "days", "slots", "form-error", "confirmation", "detail"}  # docs/screenshots/booking-<step>-…
 SETUP = """
 import django
 django.setup()
@@ -43,31 +40,6 @@ mall = Mall.objects.get(slug="pekanbaru")
 Service.objects.filter(mall=mall, code="DUKCAPIL-KTP").update(bookable=True)
 BookingPolicy.objects.update_or_create(mall=mall, defaults={"check_in_early_minutes": 36 * 60})
 """
-
-
-WIB = ZoneInfo("Asia/Jakarta")
-LEAD = dt.timedelta(minutes=60)  # the default policy: a slot can be booked until an hour before it starts
-SAFETY = dt.timedelta(seconds=30)  # longer than the steps from the slot list to the last submit
-
-
-def first_slot_with_time_to_book(phone):
-    """From the day list: the first day's first bookable slot, unless it is about to pass the booking deadline while
-    the test fills the form; then wait for the deadline to pass (the server would rightly refuse it) and choose again.
-    """
-    days = phone.url
-    for _ in range(2):
-        phone.locator("#day-list a.bk-choice").first.click()
-        slot = phone.locator("#slot-list a.bk-slot").first
-        expect(slot).to_contain_text("sisa")
-        day = dt.date.fromisoformat(re.search(r"/(\d{4}-\d{2}-\d{2})/", phone.url).group(1))
-        hour, minute = map(int, slot.get_attribute("data-slot").split(":"))
-        start = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=WIB)
-        left = start - LEAD - dt.datetime.now(WIB)
-        if left > SAFETY:
-            return slot
-        time.sleep(max(0.0, left.total_seconds()) + 1)
-        phone.goto(days)
-    raise AssertionError("no slot with time to book")
 
 
 def run_in_stack(stack, args: list[str]) -> str:
@@ -93,54 +65,26 @@ def bookable_stack(stack):
 def test_a_citizen_books_on_a_phone_checks_in_at_the_kiosk_and_is_called(screens, bookable_stack):
     stack = bookable_stack
 
-    # The phone: from the mall's page to a slot.
+    def on_step(step: str) -> None:
+        if step == "confirmation":
+            # The code (checked by the walk), QR, masked data; the confirmation reaches the file channel.
+            expect(phone.locator("#booking-qr svg")).to_be_visible()
+            expect(phone.locator("#booking-nik")).to_have_text("1471**********02")
+            expect(phone.locator("#booking-phone")).to_have_text("0812******90")
+            code = phone.locator("#booking-code").inner_text().strip()
+            run_in_stack(stack, [PYTHON, "manage.py", "worker", "--once"])
+            confirmations = [m for m in delivered(stack) if m["kind"] == "booking_confirmed" and code in m["body"]]
+            assert len(confirmations) == 1, delivered(stack)
+            assert confirmations[0]["to"] == "0812******90" and confirmations[0]["sandbox"] is True
+        if step == "detail":
+            expect(phone.locator("#check-in-window")).to_contain_text("anjungan")
+        if step in SHOTS:
+            shot(phone, f"booking-{step}")
+
+    # The phone: from the mall's page through the booking flow to the booking's own page.
     phone = screens.public(f"/m/{MALL}/", viewport=PHONE_SIZE)
     phone.click("#book-visit")
-    expect(phone.locator("#ordering-rule")).to_contain_text("check-in")
-    shot(phone, "booking-start")
-    phone.click('a[data-agency="DUKCAPIL"]')
-    ktp = phone.locator('li[data-service="DUKCAPIL-KTP"]')
-    expect(ktp).to_contain_text("KTP-el asli")  # the requirements, before booking
-    ktp.locator("a.btn").click()
-    expect(phone.locator("#day-list a.bk-choice").first).to_be_visible()
-    shot(phone, "booking-days")
-    first_slot = first_slot_with_time_to_book(phone)
-    shot(phone, "booking-slots")
-    first_slot.click()
-
-    # The form: a bad NIK first (refused, input kept), then the real one.
-    expect(phone.locator("#booking-form")).to_be_visible()
-    phone.fill("#id_nik", "1471019905920002")
-    phone.fill("#id_name", "Siti Aminah")
-    phone.fill("#id_phone", PHONE)
-    phone.check("#id_consent")
-    phone.click("#booking-submit")
-    expect(phone.locator("#nik-error")).to_contain_text("Tanggal lahir")
-    expect(phone.locator("#id_name")).to_have_value("Siti Aminah")
-    shot(phone, "booking-form-error")
-    phone.fill("#id_nik", NIK)
-    phone.check("#id_consent")
-    phone.click("#booking-submit")
-
-    # The confirmation: code, QR, masked data, the way to the booking's page.
-    code_el = phone.locator("#booking-code")
-    expect(code_el).to_have_text(re.compile(r"^[2-9A-Z]{8}$"))
-    code = code_el.inner_text().strip()
-    expect(phone.locator("#booking-qr svg")).to_be_visible()
-    expect(phone.locator("#booking-nik")).to_have_text("1471**********02")
-    expect(phone.locator("#booking-phone")).to_have_text("0812******90")
-    shot(phone, "booking-confirmation")
-
-    # The confirmation reaches the console/file channel through the worker.
-    run_in_stack(stack, [PYTHON, "manage.py", "worker", "--once"])
-    confirmations = [m for m in delivered(stack) if m["kind"] == "booking_confirmed" and code in m["body"]]
-    assert len(confirmations) == 1, delivered(stack)
-    assert confirmations[0]["to"] == "0812******90" and confirmations[0]["sandbox"] is True
-
-    phone.click("#booking-page-link")
-    expect(phone.locator("#booking-status")).to_have_text("Aktif")
-    expect(phone.locator("#check-in-window")).to_contain_text("anjungan")
-    shot(phone, "booking-detail")
+    code = walk_booking(phone, on_step)
 
     # The kiosk: "Sudah pesan? Check-in", half the code on the keypad, the rest typed like a scanner.
     kiosk = screens.device("kiosk", viewport=KIOSK_SIZE, init_script=RECORD_PRINT)
