@@ -98,7 +98,8 @@ def case_document(key: str) -> dict | None:
 
 
 def desk_stamp(cases) -> dict:
-    """A desk's stamp: the newest history row among ``cases`` (moves with every change it can show)."""
+    """A desk's stamp: the newest history row among ``cases`` (moves with every change it can show). A case's
+    page uses it too, with its one case."""
     return {"stamp": cases.aggregate(newest=Max("last_event_id"))["newest"] or 0}
 
 

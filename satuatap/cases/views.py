@@ -202,8 +202,17 @@ def case_detail(request, mall: str, registration_number: str):
         "history": case.events.select_related("actor"),
         "pickup": case.state.kind == StateKind.PICKUP,
         "attachments": case.attachments.all(),
+        # The page follows its case's live group, as the citizen's tracking page does, with the same proof.
+        "live_token": live_updates.track_token(case),
     }
     return render(request, "cases/detail.html", context)
+
+
+@login_required
+def case_detail_stamp(request, mall: str, registration_number: str):
+    """The case page's snapshot: its newest history row (a page whose stamp moved re-reads its body)."""
+    case = _case(request, mall, registration_number)
+    return JsonResponse(live_updates.desk_stamp(Case.objects.filter(pk=case.pk)))
 
 
 def _change(request, case: Case) -> None:

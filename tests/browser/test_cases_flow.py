@@ -1,7 +1,8 @@
 """A case from the counter to pick-up in a browser: the officer serving a ticket opens it and prints the receipt,
 a back-office officer takes it through (once returned for a missing document), the supervisor approves, and the
 citizen follows each step live on a phone (no page load, also across a restart of the live process) and takes a
-pick-up number when it is ready. The desks show a new case and each change live."""
+pick-up number when it is ready. The desks show a new case and each change live, and so does the officer's page of
+the case (the supervisor's approval)."""
 
 import re
 
@@ -106,16 +107,22 @@ def test_a_case_from_the_counter_to_pick_up(screens, stack):
     expect(desk.locator("#case-state")).to_have_text("Diproses")
     expect(citizen.locator("#track-status")).to_have_text("Diproses")
     expect(desk.locator("#act-setujui")).to_have_count(0)  # the supervisor approves
+    history_rows = desk.locator(".case-history tbody tr").count()
     shot(desk, "case-detail")
 
     expect(supervisor.locator("tr", has_text=number)).to_contain_text("Diproses")  # live, no reload
     shot(supervisor, "case-desk")
     supervisor.click(f"text={number}")
+    live(desk)
+    desk_moves = []  # the officer's case page follows the supervisor's approval without a page load
+    desk.on("framenavigated", lambda frame: desk_moves.append(frame.url) if frame == desk.main_frame else None)
     act(supervisor, "setujui")
     expect(supervisor.locator("#case-state")).to_have_text("Disetujui")
     expect(citizen.locator("#track-status")).to_have_text("Disetujui")
 
-    desk.reload()
+    expect(desk.locator("#case-state")).to_have_text("Disetujui")
+    expect(desk.locator(".case-history tbody tr")).to_have_count(history_rows + 1)
+    assert desk_moves == [], f"the case page navigated: {desk_moves}"
     act(desk, "siapkan")
     expect(desk.locator("#case-state")).to_have_text("Siap diambil")
     expect(citizen.locator("#track-status")).to_have_text("Siap diambil")

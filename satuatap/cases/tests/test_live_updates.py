@@ -103,6 +103,22 @@ def test_the_desk_stamp_moves_with_its_agencys_cases_only(client, world):
     assert client.get("/m/pekanbaru/berkas/stempel.json").json()["stamp"] != newest
 
 
+def test_the_case_page_follows_its_case_with_the_tracking_proof_and_its_own_stamp(client, world):
+    case = open_kk(world)
+    client.force_login(world.users["officer1"])
+    page = client.get(f"/m/pekanbaru/berkas/{case.registration_number}/").content.decode()
+    stamp_url = f"/m/pekanbaru/berkas/{case.registration_number}/stempel.json"
+    opened = CaseEvent.objects.filter(case=case).latest("pk").pk
+    assert f'data-ws-path="/ws/case/pekanbaru/{live_updates.track_token(case)}/"' in page
+    assert f'data-stamp="{opened}"' in page and f'data-snapshot-url="{stamp_url}"' in page
+    assert client.get(stamp_url).json() == {"stamp": opened}
+    services.assign(world.users["officer1"], case, world.users["officer1"])
+    moved = CaseEvent.objects.filter(case=case).latest("pk").pk
+    assert client.get(stamp_url).json() == {"stamp": moved} != {"stamp": opened}
+    client.force_login(world.users["officer3"])  # another agency: the case and its stamp are not found
+    assert client.get(stamp_url).status_code == 404
+
+
 @pytest.mark.django_db(transaction=True)
 def test_who_may_follow_a_case_or_a_desk():
     world = make_world()
