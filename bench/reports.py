@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 from throwaway_db import prepare_database
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB = "satuatap_bench_reports"
+BENCH_DB = os.environ.get("BENCH_DB", "satuatap_bench_reports")
 YEAR = 2025
 TZ = ZoneInfo("Asia/Jakarta")
 STATUSES = ["done"] * 17 + ["no_show", "cancelled", "cancelled"]  # 85 % served
@@ -127,6 +127,12 @@ def events(ticket_rows):
             yield {"id": n, "ticket_id": t["id"], "mall_id": t["mall_id"], "action": action, "at": at, "reason": reason}
 
 
+def numbered(ticket_rows, limit: int, keep, build):
+    """Rows made by ``build(i, ticket)`` for the first ``limit`` tickets that ``keep``, numbered from 1."""
+    kept = (t for t in ticket_rows if keep(t))
+    return (build(i, t) for i, t in zip(range(1, limit + 1), kept, strict=False))
+
+
 def fill(world, args) -> None:
     from django.core.management.color import no_style
     from django.db import connection, transaction
@@ -139,9 +145,11 @@ def fill(world, args) -> None:
     with transaction.atomic():
         print(f"  tickets {load(Ticket, tickets(world, args.tickets))}", flush=True)
         print(f"  events {load(TicketEvent, events(tickets(world, args.tickets)))}", flush=True)
-        served = (t for t in tickets(world, args.tickets) if t["status"] == "done")
-        answers = (
-            {
+        answers = numbered(
+            tickets(world, args.tickets),
+            args.answers,
+            lambda t: t["status"] == "done",
+            lambda i, t: {
                 "id": i,
                 "ticket_id": t["id"],
                 "mall_id": t["mall_id"],
@@ -150,13 +158,14 @@ def fill(world, args) -> None:
                 "answered_at": t["finished_at"] + dt.timedelta(minutes=3),
                 "source": "tablet",
                 **{f"u{k}": 3 + (t["id"] + k) % 2 for k in range(1, 10)},
-            }
-            for i, t in zip(range(1, args.answers + 1), served, strict=False)
+            },
         )
         print(f"  survey answers {load(SurveyResponse, answers)}", flush=True)
-        booked = (t for t in tickets(world, args.tickets) if t["source"] == "booking")
-        bookings = (
-            {
+        bookings = numbered(
+            tickets(world, args.tickets),
+            args.bookings,
+            lambda t: t["source"] == "booking",
+            lambda i, t: {
                 "id": i,
                 "mall_id": t["mall_id"],
                 "service_id": t["service_id"],
@@ -175,8 +184,7 @@ def fill(world, args) -> None:
                 "ticket_id": t["id"],
                 "created_at": t["issued_at"] - dt.timedelta(days=2),
                 "checked_in_at": t["issued_at"],
-            }
-            for i, t in zip(range(1, args.bookings + 1), booked, strict=False)
+            },
         )
         print(f"  bookings {load(Booking, bookings)}", flush=True)
         with connection.cursor() as cursor:

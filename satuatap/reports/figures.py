@@ -9,7 +9,8 @@ served, after any transfer). Definitions (``shared/api-contract.md``):
 - service time: minutes from start to finish of a finished ticket;
 - within target: share of the called tickets whose wait is at most ``REPORTS_TARGET_WAIT_MINUTES``;
 - percentiles are continuous (PostgreSQL's ``percentile_cont``), read from counted values (``_percentiles``);
-  closed days count waits in whole seconds (``reports.rollup``).
+  closed days count each wait and service time to the nearest half minute (``rollup.HALF_MINUTE``), so their
+  percentiles have a resolution of 30 seconds; today's are exact.
 
 The SQL is raw (correlated subqueries and percentiles the ORM does not spell); it is assembled from table names
 and fixed expressions only, every value goes as a query parameter: hence the ``noqa: S608`` marks.
@@ -29,8 +30,8 @@ from satuatap.complaints.models import Complaint
 from satuatap.directory.models import Agency, Counter, Mall, Service
 from satuatap.feedback import ikm, periods
 from satuatap.queueing.models import Ticket, TicketEvent
-from satuatap.reports import dialect, rollup, ticket_rows
-from satuatap.reports.models import DayCalls, DayFigures, DayWaits
+from satuatap.reports import dialect, memo, rollup, ticket_rows
+from satuatap.reports.models import DayCalls, DayFigures, DayWaits, MonthWaits
 
 # The breakdowns a report offers, and the SQL key of each (filled in by ``_key_sql``).
 GROUPINGS = ("mall", "agency", "service", "counter", "officer", "day", "month", "hour", "weekday_hour")
@@ -197,14 +198,34 @@ def _figure_source(selection: Selection, rolled, raw) -> tuple[str, list]:
     return _union(parts)
 
 
-def _value_source(selection: Selection, rolled, raw) -> tuple[str, list]:
-    """Measured seconds (the place columns, ``kind``, ``v``, ``n`` of them): the histogram of closed days, and
-    today's raw values."""
+# The groupings a month's merged histogram (``MonthWaits``, no hour) can answer.
+MONTH_GROUPINGS = ("mall", "agency", "service", "counter", "officer", "month")
+
+
+def _histogram_spans(rolled: tuple[dt.date, dt.date], by: str) -> list[tuple[object, tuple[dt.date, dt.date]]]:
+    """(table, days) covering the closed days: whole months from ``MonthWaits`` where the grouping allows, the
+    days around them from ``DayWaits``."""
+    months = rollup.full_months(*rolled) if by in MONTH_GROUPINGS else []
+    if not months:
+        return [(DayWaits, rolled)]
+    month_last = rollup.month_end(months[-1])
+    spans = [(MonthWaits, (months[0], month_last))]
+    if rolled[0] < months[0]:
+        spans.append((DayWaits, (rolled[0], months[0] - dt.timedelta(days=1))))
+    if month_last < rolled[1]:
+        spans.append((DayWaits, (month_last + dt.timedelta(days=1), rolled[1])))
+    return spans
+
+
+def _value_source(selection: Selection, rolled, raw, by: str) -> tuple[str, list]:
+    """Measured seconds (the place columns, ``kind``, ``v``, ``n`` of them): the histogram of closed days (merged
+    months where ``by`` allows), and today's raw values."""
     places = ", ".join(ticket_rows.PLACE_COLUMNS)
     parts = []
-    if rolled:
-        seconds = f"{dialect.as_float('seconds')} AS v"  # sorted as floats, not numerics: the year's hot sort
-        parts.append(_summary_rows(DayWaits, f"{places}, kind, {seconds}, n", rolled, selection.mall))
+    seconds = f"{dialect.as_float('seconds')} AS v"  # sorted as floats, not numerics: the year's hot sort
+    for model, days in _histogram_spans(rolled, by) if rolled else []:
+        columns = places if model is DayWaits else places.replace("hour", "0 AS hour")  # months have no hour
+        parts.append(_summary_rows(model, f"{columns}, kind, {seconds}, n", days, selection.mall))
     if raw:
         rows, params = ticket_rows.values(selection.mall, *raw)
         seconds = dialect.as_float("v * 60")
@@ -262,9 +283,14 @@ def ticket_figures(selection: Selection, by: str = "mall", *, percentiles: bool 
     Keys: mall 0; agency/service/counter/officer their id (None: no counter or officer); day an ISO date; month
     ``YYYY-MM``; hour 0-23; weekday_hour ``weekday * 100 + hour`` (weekday 0 Sunday). Closed days come from the
     summary tables (``reports.rollup``), today from the raw rows. Percentiles of closed days are read from a
-    histogram of whole seconds (a wait of 26 min 30.4 s counts as 26.5 min); ``percentiles=False`` skips them
-    (charts that show counts and means only).
+    histogram to the nearest half minute (a wait of 26 min 40 s counts as 26.5 min); ``percentiles=False`` skips them
+    (charts that show counts and means only). Within one report (``memo.one_report``) each is computed once.
     """
+    key = ("ticket figures", selection.mall.pk, selection.first, selection.last, selection.agency, selection.service)
+    return memo.remembered((*key, by, percentiles), lambda: _ticket_figures(selection, by, percentiles))
+
+
+def _ticket_figures(selection: Selection, by: str, percentiles: bool) -> dict[object, TicketFigures]:
     rolled, raw = rollup.closed_days(selection.mall, selection.first, selection.last)
     sums = ", ".join(f"SUM(x.{c})" for c in ticket_rows.FIGURE_COLUMNS)
     found: dict[object, TicketFigures] = {}
@@ -276,7 +302,7 @@ def ticket_figures(selection: Selection, by: str = "mall", *, percentiles: bool 
         found[row[0]] = figures
     if percentiles and found:
         attribute = {(kind, fraction): name for name, kind, fraction in PERCENTILES}
-        for key, kind, fraction, value in _percentiles(selection, by, _value_source(selection, rolled, raw)):
+        for key, kind, fraction, value in _percentiles(selection, by, _value_source(selection, rolled, raw, by)):
             setattr(found[key], attribute[(kind, fraction)], value)
     return found
 

@@ -13,7 +13,7 @@ from satuatap.apiauth import BAD_INPUT, Error, ValidationErrorOut, bearer, calle
 from satuatap.directory.hours import service_day
 from satuatap.feedback import periods
 from satuatap.refusal import invalid
-from satuatap.reports import figures, shapes
+from satuatap.reports import figures, memo, shapes
 from satuatap.reports.report_unit import report_unit
 
 router = Router(tags=["Laporan"], auth=bearer)
@@ -183,7 +183,8 @@ def daily_report(request, mall: str, filters: Query[DailyQuery]):
     day = filters.date or service_day(mall_obj)
     check_dates(day, day)
     agency, _service = report_unit(user, mall_obj, None, None)
-    return shapes.daily_body(figures.Selection(mall_obj, day, day, agency=agency))
+    with memo.one_report():
+        return shapes.daily_body(figures.Selection(mall_obj, day, day, agency=agency))
 
 
 @router.get(
@@ -202,4 +203,5 @@ def summary_report(request, mall: str, filters: Query[SummaryQuery]):
     start, end = filters.start or month[0], filters.end or month[1]
     check_dates(start, end)
     agency, service = report_unit(user, mall_obj, filters.agency, filters.service)
-    return shapes.summary_body(figures.summarize(figures.Selection(mall_obj, start, end, agency, service)))
+    with memo.one_report():
+        return shapes.summary_body(figures.summarize(figures.Selection(mall_obj, start, end, agency, service)))
