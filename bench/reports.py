@@ -4,7 +4,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/reports.py
 
 Without DATABASE_URL a SQLite file in a temporary directory; with a PostgreSQL URL a database
-``satuatap_bench_reports`` created next to it and dropped at the end (``throwaway_db``).
+``satuatap_bench_reports`` (or ``$BENCH_DB``) created next to it and dropped at the end (``throwaway_db``);
+``--keep`` keeps it, and ``--reuse`` times it again (migrated, summary tables rolled again) without loading.
 
 Setup (timed separately): migrate, the ``make_world`` mall, then a year (2025) of ``--tickets`` tickets spread
 over the days and services (done, no-show, cancelled; some booked, some priority, one call in ten out of order)
@@ -27,6 +28,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from throwaway_db import prepare_database
@@ -192,6 +194,19 @@ def fill(world, args) -> None:
                 cursor.execute(sql)
 
 
+def reused_world():
+    """The world of a kept database, its summary tables emptied so the roll-up is timed again."""
+    from satuatap.accounts.models import User
+    from satuatap.directory.models import Mall
+    from satuatap.reports.models import DayCalls, DayFigures, DayWaits, MonthWaits, RolledDay, RolledMonth
+    from satuatap.testing import World
+
+    for model in (RolledDay, RolledMonth, DayFigures, DayWaits, MonthWaits, DayCalls):
+        model.objects.all().delete()
+    mall = Mall.objects.get(slug="pekanbaru")
+    return World(mall=mall, users={u.username: u for u in User.objects.filter(mall=mall)})
+
+
 def timed(fn, runs: int) -> tuple[float, float]:
     times = []
     for _ in range(runs):
@@ -253,8 +268,17 @@ def main() -> int:
     parser.add_argument("--bookings", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", action="append", default=[], metavar="LABEL", help="print the queries of it")
+    parser.add_argument("--keep", action="store_true", help="PostgreSQL: keep the loaded database for --reuse")
+    parser.add_argument("--reuse", action="store_true", help="PostgreSQL: time the database a --keep run left")
     args = parser.parse_args()
-    where, cleanup = prepare_database(BENCH_DB)
+    if args.reuse:  # the same database, migrated to this code; its summary tables rolled again
+        url = urlsplit(os.environ["DATABASE_URL"])
+        os.environ["DATABASE_URL"] = urlunsplit(url._replace(path=f"/{BENCH_DB}"))
+        where, cleanup = f"PostgreSQL database {BENCH_DB} (reused)", lambda: None
+    else:
+        where, cleanup = prepare_database(BENCH_DB)
+    if args.keep:
+        cleanup = lambda: None  # noqa: E731
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "satuatap.settings")
     try:
@@ -273,8 +297,11 @@ def main() -> int:
         print(f"database: {where}")
         start = time.perf_counter()
         call_command("migrate", verbosity=0)
-        world = make_world()
-        fill(world, args)
+        if args.reuse:
+            world = reused_world()
+        else:
+            world = make_world()
+            fill(world, args)
         if connection.vendor == "postgresql":  # statistics as a live database has them (autovacuum is slow to come)
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")

@@ -59,6 +59,8 @@ class TicketFigures:
     p90_wait: float | None = None
     avg_service: float | None = None
     p50_service: float | None = None
+    timed: int = 0  # finished tickets that were started: the ones with a service time
+    service_minutes: float = 0.0  # their service times added up
 
     @property
     def within_target_share(self) -> float | None:
@@ -298,7 +300,8 @@ def _ticket_figures(selection: Selection, by: str, percentiles: bool) -> dict[ob
         figures = TicketFigures(row[0], *(int(v or 0) for v in row[1:11]))
         wait_sum, service_count, service_sum = row[11], int(row[12] or 0), row[13]
         figures.avg_wait = float(wait_sum) / figures.called if figures.called else None
-        figures.avg_service = float(service_sum) / service_count if service_count else None
+        figures.timed, figures.service_minutes = service_count, float(service_sum or 0)
+        figures.avg_service = figures.service_minutes / service_count if service_count else None
         found[row[0]] = figures
     if percentiles and found:
         attribute = {(kind, fraction): name for name, kind, fraction in PERCENTILES}
