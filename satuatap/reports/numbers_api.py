@@ -18,6 +18,10 @@ from satuatap.reports.report_unit import report_unit
 
 router = Router(tags=["Laporan"], auth=bearer)
 REFUSALS = {**BAD_INPUT, 401: Error, 403: Error, 404: Error, 422: ValidationErrorOut}
+PERCENTILE = (
+    "Menit; persentil kontinu (interpolasi linear). Hari yang sudah lewat dihitung dari nilai yang dibulatkan ke "
+    "setengah menit terdekat (resolusi 30 detik), hari ini tepat ke detik"
+)
 
 
 class DailyQuery(Schema):
@@ -38,8 +42,8 @@ class BreakdownOut(Schema):
     cancelled: int
     transferred: int
     avg_wait_minutes: float | None
-    p50_wait_minutes: float | None
-    p90_wait_minutes: float | None
+    p50_wait_minutes: float | None = Field(description=PERCENTILE)
+    p90_wait_minutes: float | None = Field(description=PERCENTILE)
     avg_service_minutes: float | None
     within_target_share: float | None
 
@@ -59,10 +63,10 @@ class TotalsOut(Schema):
     cancelled: int
     transferred: int
     avg_wait_minutes: float | None = Field(description="Menit dari ambil nomor (atau check-in) ke panggilan pertama")
-    p50_wait_minutes: float | None
-    p90_wait_minutes: float | None
+    p50_wait_minutes: float | None = Field(description=PERCENTILE)
+    p90_wait_minutes: float | None = Field(description=PERCENTILE)
     avg_service_minutes: float | None
-    p50_service_minutes: float | None
+    p50_service_minutes: float | None = Field(description=PERCENTILE)
     within_target_share: float | None = Field(description="Bagian tiket terpanggil dengan tunggu <= target (0..1)")
     walk_ins: int
     booked_tickets: int = Field(description="Tiket dari pemesanan daring (check-in)")
