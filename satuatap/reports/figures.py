@@ -31,7 +31,7 @@ from satuatap.directory.models import Agency, Counter, Mall, Service
 from satuatap.feedback import ikm, periods
 from satuatap.queueing.models import Ticket, TicketEvent
 from satuatap.reports import dialect, memo, rollup, ticket_rows
-from satuatap.reports.models import DayCalls, DayFigures, DayWaits, MonthWaits
+from satuatap.reports.models import DayCalls, DayFigures, DayWaits, MonthFigures, MonthWaits
 
 # The breakdowns a report offers, and the SQL key of each (filled in by ``_key_sql``).
 GROUPINGS = ("mall", "agency", "service", "counter", "officer", "day", "month", "hour", "weekday_hour")
@@ -188,11 +188,11 @@ def _grouped(source: tuple[str, list], selection: Selection, by: str, columns: s
     return _fetch(sql, [*source[1], *scope_params])
 
 
-def _figure_source(selection: Selection, rolled, raw) -> tuple[str, list]:
+def _figure_source(selection: Selection, rolled, raw, by: str) -> tuple[str, list]:
     columns = ", ".join([*ticket_rows.PLACE_COLUMNS, *ticket_rows.FIGURE_COLUMNS])
     parts = []
-    if rolled:
-        parts.append(_summary_rows(DayFigures, columns, rolled, selection.mall))
+    for model, days in _spans(rolled, by, (DayFigures, MonthFigures), (*MONTH_GROUPINGS, "hour")) if rolled else []:
+        parts.append(_summary_rows(model, columns, days, selection.mall))
     if raw:
         target = settings.REPORTS_TARGET_WAIT_MINUTES
         rows, params = ticket_rows.figures(selection.mall, *raw, target)
@@ -200,22 +200,23 @@ def _figure_source(selection: Selection, rolled, raw) -> tuple[str, list]:
     return _union(parts)
 
 
-# The groupings a month's merged histogram (``MonthWaits``, no hour) can answer.
+# The groupings the merged months can answer (``MonthFigures`` keeps the hour, ``MonthWaits`` does not).
 MONTH_GROUPINGS = ("mall", "agency", "service", "counter", "officer", "month")
 
 
-def _histogram_spans(rolled: tuple[dt.date, dt.date], by: str) -> list[tuple[object, tuple[dt.date, dt.date]]]:
-    """(table, days) covering the closed days: whole months from ``MonthWaits`` where the grouping allows, the
-    days around them from ``DayWaits``."""
-    months = rollup.full_months(*rolled) if by in MONTH_GROUPINGS else []
+def _spans(rolled: tuple[dt.date, dt.date], by: str, tables: tuple, groupings=MONTH_GROUPINGS) -> list[tuple]:
+    """(table, days) covering the closed days: whole months from the month table of ``tables`` (day table, month
+    table) where the grouping allows, the days around them from the day table."""
+    day_table, month_table = tables
+    months = rollup.full_months(*rolled) if by in groupings else []
     if not months:
-        return [(DayWaits, rolled)]
+        return [(day_table, rolled)]
     month_last = rollup.month_end(months[-1])
-    spans = [(MonthWaits, (months[0], month_last))]
+    spans = [(month_table, (months[0], month_last))]
     if rolled[0] < months[0]:
-        spans.append((DayWaits, (rolled[0], months[0] - dt.timedelta(days=1))))
+        spans.append((day_table, (rolled[0], months[0] - dt.timedelta(days=1))))
     if month_last < rolled[1]:
-        spans.append((DayWaits, (month_last + dt.timedelta(days=1), rolled[1])))
+        spans.append((day_table, (month_last + dt.timedelta(days=1), rolled[1])))
     return spans
 
 
@@ -225,7 +226,7 @@ def _value_source(selection: Selection, rolled, raw, by: str) -> tuple[str, list
     places = ", ".join(ticket_rows.PLACE_COLUMNS)
     parts = []
     seconds = f"{dialect.as_float('seconds')} AS v"  # sorted as floats, not numerics: the year's hot sort
-    for model, days in _histogram_spans(rolled, by) if rolled else []:
+    for model, days in _spans(rolled, by, (DayWaits, MonthWaits)) if rolled else []:
         columns = places if model is DayWaits else places.replace("hour", "0 AS hour")  # months have no hour
         parts.append(_summary_rows(model, f"{columns}, kind, {seconds}, n", days, selection.mall))
     if raw:
@@ -296,7 +297,7 @@ def _ticket_figures(selection: Selection, by: str, percentiles: bool) -> dict[ob
     rolled, raw = rollup.closed_days(selection.mall, selection.first, selection.last)
     sums = ", ".join(f"SUM(x.{c})" for c in ticket_rows.FIGURE_COLUMNS)
     found: dict[object, TicketFigures] = {}
-    for row in _grouped(_figure_source(selection, rolled, raw), selection, by, sums, "GROUP BY k"):
+    for row in _grouped(_figure_source(selection, rolled, raw, by), selection, by, sums, "GROUP BY k"):
         figures = TicketFigures(row[0], *(int(v or 0) for v in row[1:11]))
         wait_sum, service_count, service_sum = row[11], int(row[12] or 0), row[13]
         figures.avg_wait = float(wait_sum) / figures.called if figures.called else None
@@ -334,7 +335,9 @@ def funnel(selection: Selection) -> Funnel:
     """Bookings of the period's days: booked (every booking made for them), cancelled, checked in, called, finished."""
     t = _tables()
     where, params = _where(selection, "b", "b.day")
-    called = f"EXISTS (SELECT 1 FROM {t['event']} e WHERE e.ticket_id = b.ticket_id AND e.action = 'called')"  # noqa: S608
+    # A ticket with a call time was called; only the others (transferred since, never called) need their events.
+    ever = f"EXISTS (SELECT 1 FROM {t['event']} e WHERE e.ticket_id = b.ticket_id AND e.action = 'called')"  # noqa: S608
+    called = f"tk.called_at IS NOT NULL OR {ever}"
     counts = ", ".join(
         [
             "COUNT(*)",

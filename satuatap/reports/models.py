@@ -50,8 +50,8 @@ class DayDesk(DayPlace):
         abstract = True
 
 
-class DayFigures(DayDesk):
-    """Counts and sums of the tickets of one local day, per service, counter, officer and hour of issue."""
+class TicketSums(models.Model):
+    """Counts and sums of tickets (``ticket_rows.FIGURE_COLUMNS``)."""
 
     tickets_issued = models.IntegerField()
     served = models.IntegerField()
@@ -68,7 +68,22 @@ class DayFigures(DayDesk):
     service_sum = models.FloatField(null=True)  # minutes, of the finished tickets with a start
 
     class Meta:
+        abstract = True
+
+
+class DayFigures(DayDesk, TicketSums):
+    """Counts and sums of the tickets of one local day, per service, counter, officer and hour of issue."""
+
+    class Meta:
         indexes = [models.Index(fields=["mall", "day"], name="dayfigures_mall_day_idx")]
+
+
+class MonthFigures(DayDesk, TicketSums):
+    """A closed month's ``DayFigures`` merged (``day`` is the month's first day): a year's figures per mall,
+    agency, service, counter, officer, month or hour read twelve months' rows, not 365 days'."""
+
+    class Meta:
+        indexes = [models.Index(fields=["mall", "day"], name="monthfigures_mall_day_idx")]
 
 
 class DayWaits(DayDesk):
@@ -99,8 +114,8 @@ class MonthWaits(DayPlace):
 
 
 class RolledMonth(models.Model):
-    """A month whose days are all rolled up and merged into ``MonthWaits``; forgotten when one of its days is
-    rolled again."""
+    """A month whose days are all rolled up and merged into ``MonthFigures`` and ``MonthWaits``; forgotten when
+    one of its days is rolled again."""
 
     mall = models.ForeignKey("directory.Mall", on_delete=models.CASCADE, related_name="+")
     month = models.DateField()  # its first day

@@ -4,9 +4,9 @@ A report over a year must not read a year of tickets and their events. Each clos
 service day today) is summed once into ``DayFigures`` (counts and sums per service, counter, officer and hour),
 ``DayWaits`` (a histogram of waits and service times to the nearest half minute, by the same places) and
 ``DayCalls`` (calls out of order per reason); ``RolledDay`` says the day is there. A month whose days are all
-rolled is merged into ``MonthWaits`` (its histogram without the hour; ``RolledMonth`` says it is there), so a
-year's percentiles read twelve months of rows; rolling a day again forgets its month's merge. Today is always
-read from the raw rows.
+rolled is merged into ``MonthFigures`` (its figures by the same places) and ``MonthWaits`` (its histogram
+without the hour); ``RolledMonth`` says it is there, so a year's figures and percentiles read twelve months of
+rows. Rolling a day again forgets its month's merge. Today is always read from the raw rows.
 
 Nothing is added to the queue's hot path. Every change of a ticket writes a ``TicketEvent``, so a day changed
 after its roll-up is found by the events newer than the mall's ``RollupMark``: the day is forgotten and rolled
@@ -28,7 +28,16 @@ from django.utils import timezone
 from satuatap.directory.hours import service_day
 from satuatap.directory.models import Mall
 from satuatap.reports import memo, ticket_rows
-from satuatap.reports.models import DayCalls, DayFigures, DayWaits, MonthWaits, RolledDay, RolledMonth, RollupMark
+from satuatap.reports.models import (
+    DayCalls,
+    DayFigures,
+    DayWaits,
+    MonthFigures,
+    MonthWaits,
+    RolledDay,
+    RolledMonth,
+    RollupMark,
+)
 
 OVERLAP = 1000
 ANALYZE_AFTER_DAYS = 31
@@ -152,7 +161,8 @@ def full_months(first: dt.date, last: dt.date) -> list[dt.date]:
 
 def _forget_months(mall: Mall, first: dt.date, last: dt.date) -> None:
     months = {"mall": mall, "day__gte": _month_start(first), "day__lte": last}
-    MonthWaits.objects.filter(**months).delete()
+    for model in (MonthFigures, MonthWaits):
+        model.objects.filter(**months).delete()
     RolledMonth.objects.filter(mall=mall, month__gte=_month_start(first), month__lte=last).delete()
 
 
@@ -163,16 +173,23 @@ def _missing_months(mall: Mall, first: dt.date, last: dt.date) -> list[dt.date]:
     return [month for month in full_months(first, last) if month not in merged]
 
 
-def _merge_month(mall: Mall, month: dt.date) -> None:
-    """The month's ``DayWaits`` summed without the hour (every day of it rolled up before)."""
-    columns = "service_id, counter_id, officer_id, kind, seconds"
+def _merge(target, source, places: list[str], sums: list[str], mall: Mall, month: dt.date) -> None:
+    """``source``'s rows of the month summed into ``target``, one row per month and ``places``."""
+    columns = ", ".join(places)
     _insert(
-        MonthWaits,
-        ["day", *columns.split(", "), "n"],
-        f"SELECT mall_id, %s, {columns}, SUM(n) FROM {DayWaits._meta.db_table} "  # noqa: S608
-        f"WHERE mall_id = %s AND day >= %s AND day <= %s GROUP BY mall_id, {columns}",
-        [month.isoformat(), mall.pk, month.isoformat(), month_end(month).isoformat()],
+        target,
+        ["day", *places, *sums],
+        f"SELECT %s, %s, {columns}, {', '.join(f'SUM({c})' for c in sums)} FROM {source._meta.db_table} "  # noqa: S608
+        f"WHERE mall_id = %s AND day >= %s AND day <= %s GROUP BY {columns}",
+        [mall.pk, month.isoformat(), mall.pk, month.isoformat(), month_end(month).isoformat()],
     )
+
+
+def _merge_month(mall: Mall, month: dt.date) -> None:
+    """The month's ``DayFigures`` and ``DayWaits`` (the latter without the hour) summed: every day rolled before."""
+    places = list(ticket_rows.PLACE_COLUMNS[1:])  # all but the day
+    _merge(MonthFigures, DayFigures, places, list(ticket_rows.FIGURE_COLUMNS), mall, month)
+    _merge(MonthWaits, DayWaits, [*places[:-1], "kind", "seconds"], ["n"], mall, month)
     RolledMonth.objects.create(mall=mall, month=month)
 
 
@@ -230,7 +247,7 @@ def _ensure(mall: Mall, first: dt.date, last: dt.date, target: int, now: dt.date
             _merge_month(mall, month)
     if sum((b - a).days for a, b in runs) > ANALYZE_AFTER_DAYS and connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics, or the planner takes the tables for empty
-            for model in (DayFigures, DayWaits, MonthWaits, DayCalls, RolledDay):
+            for model in (DayFigures, DayWaits, MonthFigures, MonthWaits, DayCalls, RolledDay):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
