@@ -252,7 +252,7 @@ def endpoints() -> list[tuple[str, str, str]]:
             (f"{label:5} laporan.pdf (mayor)", "page", f"{page}/laporan/laporan.pdf?{period}"),
             (f"{label:5} page SKM", "page", f"{page}/skm/?{period}"),
             (f"{label:5} API reports/summary", "api", f"{api}/summary?from={first}&to={last}"),
-            (f"{label:5} API reports/malls", "api", f"/api/v1/reports/malls?from={first}&to={last}"),
+            (f"{label:5} API reports/malls", "ministry", f"/api/v1/reports/malls?from={first}&to={last}"),
         ]
     found += [
         ("day   API reports/daily", "api", f"{api}/daily?date=2025-06-10"),
@@ -278,7 +278,7 @@ def main() -> int:
     else:
         where, cleanup = prepare_database(BENCH_DB)
     if args.keep:
-        cleanup = lambda: None  # noqa: E731
+        where, cleanup = f"{where.split(' (')[0]} (kept for --reuse)", lambda: None
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "satuatap.settings")
     try:
@@ -290,8 +290,9 @@ def main() -> int:
         from django.db import connection
         from django.test import Client
 
+        from satuatap.accounts.models import Role, User
         from satuatap.reports import rollup
-        from satuatap.testing import bearer_as, make_world
+        from satuatap.testing import bearer, bearer_as, make_world, national_users
 
         settings.ALLOWED_HOSTS = ["*"]
         print(f"database: {where}")
@@ -311,7 +312,13 @@ def main() -> int:
         print(f"roll-up of 2024 and 2025 (as the worker does, once): {time.perf_counter() - start:.1f} s")
         page = Client()
         page.force_login(world.users["manager"])
-        clients = {"page": (page, {}), "api": (Client(), bearer_as(world, "manager")), "anon": (Client(), {})}
+        ministry = User.objects.filter(role=Role.MINISTRY).first() or national_users()["kementerian"]
+        clients = {
+            "page": (page, {}),
+            "api": (Client(), bearer_as(world, "manager")),
+            "ministry": (Client(), bearer(ministry)),  # reports/malls is the ministry's
+            "anon": (Client(), {}),
+        }
 
         def trivial():
             with connection.cursor() as cursor:
