@@ -102,15 +102,16 @@ def _presence(selection: Selection, ids: list[int], past_working: list[dt.date])
     actions = ", ".join(f"'{a}'" for a in WORK_ACTIONS)
     period = "tk.mall_id = %s AND tk.day >= %s AND tk.day <= %s"
     bounds = [selection.mall.pk, selection.first.isoformat(), selection.last.isoformat()]
+    officer_days, officer_params = figures.officer_days(selection)  # the summary tables, not a year of tickets
     worked = (
-        f"SELECT tk.officer_id AS u, tk.day AS d FROM {ticket} tk WHERE {period} AND tk.officer_id IN ({ids_sql}) "  # noqa: S608
+        f"SELECT u, d FROM ({officer_days}) AS o WHERE u IN ({ids_sql}) "  # noqa: S608
         f"UNION SELECT e.actor_id, tk.day FROM {event} e JOIN {ticket} tk ON tk.id = e.ticket_id "
         f"WHERE {period} AND e.action IN ({actions}) AND e.actor_id IN ({ids_sql})"
     )
     past = f"d IN ({', '.join(['%s'] * len(past_working))})" if past_working else "1 = 0"
     rows = _fetch(
         f"SELECT u, COUNT(*), SUM(CASE WHEN {past} THEN 1 ELSE 0 END), MIN(d) FROM ({worked}) AS p GROUP BY u",  # noqa: S608
-        [*(d.isoformat() for d in past_working), *bounds, *ids, *bounds, *ids],
+        [*(d.isoformat() for d in past_working), *officer_params, *ids, *bounds, *ids],
     )
     return {u: (int(days), int(on_working or 0), _as_date(first)) for u, days, on_working, first in rows}
 

@@ -311,6 +311,14 @@ def _ticket_figures(selection: Selection, by: str, percentiles: bool) -> dict[ob
     return found
 
 
+def officer_days(selection: Selection) -> tuple[str, list]:
+    """SQL of (``u`` officer id, ``d`` day): the days each officer was some ticket's officer in the mall (any
+    agency's service), from the summary tables for closed days and the raw rows today."""
+    rolled, raw = rollup.closed_days(selection.mall, selection.first, selection.last)
+    sql, params = _figure_source(Selection(selection.mall, selection.first, selection.last), rolled, raw, "day")
+    return f"SELECT DISTINCT x.officer_id AS u, x.day AS d FROM ({sql}) AS x WHERE x.officer_id IS NOT NULL", params  # noqa: S608
+
+
 def total(selection: Selection, *, percentiles: bool = True) -> TicketFigures:
     return ticket_figures(selection, percentiles=percentiles).get(0) or TicketFigures(0)
 
