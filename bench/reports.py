@@ -4,7 +4,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/reports.py
 
 Without DATABASE_URL a SQLite file in a temporary directory; with a PostgreSQL URL a database
-``satuatap_bench_reports`` created next to it and dropped at the end (``throwaway_db``).
+``satuatap_bench_reports`` (or ``$BENCH_DB``) created next to it and dropped at the end (``throwaway_db``);
+``--keep`` keeps it, and ``--reuse`` times it again (migrated, summary tables rolled again) without loading.
 
 Setup (timed separately): migrate, the ``make_world`` mall, then a year (2025) of ``--tickets`` tickets spread
 over the days and services (done, no-show, cancelled; some booked, some priority, one call in ten out of order)
@@ -27,12 +28,13 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from throwaway_db import prepare_database
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB = "satuatap_bench_reports"
+BENCH_DB = os.environ.get("BENCH_DB", "satuatap_bench_reports")
 YEAR = 2025
 TZ = ZoneInfo("Asia/Jakarta")
 STATUSES = ["done"] * 17 + ["no_show", "cancelled", "cancelled"]  # 85 % served
@@ -127,6 +129,12 @@ def events(ticket_rows):
             yield {"id": n, "ticket_id": t["id"], "mall_id": t["mall_id"], "action": action, "at": at, "reason": reason}
 
 
+def numbered(ticket_rows, limit: int, keep, build):
+    """Rows made by ``build(i, ticket)`` for the first ``limit`` tickets that ``keep``, numbered from 1."""
+    kept = (t for t in ticket_rows if keep(t))
+    return (build(i, t) for i, t in zip(range(1, limit + 1), kept, strict=False))
+
+
 def fill(world, args) -> None:
     from django.core.management.color import no_style
     from django.db import connection, transaction
@@ -139,9 +147,11 @@ def fill(world, args) -> None:
     with transaction.atomic():
         print(f"  tickets {load(Ticket, tickets(world, args.tickets))}", flush=True)
         print(f"  events {load(TicketEvent, events(tickets(world, args.tickets)))}", flush=True)
-        served = (t for t in tickets(world, args.tickets) if t["status"] == "done")
-        answers = (
-            {
+        answers = numbered(
+            tickets(world, args.tickets),
+            args.answers,
+            lambda t: t["status"] == "done",
+            lambda i, t: {
                 "id": i,
                 "ticket_id": t["id"],
                 "mall_id": t["mall_id"],
@@ -150,13 +160,14 @@ def fill(world, args) -> None:
                 "answered_at": t["finished_at"] + dt.timedelta(minutes=3),
                 "source": "tablet",
                 **{f"u{k}": 3 + (t["id"] + k) % 2 for k in range(1, 10)},
-            }
-            for i, t in zip(range(1, args.answers + 1), served, strict=False)
+            },
         )
         print(f"  survey answers {load(SurveyResponse, answers)}", flush=True)
-        booked = (t for t in tickets(world, args.tickets) if t["source"] == "booking")
-        bookings = (
-            {
+        bookings = numbered(
+            tickets(world, args.tickets),
+            args.bookings,
+            lambda t: t["source"] == "booking",
+            lambda i, t: {
                 "id": i,
                 "mall_id": t["mall_id"],
                 "service_id": t["service_id"],
@@ -175,13 +186,25 @@ def fill(world, args) -> None:
                 "ticket_id": t["id"],
                 "created_at": t["issued_at"] - dt.timedelta(days=2),
                 "checked_in_at": t["issued_at"],
-            }
-            for i, t in zip(range(1, args.bookings + 1), booked, strict=False)
+            },
         )
         print(f"  bookings {load(Booking, bookings)}", flush=True)
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Ticket, TicketEvent, SurveyResponse, Booking]):
                 cursor.execute(sql)
+
+
+def reused_world():
+    """The world of a kept database, its summary tables emptied so the roll-up is timed again."""
+    from satuatap.accounts.models import User
+    from satuatap.directory.models import Mall
+    from satuatap.reports.models import DayCalls, DayFigures, DayWaits, MonthWaits, RolledDay, RolledMonth
+    from satuatap.testing import World
+
+    for model in (RolledDay, RolledMonth, DayFigures, DayWaits, MonthWaits, DayCalls):
+        model.objects.all().delete()
+    mall = Mall.objects.get(slug="pekanbaru")
+    return World(mall=mall, users={u.username: u for u in User.objects.filter(mall=mall)})
 
 
 def timed(fn, runs: int) -> tuple[float, float]:
@@ -229,7 +252,7 @@ def endpoints() -> list[tuple[str, str, str]]:
             (f"{label:5} laporan.pdf (mayor)", "page", f"{page}/laporan/laporan.pdf?{period}"),
             (f"{label:5} page SKM", "page", f"{page}/skm/?{period}"),
             (f"{label:5} API reports/summary", "api", f"{api}/summary?from={first}&to={last}"),
-            (f"{label:5} API reports/malls", "api", f"/api/v1/reports/malls?from={first}&to={last}"),
+            (f"{label:5} API reports/malls", "ministry", f"/api/v1/reports/malls?from={first}&to={last}"),
         ]
     found += [
         ("day   API reports/daily", "api", f"{api}/daily?date=2025-06-10"),
@@ -245,8 +268,17 @@ def main() -> int:
     parser.add_argument("--bookings", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", action="append", default=[], metavar="LABEL", help="print the queries of it")
+    parser.add_argument("--keep", action="store_true", help="PostgreSQL: keep the loaded database for --reuse")
+    parser.add_argument("--reuse", action="store_true", help="PostgreSQL: time the database a --keep run left")
     args = parser.parse_args()
-    where, cleanup = prepare_database(BENCH_DB)
+    if args.reuse:  # the same database, migrated to this code; its summary tables rolled again
+        url = urlsplit(os.environ["DATABASE_URL"])
+        os.environ["DATABASE_URL"] = urlunsplit(url._replace(path=f"/{BENCH_DB}"))
+        where, cleanup = f"PostgreSQL database {BENCH_DB} (reused)", lambda: None
+    else:
+        where, cleanup = prepare_database(BENCH_DB)
+    if args.keep:
+        where, cleanup = f"{where.split(' (')[0]} (kept for --reuse)", lambda: None
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "satuatap.settings")
     try:
@@ -258,15 +290,19 @@ def main() -> int:
         from django.db import connection
         from django.test import Client
 
+        from satuatap.accounts.models import Role, User
         from satuatap.reports import rollup
-        from satuatap.testing import bearer_as, make_world
+        from satuatap.testing import bearer, bearer_as, make_world, national_users
 
         settings.ALLOWED_HOSTS = ["*"]
         print(f"database: {where}")
         start = time.perf_counter()
         call_command("migrate", verbosity=0)
-        world = make_world()
-        fill(world, args)
+        if args.reuse:
+            world = reused_world()
+        else:
+            world = make_world()
+            fill(world, args)
         if connection.vendor == "postgresql":  # statistics as a live database has them (autovacuum is slow to come)
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
@@ -276,7 +312,13 @@ def main() -> int:
         print(f"roll-up of 2024 and 2025 (as the worker does, once): {time.perf_counter() - start:.1f} s")
         page = Client()
         page.force_login(world.users["manager"])
-        clients = {"page": (page, {}), "api": (Client(), bearer_as(world, "manager")), "anon": (Client(), {})}
+        ministry = User.objects.filter(role=Role.MINISTRY).first() or national_users()["kementerian"]
+        clients = {
+            "page": (page, {}),
+            "api": (Client(), bearer_as(world, "manager")),
+            "ministry": (Client(), bearer(ministry)),  # reports/malls is the ministry's
+            "anon": (Client(), {}),
+        }
 
         def trivial():
             with connection.cursor() as cursor:

@@ -1,7 +1,8 @@
 """The national demo (``manage.py demo --national``): two more malls beside Pekanbaru, of other sizes and time zones,
 a year of generated history in every mall, and the accounts above the malls (``kementerian``, ``evaluator``).
 
-Demo only, not real data. The history is written with bulk inserts (tickets, their events, SKM answers, complaints),
+Demo only, not real data. The history is written with bulk inserts (tickets, their events, SKM answers, complaints,
+the bookings of the booked tickets and some never checked in),
 a batch per month, so the whole load stays within a couple of minutes: it bypasses the service modules on purpose,
 the way a migration of an old system's records would. Each mall's history ends the day before its local today, so
 today's queue starts empty. Each mall has its own character (visitors per day, waits, how content people are), so
@@ -20,7 +21,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from satuatap import personal_data
 from satuatap.accounts.models import Role, User
+from satuatap.booking.models import Booking, BookingStatus
 from satuatap.complaints.models import Complaint, ComplaintStatus
 from satuatap.directory import demo_catalogue as cat
 from satuatap.directory.demo_services import services as service_specs
@@ -193,6 +196,7 @@ class History:
         # A few services take most visitors, as in a real mall (ID cards, family cards, vehicle tax).
         self.weights = [self.rng.paretovariate(1.2) for _ in self.services]
         self.seq = 0
+        self.sealed = personal_data.encrypt("(data demo)")  # one sealed placeholder: bookings are demo, not people
 
     def load(self, first: dt.date, last: dt.date) -> int:
         days = working_days(self.mall, first, last)
@@ -213,6 +217,7 @@ class History:
         tickets = Ticket.objects.bulk_create(tickets)
         TicketEvent.objects.bulk_create(event for t in tickets for event in self.events(t))
         SurveyResponse.objects.bulk_create(self.answer(t) for t in tickets if self.answers(t))
+        Booking.objects.bulk_create(b for t in tickets if t.source == TicketSource.BOOKING for b in self.bookings(t))
         Complaint.objects.bulk_create(complaints)
         for complaint in complaints:  # created_at is set on insert: give it its day
             Complaint.objects.filter(pk=complaint.pk).update(created_at=complaint.filed_at)
@@ -258,6 +263,45 @@ class History:
         if t.status == TicketStatus.NO_SHOW:
             return [*found, event(ACTION.NO_SHOW, t.called_at + dt.timedelta(minutes=3))]
         return [*found, event(ACTION.FINISHED, t.finished_at)]  # the start is on the ticket; no report reads its event
+
+    def bookings(self, t: Ticket) -> list[Booking]:
+        """The booking a booked ticket was checked in from, and now and then one for the same slot that was cancelled
+        or never came (the booking funnel's other ends)."""
+        found = [self.booking(t, BookingStatus.CHECKED_IN, checked_in_at=t.issued_at, ticket=t)]
+        fate = self.rng.random()
+        if fate < 0.10:
+            found.append(self.booking(t, BookingStatus.CANCELLED, cancel_reason="Berhalangan (data demo)"))
+        elif fate < 0.18:
+            found.append(self.booking(t, BookingStatus.NO_SHOW))
+        return found
+
+    def booking(self, t: Ticket, status: str, **fields) -> Booking:
+        self.seq += 1
+        start = t.issued_at.replace(minute=t.issued_at.minute // 30 * 30, second=0, microsecond=0)
+        created = start - dt.timedelta(days=self.rng.randint(1, 7), minutes=self.rng.randint(0, 600))
+        nik, phone = f"1471{self.seq:012d}", f"0812{self.seq:08d}"
+        if status == BookingStatus.CANCELLED:
+            fields["cancelled_at"] = created + dt.timedelta(hours=self.rng.randint(1, 20))
+        if status == BookingStatus.NO_SHOW:
+            fields["no_show_at"] = start + dt.timedelta(minutes=30)
+        return Booking(
+            mall_id=t.mall_id,
+            service_id=t.service_id,
+            code=f"D{self.mall.pk % 100:02d}{self.seq:08d}",
+            start=start,
+            end=start + dt.timedelta(minutes=30),
+            day=t.day,
+            status=status,
+            nik_hash=personal_data.hash_value("nik", nik),
+            nik_encrypted=self.sealed,
+            nik_masked=personal_data.mask_nik(nik),
+            name_encrypted=self.sealed,
+            phone_hash=personal_data.hash_value("phone", phone),
+            phone_encrypted=self.sealed,
+            phone_masked=personal_data.mask_phone(phone),
+            created_at=created,
+            **fields,
+        )
 
     def answers(self, t: Ticket) -> bool:
         return t.status == TicketStatus.DONE and self.rng.random() < self.c.survey_share

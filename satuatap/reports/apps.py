@@ -8,13 +8,9 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.core.signals import request_finished, request_started
-
         from satuatap import jobs
         from satuatap.feedback import ikm
         from satuatap.reports import rollup, visitors
 
         jobs.register("roll up closed report days", rollup.roll_closed_days, stage=jobs.HOURLY)
         ikm.count_visitors_with(visitors.served)  # the SKM's population from the summary tables
-        request_started.connect(rollup.remember_per_request, dispatch_uid="reports_rollup_remember")
-        request_finished.connect(rollup.forget_per_request, dispatch_uid="reports_rollup_forget")

@@ -13,8 +13,9 @@ There is no sign-in log (a counter only holds who sits at it *now*), so attendan
 - **served**: the period's finished tickets whose officer they are (a service filter applies to these);
   **average service time**: start to finish of those that were started, as ``figures`` counts it.
 
-The two aggregates are one grouped query each (presence, work); only the calendar (a few hundred days at most) is
-walked in Python. Values go as query parameters; table names and fixed expressions make up the SQL (``noqa: S608``).
+Presence is one grouped query; the work is the officers' ticket figures (``figures``, from the summary tables for
+closed days); only the calendar (a few hundred days at most) is walked in Python. Values go as query parameters;
+table names and fixed expressions make up the SQL (``noqa: S608``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from satuatap.accounts.models import Role, User
 from satuatap.directory import hours
 from satuatap.directory.hours import service_day
 from satuatap.queueing.models import Ticket, TicketEvent
-from satuatap.reports import dialect
+from satuatap.reports import figures
 from satuatap.reports.figures import Selection
 
 # The events an officer records at a counter (an issue or a cancel is the citizen's or the kiosk's).
@@ -101,34 +102,26 @@ def _presence(selection: Selection, ids: list[int], past_working: list[dt.date])
     actions = ", ".join(f"'{a}'" for a in WORK_ACTIONS)
     period = "tk.mall_id = %s AND tk.day >= %s AND tk.day <= %s"
     bounds = [selection.mall.pk, selection.first.isoformat(), selection.last.isoformat()]
+    officer_days, officer_params = figures.officer_days(selection)  # the summary tables, not a year of tickets
     worked = (
-        f"SELECT tk.officer_id AS u, tk.day AS d FROM {ticket} tk WHERE {period} AND tk.officer_id IN ({ids_sql}) "  # noqa: S608
+        f"SELECT u, d FROM ({officer_days}) AS o WHERE u IN ({ids_sql}) "  # noqa: S608
         f"UNION SELECT e.actor_id, tk.day FROM {event} e JOIN {ticket} tk ON tk.id = e.ticket_id "
         f"WHERE {period} AND e.action IN ({actions}) AND e.actor_id IN ({ids_sql})"
     )
     past = f"d IN ({', '.join(['%s'] * len(past_working))})" if past_working else "1 = 0"
     rows = _fetch(
         f"SELECT u, COUNT(*), SUM(CASE WHEN {past} THEN 1 ELSE 0 END), MIN(d) FROM ({worked}) AS p GROUP BY u",  # noqa: S608
-        [*(d.isoformat() for d in past_working), *bounds, *ids, *bounds, *ids],
+        [*(d.isoformat() for d in past_working), *officer_params, *ids, *bounds, *ids],
     )
     return {u: (int(days), int(on_working or 0), _as_date(first)) for u, days, on_working, first in rows}
 
 
-def _work(selection: Selection, ids: list[int]) -> dict[int, tuple]:
-    """officer id -> (finished tickets, tickets with a service time, their minutes added up)."""
-    ticket = Ticket._meta.db_table
-    minutes = dialect.minutes_between("tk.started_at", "tk.finished_at")
-    sql = (
-        f"SELECT tk.officer_id, COUNT(*), COUNT(tk.started_at), SUM({minutes}) FROM {ticket} tk "  # noqa: S608
-        f"WHERE tk.mall_id = %s AND tk.day >= %s AND tk.day <= %s AND tk.status = 'done' "
-        f"AND tk.officer_id IN ({', '.join(['%s'] * len(ids))})"
-    )
-    params = [selection.mall.pk, selection.first.isoformat(), selection.last.isoformat(), *ids]
-    if selection.service is not None:
-        sql += " AND tk.service_id = %s"
-        params.append(selection.service.pk)
-    rows = _fetch(sql + " GROUP BY tk.officer_id", params)
-    return {u: (int(served), int(timed), float(total or 0)) for u, served, timed, total in rows}
+def _work(selection: Selection) -> dict[int, tuple]:
+    """officer id -> (finished tickets, tickets with a service time, their minutes added up): the officers' ticket
+    figures (the summary tables for closed days), of every agency's services: an officer's work is theirs."""
+    mall_wide = Selection(selection.mall, selection.first, selection.last, service=selection.service)
+    found = figures.ticket_figures(mall_wide, "officer", percentiles=False)
+    return {u: (f.served, f.timed, f.service_minutes) for u, f in found.items() if u is not None}
 
 
 def attendance(selection: Selection, *, today: dt.date | None = None) -> Attendance:
@@ -140,7 +133,7 @@ def attendance(selection: Selection, *, today: dt.date | None = None) -> Attenda
     ids = [u.pk for u in officers]
     if not ids:
         return Attendance()
-    presence, work = _presence(selection, ids, past), _work(selection, ids)
+    presence, work = _presence(selection, ids, past), _work(selection)
     rows = []
     for user in officers:
         present, present_on_past, first_present = presence.get(user.pk, (0, 0, None))

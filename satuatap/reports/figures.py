@@ -9,7 +9,8 @@ served, after any transfer). Definitions (``shared/api-contract.md``):
 - service time: minutes from start to finish of a finished ticket;
 - within target: share of the called tickets whose wait is at most ``REPORTS_TARGET_WAIT_MINUTES``;
 - percentiles are continuous (PostgreSQL's ``percentile_cont``), read from counted values (``_percentiles``);
-  closed days count waits in whole seconds (``reports.rollup``).
+  closed days count each wait and service time to the nearest half minute (``rollup.HALF_MINUTE``), so their
+  percentiles have a resolution of 30 seconds; today's are exact.
 
 The SQL is raw (correlated subqueries and percentiles the ORM does not spell); it is assembled from table names
 and fixed expressions only, every value goes as a query parameter: hence the ``noqa: S608`` marks.
@@ -29,8 +30,8 @@ from satuatap.complaints.models import Complaint
 from satuatap.directory.models import Agency, Counter, Mall, Service
 from satuatap.feedback import ikm, periods
 from satuatap.queueing.models import Ticket, TicketEvent
-from satuatap.reports import dialect, rollup, ticket_rows
-from satuatap.reports.models import DayCalls, DayFigures, DayWaits
+from satuatap.reports import dialect, memo, rollup, ticket_rows
+from satuatap.reports.models import DayCalls, DayFigures, DayWaits, MonthFigures, MonthWaits
 
 # The breakdowns a report offers, and the SQL key of each (filled in by ``_key_sql``).
 GROUPINGS = ("mall", "agency", "service", "counter", "officer", "day", "month", "hour", "weekday_hour")
@@ -58,6 +59,8 @@ class TicketFigures:
     p90_wait: float | None = None
     avg_service: float | None = None
     p50_service: float | None = None
+    timed: int = 0  # finished tickets that were started: the ones with a service time
+    service_minutes: float = 0.0  # their service times added up
 
     @property
     def within_target_share(self) -> float | None:
@@ -185,11 +188,11 @@ def _grouped(source: tuple[str, list], selection: Selection, by: str, columns: s
     return _fetch(sql, [*source[1], *scope_params])
 
 
-def _figure_source(selection: Selection, rolled, raw) -> tuple[str, list]:
+def _figure_source(selection: Selection, rolled, raw, by: str) -> tuple[str, list]:
     columns = ", ".join([*ticket_rows.PLACE_COLUMNS, *ticket_rows.FIGURE_COLUMNS])
     parts = []
-    if rolled:
-        parts.append(_summary_rows(DayFigures, columns, rolled, selection.mall))
+    for model, days in _spans(rolled, by, (DayFigures, MonthFigures), (*MONTH_GROUPINGS, "hour")) if rolled else []:
+        parts.append(_summary_rows(model, columns, days, selection.mall))
     if raw:
         target = settings.REPORTS_TARGET_WAIT_MINUTES
         rows, params = ticket_rows.figures(selection.mall, *raw, target)
@@ -197,14 +200,35 @@ def _figure_source(selection: Selection, rolled, raw) -> tuple[str, list]:
     return _union(parts)
 
 
-def _value_source(selection: Selection, rolled, raw) -> tuple[str, list]:
-    """Measured seconds (the place columns, ``kind``, ``v``, ``n`` of them): the histogram of closed days, and
-    today's raw values."""
+# The groupings the merged months can answer (``MonthFigures`` keeps the hour, ``MonthWaits`` does not).
+MONTH_GROUPINGS = ("mall", "agency", "service", "counter", "officer", "month")
+
+
+def _spans(rolled: tuple[dt.date, dt.date], by: str, tables: tuple, groupings=MONTH_GROUPINGS) -> list[tuple]:
+    """(table, days) covering the closed days: whole months from the month table of ``tables`` (day table, month
+    table) where the grouping allows, the days around them from the day table."""
+    day_table, month_table = tables
+    months = rollup.full_months(*rolled) if by in groupings else []
+    if not months:
+        return [(day_table, rolled)]
+    month_last = rollup.month_end(months[-1])
+    spans = [(month_table, (months[0], month_last))]
+    if rolled[0] < months[0]:
+        spans.append((day_table, (rolled[0], months[0] - dt.timedelta(days=1))))
+    if month_last < rolled[1]:
+        spans.append((day_table, (month_last + dt.timedelta(days=1), rolled[1])))
+    return spans
+
+
+def _value_source(selection: Selection, rolled, raw, by: str) -> tuple[str, list]:
+    """Measured seconds (the place columns, ``kind``, ``v``, ``n`` of them): the histogram of closed days (merged
+    months where ``by`` allows), and today's raw values."""
     places = ", ".join(ticket_rows.PLACE_COLUMNS)
     parts = []
-    if rolled:
-        seconds = f"{dialect.as_float('seconds')} AS v"  # sorted as floats, not numerics: the year's hot sort
-        parts.append(_summary_rows(DayWaits, f"{places}, kind, {seconds}, n", rolled, selection.mall))
+    seconds = f"{dialect.as_float('seconds')} AS v"  # sorted as floats, not numerics: the year's hot sort
+    for model, days in _spans(rolled, by, (DayWaits, MonthWaits)) if rolled else []:
+        columns = places if model is DayWaits else places.replace("hour", "0 AS hour")  # months have no hour
+        parts.append(_summary_rows(model, f"{columns}, kind, {seconds}, n", days, selection.mall))
     if raw:
         rows, params = ticket_rows.values(selection.mall, *raw)
         seconds = dialect.as_float("v * 60")
@@ -262,23 +286,37 @@ def ticket_figures(selection: Selection, by: str = "mall", *, percentiles: bool 
     Keys: mall 0; agency/service/counter/officer their id (None: no counter or officer); day an ISO date; month
     ``YYYY-MM``; hour 0-23; weekday_hour ``weekday * 100 + hour`` (weekday 0 Sunday). Closed days come from the
     summary tables (``reports.rollup``), today from the raw rows. Percentiles of closed days are read from a
-    histogram of whole seconds (a wait of 26 min 30.4 s counts as 26.5 min); ``percentiles=False`` skips them
-    (charts that show counts and means only).
+    histogram to the nearest half minute (a wait of 26 min 40 s counts as 26.5 min); ``percentiles=False`` skips them
+    (charts that show counts and means only). Within one report (``memo.one_report``) each is computed once.
     """
+    key = ("ticket figures", selection.mall.pk, selection.first, selection.last, selection.agency, selection.service)
+    return memo.remembered((*key, by, percentiles), lambda: _ticket_figures(selection, by, percentiles))
+
+
+def _ticket_figures(selection: Selection, by: str, percentiles: bool) -> dict[object, TicketFigures]:
     rolled, raw = rollup.closed_days(selection.mall, selection.first, selection.last)
     sums = ", ".join(f"SUM(x.{c})" for c in ticket_rows.FIGURE_COLUMNS)
     found: dict[object, TicketFigures] = {}
-    for row in _grouped(_figure_source(selection, rolled, raw), selection, by, sums, "GROUP BY k"):
+    for row in _grouped(_figure_source(selection, rolled, raw, by), selection, by, sums, "GROUP BY k"):
         figures = TicketFigures(row[0], *(int(v or 0) for v in row[1:11]))
         wait_sum, service_count, service_sum = row[11], int(row[12] or 0), row[13]
         figures.avg_wait = float(wait_sum) / figures.called if figures.called else None
-        figures.avg_service = float(service_sum) / service_count if service_count else None
+        figures.timed, figures.service_minutes = service_count, float(service_sum or 0)
+        figures.avg_service = figures.service_minutes / service_count if service_count else None
         found[row[0]] = figures
     if percentiles and found:
         attribute = {(kind, fraction): name for name, kind, fraction in PERCENTILES}
-        for key, kind, fraction, value in _percentiles(selection, by, _value_source(selection, rolled, raw)):
+        for key, kind, fraction, value in _percentiles(selection, by, _value_source(selection, rolled, raw, by)):
             setattr(found[key], attribute[(kind, fraction)], value)
     return found
+
+
+def officer_days(selection: Selection) -> tuple[str, list]:
+    """SQL of (``u`` officer id, ``d`` day): the days each officer was some ticket's officer in the mall (any
+    agency's service), from the summary tables for closed days and the raw rows today."""
+    rolled, raw = rollup.closed_days(selection.mall, selection.first, selection.last)
+    sql, params = _figure_source(Selection(selection.mall, selection.first, selection.last), rolled, raw, "day")
+    return f"SELECT DISTINCT x.officer_id AS u, x.day AS d FROM ({sql}) AS x WHERE x.officer_id IS NOT NULL", params  # noqa: S608
 
 
 def total(selection: Selection, *, percentiles: bool = True) -> TicketFigures:
@@ -305,7 +343,9 @@ def funnel(selection: Selection) -> Funnel:
     """Bookings of the period's days: booked (every booking made for them), cancelled, checked in, called, finished."""
     t = _tables()
     where, params = _where(selection, "b", "b.day")
-    called = f"EXISTS (SELECT 1 FROM {t['event']} e WHERE e.ticket_id = b.ticket_id AND e.action = 'called')"  # noqa: S608
+    # A ticket with a call time was called; only the others (transferred since, never called) need their events.
+    ever = f"EXISTS (SELECT 1 FROM {t['event']} e WHERE e.ticket_id = b.ticket_id AND e.action = 'called')"  # noqa: S608
+    called = f"tk.called_at IS NOT NULL OR {ever}"
     counts = ", ".join(
         [
             "COUNT(*)",

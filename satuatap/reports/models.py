@@ -28,15 +28,31 @@ class RollupMark(models.Model):
     event_id = models.BigIntegerField()
 
 
-class DayFigures(models.Model):
-    """Counts and sums of the tickets of one local day, per service, counter, officer and hour of issue."""
+class DayPlace(models.Model):
+    """Where a summary row belongs: a mall's local day and a service."""
 
     mall = models.ForeignKey("directory.Mall", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     service_id = models.BigIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class DayDesk(DayPlace):
+    """A day and service, and the counter, the officer and the mall-local hour the ticket was issued."""
+
     counter_id = models.BigIntegerField(null=True)
     officer_id = models.BigIntegerField(null=True)
-    hour = models.SmallIntegerField()  # the mall-local hour the ticket was issued
+    hour = models.SmallIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class TicketSums(models.Model):
+    """Counts and sums of tickets (``ticket_rows.FIGURE_COLUMNS``)."""
+
     tickets_issued = models.IntegerField()
     served = models.IntegerField()
     no_show = models.IntegerField()
@@ -52,19 +68,29 @@ class DayFigures(models.Model):
     service_sum = models.FloatField(null=True)  # minutes, of the finished tickets with a start
 
     class Meta:
+        abstract = True
+
+
+class DayFigures(DayDesk, TicketSums):
+    """Counts and sums of the tickets of one local day, per service, counter, officer and hour of issue."""
+
+    class Meta:
         indexes = [models.Index(fields=["mall", "day"], name="dayfigures_mall_day_idx")]
 
 
-class DayWaits(models.Model):
-    """How many tickets of a day, service, counter, officer and hour of issue waited (kind 0) or were served (kind 1)
-    so many whole seconds: the histogram the percentiles of every breakdown are read from."""
+class MonthFigures(DayDesk, TicketSums):
+    """A closed month's ``DayFigures`` merged (``day`` is the month's first day): a year's figures per mall,
+    agency, service, counter, officer, month or hour read twelve months' rows, not 365 days'."""
 
-    mall = models.ForeignKey("directory.Mall", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    service_id = models.BigIntegerField()
-    counter_id = models.BigIntegerField(null=True)
-    officer_id = models.BigIntegerField(null=True)
-    hour = models.SmallIntegerField()  # the mall-local hour the ticket was issued
+    class Meta:
+        indexes = [models.Index(fields=["mall", "day"], name="monthfigures_mall_day_idx")]
+
+
+class DayWaits(DayDesk):
+    """How many tickets of a day, service, counter, officer and hour of issue waited (kind 0) or were served (kind 1)
+    so many seconds, rounded to the nearest half minute (``rollup.HALF_MINUTE``): the histogram the percentiles of
+    every breakdown are read from."""
+
     kind = models.SmallIntegerField()
     seconds = models.IntegerField()
     n = models.IntegerField()
@@ -73,12 +99,34 @@ class DayWaits(models.Model):
         indexes = [models.Index(fields=["mall", "day"], name="daywaits_mall_day_idx")]
 
 
-class DayCalls(models.Model):
-    """Calls out of first-come order of the tickets of a day and service, per written reason."""
+class MonthWaits(DayPlace):
+    """A closed month's ``DayWaits`` merged, without the hour (``day`` is the month's first day): a year's
+    percentiles per mall, agency, service, counter, officer or month read twelve months' rows, not 365 days'."""
+
+    counter_id = models.BigIntegerField(null=True)
+    officer_id = models.BigIntegerField(null=True)
+    kind = models.SmallIntegerField()
+    seconds = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["mall", "day"], name="monthwaits_mall_day_idx")]
+
+
+class RolledMonth(models.Model):
+    """A month whose days are all rolled up and merged into ``MonthFigures`` and ``MonthWaits``; forgotten when
+    one of its days is rolled again."""
 
     mall = models.ForeignKey("directory.Mall", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    service_id = models.BigIntegerField()
+    month = models.DateField()  # its first day
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mall", "month"], name="rolled_month_unique")]
+
+
+class DayCalls(DayPlace):
+    """Calls out of first-come order of the tickets of a day and service, per written reason."""
+
     reason = models.CharField(max_length=200)
     n = models.IntegerField()
 

@@ -13,11 +13,15 @@ from satuatap.apiauth import BAD_INPUT, Error, ValidationErrorOut, bearer, calle
 from satuatap.directory.hours import service_day
 from satuatap.feedback import periods
 from satuatap.refusal import invalid
-from satuatap.reports import figures, shapes
+from satuatap.reports import figures, memo, shapes
 from satuatap.reports.report_unit import report_unit
 
 router = Router(tags=["Laporan"], auth=bearer)
 REFUSALS = {**BAD_INPUT, 401: Error, 403: Error, 404: Error, 422: ValidationErrorOut}
+PERCENTILE = (
+    "Menit; persentil kontinu (interpolasi linear). Hari yang sudah lewat dihitung dari nilai yang dibulatkan ke "
+    "setengah menit terdekat (resolusi 30 detik), hari ini tepat ke detik"
+)
 
 
 class DailyQuery(Schema):
@@ -38,8 +42,8 @@ class BreakdownOut(Schema):
     cancelled: int
     transferred: int
     avg_wait_minutes: float | None
-    p50_wait_minutes: float | None
-    p90_wait_minutes: float | None
+    p50_wait_minutes: float | None = Field(description=PERCENTILE)
+    p90_wait_minutes: float | None = Field(description=PERCENTILE)
     avg_service_minutes: float | None
     within_target_share: float | None
 
@@ -59,10 +63,10 @@ class TotalsOut(Schema):
     cancelled: int
     transferred: int
     avg_wait_minutes: float | None = Field(description="Menit dari ambil nomor (atau check-in) ke panggilan pertama")
-    p50_wait_minutes: float | None
-    p90_wait_minutes: float | None
+    p50_wait_minutes: float | None = Field(description=PERCENTILE)
+    p90_wait_minutes: float | None = Field(description=PERCENTILE)
     avg_service_minutes: float | None
-    p50_service_minutes: float | None
+    p50_service_minutes: float | None = Field(description=PERCENTILE)
     within_target_share: float | None = Field(description="Bagian tiket terpanggil dengan tunggu <= target (0..1)")
     walk_ins: int
     booked_tickets: int = Field(description="Tiket dari pemesanan daring (check-in)")
@@ -183,7 +187,8 @@ def daily_report(request, mall: str, filters: Query[DailyQuery]):
     day = filters.date or service_day(mall_obj)
     check_dates(day, day)
     agency, _service = report_unit(user, mall_obj, None, None)
-    return shapes.daily_body(figures.Selection(mall_obj, day, day, agency=agency))
+    with memo.one_report():
+        return shapes.daily_body(figures.Selection(mall_obj, day, day, agency=agency))
 
 
 @router.get(
@@ -202,4 +207,5 @@ def summary_report(request, mall: str, filters: Query[SummaryQuery]):
     start, end = filters.start or month[0], filters.end or month[1]
     check_dates(start, end)
     agency, service = report_unit(user, mall_obj, filters.agency, filters.service)
-    return shapes.summary_body(figures.summarize(figures.Selection(mall_obj, start, end, agency, service)))
+    with memo.one_report():
+        return shapes.summary_body(figures.summarize(figures.Selection(mall_obj, start, end, agency, service)))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from satuatap.reports import mayor_pdf, numbers_data, numbers_export
+from satuatap.reports import mayor_pdf, memo, numbers_data, numbers_export
 from satuatap.reports.figures import Selection
 from satuatap.reports.views import report_query, report_scope
 
@@ -17,7 +17,8 @@ def _data(request, mall: str):
     by = request.GET.get("by")
     by = by if by in numbers_data.BREAKDOWNS else "agency"
     selection = Selection(rs.mall, rs.period.first, rs.period.last, rs.agency, rs.service)
-    return rs, numbers_data.build(selection, by)
+    with memo.one_report():
+        return rs, numbers_data.build(selection, by)
 
 
 @login_required

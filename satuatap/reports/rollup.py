@@ -2,21 +2,23 @@
 
 A report over a year must not read a year of tickets and their events. Each closed day of a mall (before its
 service day today) is summed once into ``DayFigures`` (counts and sums per service, counter, officer and hour),
-``DayWaits`` (a histogram of waits and service times in whole seconds, by the same places) and ``DayCalls``
-(calls out of order per reason); ``RolledDay`` says the day is there. Today is always read from the raw rows.
+``DayWaits`` (a histogram of waits and service times to the nearest half minute, by the same places) and
+``DayCalls`` (calls out of order per reason); ``RolledDay`` says the day is there. A month whose days are all
+rolled is merged into ``MonthFigures`` (its figures by the same places) and ``MonthWaits`` (its histogram
+without the hour); ``RolledMonth`` says it is there, so a year's figures and percentiles read twelve months of
+rows. Rolling a day again forgets its month's merge. Today is always read from the raw rows.
 
 Nothing is added to the queue's hot path. Every change of a ticket writes a ``TicketEvent``, so a day changed
 after its roll-up is found by the events newer than the mall's ``RollupMark``: the day is forgotten and rolled
 again. The mark looks back ``OVERLAP`` event ids, for events whose transaction committed after a newer one had.
 Rolling happens on demand (``ensure``, called by every report before it reads) and from the worker, once an hour
 (``roll_closed_days``), so a report rarely waits for it. ``ensure`` locks the mall's mark while it rolls, so two
-reports never roll the same day twice. Within one request (``remember_per_request``) the check is made once per
-mall and days: a report page asks for the same days for each of its figures, and reads, never writes, tickets.
+reports never roll the same day twice. Within one report (``memo.one_report``) the check is made once per mall and
+days: a report page asks for the same days for each of its figures, and reads, never writes, tickets.
 """
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 
 from django.conf import settings
@@ -25,26 +27,24 @@ from django.utils import timezone
 
 from satuatap.directory.hours import service_day
 from satuatap.directory.models import Mall
-from satuatap.reports import ticket_rows
-from satuatap.reports.models import DayCalls, DayFigures, DayWaits, RolledDay, RollupMark
+from satuatap.reports import memo, ticket_rows
+from satuatap.reports.models import (
+    DayCalls,
+    DayFigures,
+    DayWaits,
+    MonthFigures,
+    MonthWaits,
+    RolledDay,
+    RolledMonth,
+    RollupMark,
+)
 
 OVERLAP = 1000
 ANALYZE_AFTER_DAYS = 31
 WORKER_DAYS = 400  # how far back the worker keeps days rolled (reports roll older days when asked)
-
-# (mall, first, last, target) already ensured in this request; None outside a request (the worker, a shell, a test
-# calling the figures directly), where every call checks.
-_ensured: contextvars.ContextVar[set | None] = contextvars.ContextVar("reports_rollup_ensured", default=None)
-
-
-def remember_per_request(**kwargs) -> None:
-    """``request_started``: from now on a check once made holds for the rest of the request."""
-    _ensured.set(set())
-
-
-def forget_per_request(**kwargs) -> None:
-    """``request_finished``: the next request checks again."""
-    _ensured.set(None)
+# The histogram's resolution: a wait or service time counts as its whole seconds rounded to the nearest half minute
+# (a quarter-minute tie away from zero). Whole seconds barely repeat: a year of them is a row a ticket, too many.
+HALF_MINUTE = 30
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -108,6 +108,7 @@ def _roll(mall: Mall, first: dt.date, last: dt.date, target: int, now: dt.dateti
     days = {"mall": mall, "day__gte": first, "day__lte": last}
     for model in (DayFigures, DayWaits, DayCalls, RolledDay):
         model.objects.filter(**days).delete()
+    _forget_months(mall, first, last)
     places = ", ".join(ticket_rows.PLACE_COLUMNS)
     rows, params = ticket_rows.figures(mall, first, last, target)
     sums = ", ".join(f"SUM({c})" for c in ticket_rows.FIGURE_COLUMNS)
@@ -118,7 +119,8 @@ def _roll(mall: Mall, first: dt.date, last: dt.date, target: int, now: dt.dateti
         [mall.pk, *params],
     )
     rows, params = ticket_rows.values(mall, first, last)
-    seconds = "CAST(ROUND(v * 60) AS integer)"
+    whole = "CAST(ROUND(v * 60) AS integer)"
+    seconds = f"(CAST(ROUND({whole} / {HALF_MINUTE}.0) AS integer) * {HALF_MINUTE})"  # ties away from 0 on both
     _insert(
         DayWaits,
         [*ticket_rows.PLACE_COLUMNS, "kind", "seconds", "n"],
@@ -139,10 +141,65 @@ def _roll(mall: Mall, first: dt.date, last: dt.date, target: int, now: dt.dateti
     )
 
 
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def full_months(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first days of the whole months within ``first``..``last``."""
+    month = first if first.day == 1 else month_end(first) + dt.timedelta(days=1)
+    found = []
+    while month_end(month) <= last:
+        found.append(month)
+        month = month_end(month) + dt.timedelta(days=1)
+    return found
+
+
+def _forget_months(mall: Mall, first: dt.date, last: dt.date) -> None:
+    months = {"mall": mall, "day__gte": _month_start(first), "day__lte": last}
+    for model in (MonthFigures, MonthWaits):
+        model.objects.filter(**months).delete()
+    RolledMonth.objects.filter(mall=mall, month__gte=_month_start(first), month__lte=last).delete()
+
+
+def _missing_months(mall: Mall, first: dt.date, last: dt.date) -> list[dt.date]:
+    merged = set(
+        RolledMonth.objects.filter(mall=mall, month__gte=first, month__lte=last).values_list("month", flat=True)
+    )
+    return [month for month in full_months(first, last) if month not in merged]
+
+
+def _merge(target, source, places: list[str], sums: list[str], mall: Mall, month: dt.date) -> None:
+    """``source``'s rows of the month summed into ``target``, one row per month and ``places``."""
+    columns = ", ".join(places)
+    _insert(
+        target,
+        ["day", *places, *sums],
+        f"SELECT %s, %s, {columns}, {', '.join(f'SUM({c})' for c in sums)} FROM {source._meta.db_table} "  # noqa: S608
+        f"WHERE mall_id = %s AND day >= %s AND day <= %s GROUP BY {columns}",
+        [mall.pk, month.isoformat(), mall.pk, month.isoformat(), month_end(month).isoformat()],
+    )
+
+
+def _merge_month(mall: Mall, month: dt.date) -> None:
+    """The month's ``DayFigures`` and ``DayWaits`` (the latter without the hour) summed: every day rolled before."""
+    places = list(ticket_rows.PLACE_COLUMNS[1:])  # all but the day
+    _merge(MonthFigures, DayFigures, places, list(ticket_rows.FIGURE_COLUMNS), mall, month)
+    _merge(MonthWaits, DayWaits, [*places[:-1], "kind", "seconds"], ["n"], mall, month)
+    RolledMonth.objects.create(mall=mall, month=month)
+
+
 def _forget_changed(mall: Mall, mark: RollupMark) -> None:
     """Forget the rolled days with an event newer than their roll-up, and move the mark past what was seen."""
     changed = _changed_days(mall, mark.event_id)
-    RolledDay.objects.filter(mall=mall, day__in=_stale(mall, changed)).delete()
+    stale = _stale(mall, changed)
+    RolledDay.objects.filter(mall=mall, day__in=stale).delete()
+    for day in stale:
+        _forget_months(mall, day, day)
     newest = max(changed.values(), default=mark.event_id)
     if newest > mark.event_id:
         RollupMark.objects.filter(pk=mark.pk).update(event_id=newest)
@@ -156,14 +213,15 @@ def _current(mall: Mall, first: dt.date, last: dt.date, target: int) -> bool:
     changed = _changed_days(mall, mark.event_id)
     if max(changed.values(), default=0) > mark.event_id or _stale(mall, changed):
         return False
-    return not _missing(mall, first, last, target)
+    return not _missing(mall, first, last, target) and not _missing_months(mall, first, last)
 
 
 def ensure(mall: Mall, first: dt.date, last: dt.date, *, now: dt.datetime | None = None) -> None:
     """Every day ``first``..``last`` (closed days only: pass at most yesterday) rolled up and current."""
     now = now or timezone.now()
     target = settings.REPORTS_TARGET_WAIT_MINUTES
-    ensured = _ensured.get()
+    report = memo.current()  # (mall, first, last, target) already ensured while this report is built
+    ensured = None if report is None else report.setdefault("rolled up", set())
     if ensured is not None and any(
         (pk, aim) == (mall.pk, target) and a <= first and last <= b for pk, a, b, aim in ensured
     ):
@@ -185,9 +243,11 @@ def _ensure(mall: Mall, first: dt.date, last: dt.date, target: int, now: dt.date
         runs = _runs(_missing(mall, first, last, target))
         for run_first, run_last in runs:
             _roll(mall, run_first, run_last, target, now)
+        for month in _missing_months(mall, first, last):
+            _merge_month(mall, month)
     if sum((b - a).days for a, b in runs) > ANALYZE_AFTER_DAYS and connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics, or the planner takes the tables for empty
-            for model in (DayFigures, DayWaits, DayCalls, RolledDay):
+            for model in (DayFigures, DayWaits, MonthFigures, MonthWaits, DayCalls, RolledDay):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 

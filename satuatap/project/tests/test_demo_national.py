@@ -16,7 +16,8 @@ from satuatap.directory.hours import service_day
 from satuatap.directory.models import Mall
 from satuatap.evaluation import evaluations
 from satuatap.feedback.models import SurveyResponse
-from satuatap.queueing.models import Ticket
+from satuatap.queueing.models import Ticket, TicketSource, TicketStatus
+from satuatap.reports import figures
 
 pytestmark = pytest.mark.usefixtures("monday_morning")
 
@@ -47,6 +48,13 @@ def test_the_national_demo_loads_three_malls_with_history_and_the_national_accou
         last_year = evaluations.latest_submitted(mall, today.year)
         assert last_year is not None and last_year.year == today.year - 1 and last_year.submitted_at is not None
     assert volumes[0] > volumes[1] > volumes[2]  # three sizes
+    pekanbaru, yesterday = malls[0], service_day(malls[0]) - dt.timedelta(days=1)
+    booked = Ticket.objects.filter(mall=pekanbaru, source=TicketSource.BOOKING)
+    assert booked.exists() and not booked.filter(booking__isnull=True).exists()  # every booked ticket has its booking
+    funnel = figures.funnel(figures.Selection(pekanbaru, yesterday - dt.timedelta(days=13), yesterday))
+    assert funnel.checked_in == booked.count() < funnel.booked  # and some bookings were cancelled or never came
+    assert funnel.called == booked.exclude(status=TicketStatus.CANCELLED).count()
+    assert funnel.finished == booked.filter(status=TicketStatus.DONE).count() > 0
     client = Client()
     assert client.login(username="kementerian", password=settings.DEMO_PASSWORD)
     assert client.get("/nasional/").status_code == 200

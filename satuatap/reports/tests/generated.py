@@ -4,12 +4,15 @@ of the figures, for the tests that check ``reports.figures`` (computed by the da
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from zoneinfo import ZoneInfo
 
 from satuatap.booking.models import Booking, BookingStatus
 from satuatap.complaints.models import Complaint
+from satuatap.directory.hours import service_day
 from satuatap.queueing.models import Ticket, TicketEvent, TicketStatus
+from satuatap.reports import rollup
 from satuatap.testing import World
 
 ACTION = TicketEvent.Action
@@ -129,8 +132,17 @@ def percentile_cont(values: list[float], fraction: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
+def to_half_minute(minutes: float) -> float:
+    """A closed day's value as the summary tables count it: whole seconds to the nearest half minute (a tie away
+    from zero, as SQL's ROUND; a late change can make a wait negative)."""
+    seconds, half = round(minutes * 60), rollup.HALF_MINUTE
+    return math.copysign((abs(seconds) + half // 2) // half * half, seconds) / 60
+
+
 def recompute(mall, first, last, target_minutes, *, agency=None, key=lambda t: 0) -> dict:
-    """The ticket figures per key, the slow obvious way: load every ticket and its events into Python."""
+    """The ticket figures per key, the slow obvious way: load every ticket and its events into Python. Percentiles
+    of the days before today are read from values to the nearest half minute, as the summary tables keep them."""
+    today = service_day(mall)
     tickets = Ticket.objects.filter(mall=mall, day__gte=first, day__lte=last).select_related("service")
     if agency is not None:
         tickets = tickets.filter(service__agency=agency)
@@ -140,12 +152,17 @@ def recompute(mall, first, last, target_minutes, *, agency=None, key=lambda t: 0
         calls = [e.at for e in events if e.action == ACTION.CALLED]
         wait = (min(calls) - t.issued_at).total_seconds() / 60 if calls else None
         service = (t.finished_at - t.started_at).total_seconds() / 60 if t.status == "done" and t.started_at else None
-        g = groups.setdefault(key(t), {"tickets": [], "waits": [], "services": []})
+        g = groups.setdefault(
+            key(t), {"tickets": [], "waits": [], "counted waits": [], "services": [], "service sum": 0}
+        )
         g["tickets"].append((t, any(e.action == ACTION.TRANSFERRED for e in events)))
+        counted = to_half_minute if t.day < today else float  # what a percentile reads
         if wait is not None:
             g["waits"].append(wait)
+            g["counted waits"].append(counted(wait))
         if service is not None:
-            g["services"].append(service)
+            g["services"].append(counted(service))
+            g["service sum"] += service
     result = {}
     for k, g in groups.items():
         tickets = [t for t, _ in g["tickets"]]
@@ -162,9 +179,9 @@ def recompute(mall, first, last, target_minutes, *, agency=None, key=lambda t: 0
             "walk_ins": sum(t.source != "booking" for t in tickets),
             "priority": sum(bool(t.priority_group) for t in tickets),
             "avg_wait": sum(waits) / len(waits) if waits else None,
-            "p50_wait": percentile_cont(waits, 0.5),
-            "p90_wait": percentile_cont(waits, 0.9),
-            "avg_service": sum(services) / len(services) if services else None,
+            "p50_wait": percentile_cont(g["counted waits"], 0.5),
+            "p90_wait": percentile_cont(g["counted waits"], 0.9),
+            "avg_service": g["service sum"] / len(services) if services else None,
             "p50_service": percentile_cont(services, 0.5),
         }
     return result

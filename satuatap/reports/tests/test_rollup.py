@@ -25,6 +25,8 @@ BREAKDOWNS = {
     "service": lambda t: t.service_id,
     "officer": lambda t: t.officer_id,
     "day": lambda t: t.day.isoformat(),
+    "month": lambda t: t.day.isoformat()[:7],  # October from the merged month, November from its days
+    "hour": lambda t: t.issued_at.astimezone(ZoneInfo("Asia/Jakarta")).hour,
 }
 
 
@@ -129,3 +131,16 @@ def test_the_skm_visitors_are_the_tickets_served_in_the_period(data):
     assert ikm.compute(data.mall, start, end, agency=agency).visitors == in_agency
     part_day = start + dt.timedelta(hours=12)  # not whole days: counted from the tickets
     assert ikm.compute(data.mall, part_day, end).visitors == finished.filter(finished_at__gte=part_day).count()
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "months"),
+    [
+        (dt.date(2026, 10, 1), dt.date(2026, 11, 22), [dt.date(2026, 10, 1)]),
+        (dt.date(2026, 1, 2), dt.date(2026, 3, 31), [dt.date(2026, 2, 1), dt.date(2026, 3, 1)]),
+        (dt.date(2026, 2, 1), dt.date(2026, 2, 27), []),
+        (dt.date(2024, 2, 1), dt.date(2024, 2, 29), [dt.date(2024, 2, 1)]),
+    ],
+)
+def test_the_whole_months_of_a_period(first, last, months):
+    assert rollup.full_months(first, last) == months
