@@ -87,7 +87,7 @@ def main() -> int:
             profiler.disable()
             profiler.dump_stats(args.profile)
         live = "Redis" if os.environ.get("REDIS_URL") else "LiveEvent rows"
-        print(f"database: {where}; live hints: {live}; {args.waiting} waiting at the start; {args.rounds} rounds; in-process test client")
+        print(f"database: {where}; live hints: {live}; {args.waiting} waiting at the start; {args.rounds} rounds")
         for op, values in times.items():
             ms = sorted(v * 1000 for v in values[10:])  # the first rounds fill the caches
             print(
