@@ -3,7 +3,7 @@
     gunicorn bench.bare_ninja:application      (DATABASE_URL=postgres://... or BARE_SQLITE=/path/file)
     python bench/bare_ninja.py setup           (creates its three tables)
 
-Same framework, same server (``gunicorn.conf.py``), same database as satuatap with the same
+Same framework, same server (gunicorn sync workers), same database as satuatap with the same
 persistent connections (``CONN_MAX_AGE=60``), none of its work: no authentication,
 no tenancy, no caches, no estimate, no live hint. Each endpoint is one transaction of two
 statements: issue (the number upsert, the ticket insert), call-next (pick and update in one

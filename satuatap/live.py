@@ -37,7 +37,7 @@ _embedded_store: Callable[[list[str], dict], None] | None = None
 SEND_SECONDS = 5  # a hint Redis has not taken by then is dropped (and logged): the write was saved long before
 
 # One event loop per process sends every hint: the channel layer keeps its Redis connections per loop, so a
-# new loop per hint (``async_to_sync`` from a web thread) would connect to Redis again for each change.
+# new loop per hint (``async_to_sync`` from a sync worker) would connect to Redis again for each change.
 _sender_lock = threading.Lock()
 _sender: dict[str, object] = {"pid": None, "loop": None}
 
