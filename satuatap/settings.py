@@ -143,7 +143,10 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Pub/sub: a hint to a group is one PUBLISH (the core layer's group_send reads the group's
+            # members and runs a script per member: three round trips a group). Hints are never queued
+            # for an absent reader, which suits them: a screen that reconnects reads its snapshot.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("CHANNELS_PREFIX", "satuatap")},
         }
     }
