@@ -31,8 +31,7 @@ def _database() -> dict:
             "PASSWORD": parts.password or "",
             "HOST": parts.hostname or "127.0.0.1",
             "PORT": parts.port or 5432,
-            "CONN_MAX_AGE": 60,  # as satuatap's settings: one connection per worker thread, kept
-            "CONN_HEALTH_CHECKS": True,
+            "CONN_MAX_AGE": 60,  # as satuatap's settings: one connection per worker, kept
         }
     return {
         "ENGINE": "django.db.backends.sqlite3",

@@ -119,8 +119,10 @@ TEMPLATES = [
 SQLITE_PATH = VAR_DIR / "satuatap.sqlite3"
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
-    # Each web thread keeps its connection (no connect per request); checked before reuse after a restart.
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # Each worker keeps its connection (no connect per request). No CONN_HEALTH_CHECKS: it costs a
+    # "SELECT 1" round trip per request; a connection that failed is closed at the end of its request
+    # (that request answers 503, satuatap.outage) and the next one connects afresh.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(SQLITE_PATH)}}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
