@@ -3,7 +3,8 @@
     gunicorn bench.bare_ninja:application      (DATABASE_URL=postgres://... or BARE_SQLITE=/path/file)
     python bench/bare_ninja.py setup           (creates its three tables)
 
-Same framework, same server, same database as satuatap, none of its work: no authentication,
+Same framework, same server (gunicorn sync workers), same database as satuatap with the same
+persistent connections (``CONN_MAX_AGE=60``), none of its work: no authentication,
 no tenancy, no caches, no estimate, no live hint. Each endpoint is one transaction of two
 statements: issue (the number upsert, the ticket insert), call-next (pick and update in one
 statement with SKIP LOCKED on PostgreSQL, the event insert) and finish (update, event insert).
@@ -30,10 +31,12 @@ def _database() -> dict:
             "PASSWORD": parts.password or "",
             "HOST": parts.hostname or "127.0.0.1",
             "PORT": parts.port or 5432,
+            "CONN_MAX_AGE": 60,  # as satuatap's settings: one connection per worker, kept
         }
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("BARE_SQLITE", "bare.sqlite3"),
+        "CONN_MAX_AGE": 0,  # as satuatap's settings for SQLite
         "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"},
     }
 
@@ -63,6 +66,8 @@ TABLES = [
     "CREATE TABLE IF NOT EXISTS bare_sequence (day TEXT PRIMARY KEY, last_number INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS bare_ticket (id {serial}, number INTEGER NOT NULL, status TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS bare_event (id {serial}, ticket_id INTEGER NOT NULL, action TEXT NOT NULL)",
+    # the pick walks this index (as satuatap's pick walks its own): it does not grow with the done tickets
+    "CREATE INDEX IF NOT EXISTS bare_ticket_waiting ON bare_ticket (id) WHERE status = 'waiting'",
 ]
 
 

@@ -7,12 +7,14 @@ What one request costs the application itself: a throwaway database (``throwaway
 ``make_world`` mall with ``--waiting`` tickets already waiting, officer1 at counter 1. Each round
 issues one ticket as the kiosk, calls the next at counter 1 and finishes it; printed per
 operation: median and p90 milliseconds and SQL statements (transaction control not counted).
-Live hints go to LiveEvent rows (no Redis), as in the embedded mode.
+Live hints go to LiveEvent rows (no Redis), as in the embedded mode; with ``--redis`` (and ``REDIS_URL``)
+through Redis. ``--profile FILE`` writes a cProfile of the rounds after the first ten.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
 import statistics
 import sys
@@ -29,10 +31,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--waiting", type=int, default=400)
+    parser.add_argument("--redis", action="store_true", help="keep REDIS_URL: live hints through Redis")
+    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the timed rounds to FILE")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "satuatap.settings")
-    os.environ.pop("REDIS_URL", None)
+    if not args.redis:
+        os.environ.pop("REDIS_URL", None)
     where, cleanup = prepare_database("satuatap_inprocess_bench")
     try:
         import django
@@ -69,17 +74,27 @@ def main() -> int:
             counts[op].append(len(sql))
             return response
 
-        for _ in range(args.rounds):
+        profiler = cProfile.Profile() if args.profile else None
+        cpu0 = time.process_time()
+        for round_number in range(args.rounds):
+            if profiler and round_number == 10:  # the first rounds fill the caches
+                profiler.enable()
             timed("issue", f"{api}/tickets", kiosk, {"service": "DUKCAPIL-KK"})
             called = timed("call-next", f"{api}/counters/1/call-next", officer).json()
             timed("finish", f"{api}/tickets/{called['id']}/finish", officer)
-        print(f"database: {where}; {args.waiting} waiting at the start; {args.rounds} rounds; in-process test client")
+        cpu = (time.process_time() - cpu0) / (3 * args.rounds)
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
+        live = "Redis" if os.environ.get("REDIS_URL") else "LiveEvent rows"
+        print(f"database: {where}; live hints: {live}; {args.waiting} waiting at the start; {args.rounds} rounds")
         for op, values in times.items():
             ms = sorted(v * 1000 for v in values[10:])  # the first rounds fill the caches
             print(
                 f"  {op:10s} p50 {statistics.median(ms):6.2f} ms  p90 {ms[int(0.9 * len(ms))]:6.2f} ms  "
                 f"statements: median {statistics.median(counts[op]):.0f}, max {max(counts[op][10:])}"
             )
+        print(f"  CPU of this process: {cpu * 1000:.2f} ms per request (the rest is waiting on the database)")
         return 0
     finally:
         cleanup()

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import threading
 from collections.abc import Callable
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
@@ -33,6 +34,12 @@ log = logging.getLogger(__name__)
 REQUEST_ID = "request_id"  # the payload's key for the request id; screens never see it
 
 _embedded_store: Callable[[list[str], dict], None] | None = None
+SEND_SECONDS = 5  # a hint Redis has not taken by then is dropped (and logged): the write was saved long before
+
+# One event loop per process sends every hint: the channel layer keeps its Redis connections per loop, so a
+# new loop per hint (``async_to_sync`` from a sync worker) would connect to Redis again for each change.
+_sender_lock = threading.Lock()
+_sender: dict[str, object] = {"pid": None, "loop": None}
 
 
 def zone_group(zone_id: int) -> str:
@@ -97,9 +104,26 @@ async def _send_all(groups: list[str], payload: dict) -> None:
     await asyncio.gather(*(layer.group_send(group, message) for group in groups))
 
 
+def _sender_loop() -> asyncio.AbstractEventLoop:
+    """This process's hint loop, started on first use (after gunicorn forked the worker: a pid check)."""
+    pid = os.getpid()
+    if _sender["pid"] != pid:
+        with _sender_lock:
+            if _sender["pid"] != pid:
+                loop = asyncio.new_event_loop()
+                threading.Thread(target=loop.run_forever, name="live-hints", daemon=True).start()
+                _sender["loop"], _sender["pid"] = loop, pid
+    return _sender["loop"]
+
+
 def _send(groups: list[str], payload: dict) -> None:
     if settings.REDIS_URL:
-        async_to_sync(_send_all)(groups, payload)
+        sent = asyncio.run_coroutine_threadsafe(_send_all(groups, payload), _sender_loop())
+        try:
+            sent.result(timeout=SEND_SECONDS)  # any thread may wait: the loop runs in its own
+        except TimeoutError:
+            sent.cancel()
+            raise
         return
     if _embedded_store is None:
         raise RuntimeError("no embedded live store registered (is the queueing app installed?)")

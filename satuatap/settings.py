@@ -119,6 +119,9 @@ TEMPLATES = [
 SQLITE_PATH = VAR_DIR / "satuatap.sqlite3"
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
+    # Each worker keeps its connection (no connect per request). No CONN_HEALTH_CHECKS: it costs a
+    # "SELECT 1" round trip per request; a connection that failed is closed at the end of its request
+    # (that request answers 503, satuatap.outage) and the next one connects afresh.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(SQLITE_PATH)}}
@@ -142,7 +145,10 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Pub/sub: a hint to a group is one PUBLISH (the core layer's group_send reads the group's
+            # members and runs a script per member: three round trips a group). Hints are never queued
+            # for an absent reader, which suits them: a screen that reconnects reads its snapshot.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("CHANNELS_PREFIX", "satuatap")},
         }
     }

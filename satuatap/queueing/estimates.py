@@ -454,7 +454,8 @@ def _live_figures_sql(
 ) -> tuple[str, dict]:
     """One read: each counter's officer and whether it holds a ticket, the waiting counts per service
     (as ``_waiting_counts``), and the last RECENT_SAMPLE finished tickets per service (as ``_recent_by_service``).
-    Its columns are ``FIGURE_COLUMNS``."""
+    Its columns are ``FIGURE_COLUMNS``. Each part walks an index of its own rows (the waiting queue, the day's
+    priority arrivals, the newest finished tickets), so it does not grow with the tickets done that day."""
     ops = connection.ops
     params = {
         "mall": mall_id,
@@ -479,24 +480,39 @@ def _live_figures_sql(
             {_NO_TIME} AS called, {_NO_TIME} AS finished
         FROM directory_counter c WHERE c.id IN {counters_sql}
         UNION ALL
-        SELECT 'w', t.service_id, {count(f"{waiting} AND {priority}")},
-            {count(f"{waiting} AND {priority} AND {before_sql}")},
-            {count(f"{waiting} AND t.priority_group = '' AND {before_sql}")},
-            {count(f"{priority} AND {recent}")}, {_NO_TIME}, {_NO_TIME}
+        SELECT 'w', t.service_id, {count(priority)}, {count(f"{priority} AND {before_sql}")},
+            {count(f"t.priority_group = '' AND {before_sql}")}, 0, {_NO_TIME}, {_NO_TIME}
         FROM queueing_ticket t
-        WHERE t.mall_id = %(mall)s AND t.day = %(day)s AND t.service_id IN {pool_sql}
-            AND ({waiting} OR ({priority} AND {recent}))
+        WHERE t.service_id IN {pool_sql} AND t.day = %(day)s AND {waiting}
         GROUP BY t.service_id
         UNION ALL
-        SELECT 'r', r.service_id, NULL, NULL, NULL, NULL, r.called_at, r.finished_at FROM (
-            SELECT t.service_id, t.called_at, t.finished_at,
-                ROW_NUMBER() OVER (PARTITION BY t.service_id ORDER BY t.finished_at DESC) AS rank
-            FROM queueing_ticket t
-            WHERE t.service_id IN {pool_sql} AND t.day = %(day)s AND t.status = 'done'
-                AND t.called_at IS NOT NULL AND t.finished_at <= %(now)s
-        ) r WHERE r.rank <= %(sample)s
+        SELECT 'p', t.service_id, 0, 0, 0, COUNT(*), {_NO_TIME}, {_NO_TIME}
+        FROM queueing_ticket t
+        WHERE t.service_id IN {pool_sql} AND t.day = %(day)s AND {priority} AND {recent}
+        GROUP BY t.service_id
+        UNION ALL
+        {_recent_runs_sql(pool_sql)}
     """  # noqa: S608 (constants and placeholders only; every value is a parameter)
     return sql, params
+
+
+def _recent_runs_sql(pool_sql: str) -> str:
+    """The last RECENT_SAMPLE finished tickets of each service in the pool: rows ``'r'`` of ``_live_figures_sql``.
+
+    PostgreSQL reads at most that many entries per service from ``ticket_done_recent_idx`` (a LATERAL
+    join with LIMIT); SQLite, which has no LATERAL, numbers the day's finished tickets of the pool."""
+    done = "t.day = %(day)s AND t.status = 'done' AND t.called_at IS NOT NULL AND t.finished_at <= %(now)s"
+    if connection.vendor == "postgresql":
+        return f"""SELECT 'r', s.id, NULL, NULL, NULL, NULL, r.called_at, r.finished_at
+            FROM directory_service s CROSS JOIN LATERAL (
+                SELECT t.called_at, t.finished_at FROM queueing_ticket t
+                WHERE t.service_id = s.id AND {done} ORDER BY t.finished_at DESC LIMIT %(sample)s
+            ) r WHERE s.id IN {pool_sql}"""  # noqa: S608 (constants and placeholders only)
+    return f"""SELECT 'r', r.service_id, NULL, NULL, NULL, NULL, r.called_at, r.finished_at FROM (
+            SELECT t.service_id, t.called_at, t.finished_at,
+                ROW_NUMBER() OVER (PARTITION BY t.service_id ORDER BY t.finished_at DESC) AS rank
+            FROM queueing_ticket t WHERE t.service_id IN {pool_sql} AND {done}
+        ) r WHERE r.rank <= %(sample)s"""  # noqa: S608 (constants and placeholders only)
 
 
 def _live_figures(rows) -> dict:
@@ -505,9 +521,13 @@ def _live_figures(rows) -> dict:
     for kind, key, a, b, c, d, called, finished in rows:
         if kind == "c":
             figures["officer"][key], figures["busy"][key] = a, bool(b)
-        elif kind == "w":
+        elif kind in ("w", "p"):  # the waiting counts, the recent priority arrivals: a service may have either
             names = ("priority_all", "priority_before", "regular_before", "priority_recent")
-            figures["counts"][key] = dict(zip(names, (int(a), int(b), int(c), int(d)), strict=True))
+            counts = figures["counts"].setdefault(key, dict.fromkeys(names, 0))
+            if kind == "w":
+                counts.update(zip(names[:3], (int(a), int(b), int(c)), strict=True))
+            else:
+                counts["priority_recent"] = int(d)
         else:
             figures["finished"][key].append((_aware(called), _aware(finished)))
     for runs in figures["finished"].values():

@@ -86,6 +86,16 @@ class Ticket(models.Model):
                 condition=Q(status="waiting"),
                 name="ticket_waiting_pick_idx",
             ),
+            # The estimate at issue (queueing.estimates): a service's newest finished tickets of the day, and
+            # its priority arrivals of the past hour, read without walking the day's other tickets.
+            models.Index(
+                fields=["service", "day", "finished_at"], condition=Q(status="done"), name="ticket_done_recent_idx"
+            ),
+            models.Index(
+                fields=["service", "day", "issued_at"],
+                condition=~Q(priority_group=""),
+                name="ticket_priority_recent_idx",
+            ),
             # The admin's ticket list over years of history: its day filter (a range, in a mall or not) ...
             models.Index(fields=["day", "mall"], name="ticket_day_idx"),
             # ... and its search by number (the public code is unique, so indexed already).

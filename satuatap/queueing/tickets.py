@@ -7,10 +7,11 @@ else saves a Ticket.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.expressions import CombinedExpression
 from django.utils.translation import gettext as _
@@ -34,6 +35,15 @@ Action = TicketEvent.Action
 
 def format_number(prefix: str, seq: int) -> str:
     return f"{prefix}{seq:03d}"
+
+
+def _one_statement_write():
+    """The transaction of a write that PostgreSQL runs as one statement (data-modifying CTEs are atomic):
+    outside a caller's transaction the statement commits itself, sparing the BEGIN and COMMIT round trips
+    (``on_commit`` hints then go at once, after it). Anywhere else an atomic block, as for any write."""
+    if statements.on_postgresql() and connection.get_autocommit() and not connection.in_atomic_block:
+        return contextlib.nullcontext()
+    return transaction.atomic()
 
 
 def _announce(ticket: Ticket, event: TicketEvent, *extra_services: Service) -> None:
@@ -112,7 +122,8 @@ def _issue(service, priority_group, source, actor, now, queued_at, key) -> Ticke
         # Read before the transaction: inside, it would hold the number's row lock and slow every kiosk;
         # numbers issued meanwhile by other kiosks shift it by as many places.
         estimate = estimates.run(reading)
-        with transaction.atomic():
+        # With a quota, a refused number is rolled back (not used up): that needs the transaction.
+        with _one_statement_write() if service.daily_quota is None else transaction.atomic():
             ticket = _issue_in_one_statement(service, day, priority_group, source, actor, now, queued_at, estimate, key)
     else:
         with transaction.atomic():
@@ -458,7 +469,7 @@ def transition_if_held(
     (nothing changed). ``agency_id``: the ticket must also be in a service of that agency (the API's tenancy)."""
     increment = tuple(name for name, value in fields.items() if isinstance(value, CombinedExpression))
     values = {name: value for name, value in fields.items() if name not in increment}
-    with transaction.atomic():
+    with _one_statement_write():
         done = statements.transition(
             ticket_id=ticket_id,
             mall_id=mall_id,
