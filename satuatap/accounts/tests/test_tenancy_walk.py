@@ -167,6 +167,7 @@ PRIVATE = {
     "case_new": "opening a case: officers and supervisor, for their agency's services and tickets",
     "case_detail": "one case: its agency's officers and supervisor, the manager (another agency's: 404)",
     "case_receipt": "a case's printed receipt: as case_detail",
+    "case_stamp": "a case's live stamp (its newest history row) for the officer's case page: as case_detail",
     "case_file": "a case's scanned document (download): as case_detail",
     "case_sla": "cases on time / late per service: the manager, and supervisors for their agency",
     "api:case_sla": "cases on time / late per service: the manager, and supervisors for their agency",
@@ -201,7 +202,7 @@ SERVICE_TARGET = {"api:issue", "kiosk_issue"}
 # Pages of one complaint (by complaint_id): another agency's staff must be refused (the complaint's own agency decides).
 COMPLAINT_TARGET = {"complaint_detail", "complaint_attachment"}
 # Pages of one case (by registration number): another agency's staff must be refused.
-CASE_TARGET = {"case_detail", "case_receipt", "case_file", "api:read_case", "api:act_on_case"}
+CASE_TARGET = {"case_detail", "case_receipt", "case_stamp", "case_file", "api:read_case", "api:act_on_case"}
 BOOKING_TARGET = {"booking_reveal"}  # reveals personal data: another agency's booking must be refused
 # The API's GET endpoints the walk visits; every other API endpoint is POST only.
 WALKED_API_READS = (
