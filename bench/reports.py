@@ -198,10 +198,11 @@ def reused_world():
     """The world of a kept database, its summary tables emptied so the roll-up is timed again."""
     from satuatap.accounts.models import User
     from satuatap.directory.models import Mall
-    from satuatap.reports.models import DayCalls, DayFigures, DayWaits, MonthWaits, RolledDay, RolledMonth
+    from satuatap.reports.models import RolledDay, RolledMonth
+    from satuatap.reports.rollup import SUMMARY_TABLES
     from satuatap.testing import World
 
-    for model in (RolledDay, RolledMonth, DayFigures, DayWaits, MonthWaits, DayCalls):
+    for model in (RolledDay, RolledMonth, *SUMMARY_TABLES):
         model.objects.all().delete()
     mall = Mall.objects.get(slug="pekanbaru")
     return World(mall=mall, users={u.username: u for u in User.objects.filter(mall=mall)})

@@ -123,6 +123,10 @@ if DATABASE_URL:
     # "SELECT 1" round trip per request; a connection that failed is closed at the end of its request
     # (that request answers 503, satuatap.outage) and the next one connects afresh.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # No JIT: the app's queries are short, and the reports' aggregates (a year of summary rows) cost PostgreSQL
+        # more to compile (100+ ms) than they run; compiling never pays off here.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(SQLITE_PATH)}}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

@@ -31,7 +31,16 @@ from satuatap.directory.models import Agency, Counter, Mall, Service
 from satuatap.feedback import ikm, periods
 from satuatap.queueing.models import Ticket, TicketEvent
 from satuatap.reports import dialect, memo, rollup, ticket_rows
-from satuatap.reports.models import DayCalls, DayFigures, DayWaits, MonthFigures, MonthWaits
+from satuatap.reports.models import (
+    DayCalls,
+    DayFigures,
+    DayOfficers,
+    DayServiceFigures,
+    DayWaits,
+    MonthFigures,
+    MonthServiceWaits,
+    MonthWaits,
+)
 
 # The breakdowns a report offers, and the SQL key of each (filled in by ``_key_sql``).
 GROUPINGS = ("mall", "agency", "service", "counter", "officer", "day", "month", "hour", "weekday_hour")
@@ -189,9 +198,13 @@ def _grouped(source: tuple[str, list], selection: Selection, by: str, columns: s
 
 
 def _figure_source(selection: Selection, rolled, raw, by: str) -> tuple[str, list]:
-    columns = ", ".join([*ticket_rows.PLACE_COLUMNS, *ticket_rows.FIGURE_COLUMNS])
+    """Figure rows of the closed days (the coarsest summary tables that keep ``by``) and of today (the raw rows)."""
+    desks = by in DESK_GROUPINGS
+    places = ticket_rows.PLACE_COLUMNS if desks else SERVICE_PLACES
+    columns = ", ".join([*places, *ticket_rows.FIGURE_COLUMNS])
+    tables = (DayFigures if desks else DayServiceFigures, MonthFigures)
     parts = []
-    for model, days in _spans(rolled, by, (DayFigures, MonthFigures), (*MONTH_GROUPINGS, "hour")) if rolled else []:
+    for model, days in _spans(rolled, by, tables, (*MONTH_GROUPINGS, "hour")) if rolled else []:
         parts.append(_summary_rows(model, columns, days, selection.mall))
     if raw:
         target = settings.REPORTS_TARGET_WAIT_MINUTES
@@ -200,6 +213,10 @@ def _figure_source(selection: Selection, rolled, raw, by: str) -> tuple[str, lis
     return _union(parts)
 
 
+# The groupings that name a counter or an officer: read from the summary tables that keep them. The others read the
+# tables per service (``DayServiceFigures``, ``MonthServiceWaits``), a fraction of the rows.
+DESK_GROUPINGS = ("counter", "officer")
+SERVICE_PLACES = ("day", "service_id", "hour")
 # The groupings the merged months can answer (``MonthFigures`` keeps the hour, ``MonthWaits`` does not).
 MONTH_GROUPINGS = ("mall", "agency", "service", "counter", "officer", "month")
 
@@ -223,18 +240,19 @@ def _spans(rolled: tuple[dt.date, dt.date], by: str, tables: tuple, groupings=MO
 def _value_source(selection: Selection, rolled, raw, by: str) -> tuple[str, list]:
     """Measured seconds (the place columns, ``kind``, ``v``, ``n`` of them): the histogram of closed days (merged
     months where ``by`` allows), and today's raw values."""
-    places = ", ".join(ticket_rows.PLACE_COLUMNS)
+    desks = by in DESK_GROUPINGS
+    places = ticket_rows.PLACE_COLUMNS if desks else SERVICE_PLACES
     parts = []
     seconds = f"{dialect.as_float('seconds')} AS v"  # sorted as floats, not numerics: the year's hot sort
-    for model, days in _spans(rolled, by, (DayWaits, MonthWaits)) if rolled else []:
-        columns = places if model is DayWaits else places.replace("hour", "0 AS hour")  # months have no hour
+    for model, days in _spans(rolled, by, (DayWaits, MonthWaits if desks else MonthServiceWaits)) if rolled else []:
+        columns = ", ".join("0 AS hour" if p == "hour" and model is not DayWaits else p for p in places)  # no hour
         parts.append(_summary_rows(model, f"{columns}, kind, {seconds}, n", days, selection.mall))
     if raw:
         rows, params = ticket_rows.values(selection.mall, *raw)
         seconds = dialect.as_float("v * 60")
-        parts.append((f"SELECT {places}, kind, {seconds} AS v, 1 AS n FROM ({rows}) AS today", params))  # noqa: S608
+        parts.append((f"SELECT {', '.join(places)}, kind, {seconds} AS v, 1 AS n FROM ({rows}) AS today", params))  # noqa: S608
     sql, params = _union(parts)
-    return f"SELECT {places}, kind, v, n FROM ({sql}) AS measured", params  # noqa: S608
+    return f"SELECT {', '.join(places)}, kind, v, n FROM ({sql}) AS measured", params  # noqa: S608
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -313,9 +331,15 @@ def _ticket_figures(selection: Selection, by: str, percentiles: bool) -> dict[ob
 
 def officer_days(selection: Selection) -> tuple[str, list]:
     """SQL of (``u`` officer id, ``d`` day): the days each officer was some ticket's officer in the mall (any
-    agency's service), from the summary tables for closed days and the raw rows today."""
+    agency's service), from ``DayOfficers`` for closed days and the raw rows today."""
     rolled, raw = rollup.closed_days(selection.mall, selection.first, selection.last)
-    sql, params = _figure_source(Selection(selection.mall, selection.first, selection.last), rolled, raw, "day")
+    parts = []
+    if rolled:
+        parts.append(_summary_rows(DayOfficers, "officer_id, day", rolled, selection.mall))
+    if raw:
+        rows, params = ticket_rows.tickets(selection.mall, *raw)
+        parts.append((f"SELECT officer_id, day FROM ({rows}) AS today", params))  # noqa: S608
+    sql, params = _union(parts)
     return f"SELECT DISTINCT x.officer_id AS u, x.day AS d FROM ({sql}) AS x WHERE x.officer_id IS NOT NULL", params  # noqa: S608
 
 

@@ -78,6 +78,17 @@ class DayFigures(DayDesk, TicketSums):
         indexes = [models.Index(fields=["mall", "day"], name="dayfigures_mall_day_idx")]
 
 
+class DayServiceFigures(DayPlace, TicketSums):
+    """A day's ``DayFigures`` without the counter and the officer: per service and hour of issue. The breakdowns
+    that name neither (the daily trend, the weekday x hour heatmap, the mall, agency and service totals of days
+    outside whole months) read a few rows per service a day here, not one per service x counter x officer x hour."""
+
+    hour = models.SmallIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["mall", "day"], name="dayservfig_mall_day_idx")]
+
+
 class MonthFigures(DayDesk, TicketSums):
     """A closed month's ``DayFigures`` merged (``day`` is the month's first day): a year's figures per mall,
     agency, service, counter, officer, month or hour read twelve months' rows, not 365 days'."""
@@ -113,6 +124,18 @@ class MonthWaits(DayPlace):
         indexes = [models.Index(fields=["mall", "day"], name="monthwaits_mall_day_idx")]
 
 
+class MonthServiceWaits(DayPlace):
+    """A closed month's ``MonthWaits`` without the counter and the officer: the histogram the mall's, an agency's or
+    a service's percentiles of a year are read from, a few thousand rows rather than one per counter and officer."""
+
+    kind = models.SmallIntegerField()
+    seconds = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["mall", "day"], name="monthservwaits_mall_day_idx")]
+
+
 class RolledMonth(models.Model):
     """A month whose days are all rolled up and merged into ``MonthFigures`` and ``MonthWaits``; forgotten when
     one of its days is rolled again."""
@@ -122,6 +145,18 @@ class RolledMonth(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["mall", "month"], name="rolled_month_unique")]
+
+
+class DayOfficers(models.Model):
+    """The officers who were some ticket's officer on a closed day: the attendance of a year reads a row per officer
+    and day here, not the ``DayFigures`` of every service, counter and hour."""
+
+    mall = models.ForeignKey("directory.Mall", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    officer_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["mall", "day"], name="dayofficers_mall_day_idx")]
 
 
 class DayCalls(DayPlace):

@@ -1,12 +1,14 @@
 """Closed local days rolled up into the summary tables (``reports.models``), and kept correct.
 
-A report over a year must not read a year of tickets and their events. Each closed day of a mall (before its
-service day today) is summed once into ``DayFigures`` (counts and sums per service, counter, officer and hour),
-``DayWaits`` (a histogram of waits and service times to the nearest half minute, by the same places) and
-``DayCalls`` (calls out of order per reason); ``RolledDay`` says the day is there. A month whose days are all
-rolled is merged into ``MonthFigures`` (its figures by the same places) and ``MonthWaits`` (its histogram
-without the hour); ``RolledMonth`` says it is there, so a year's figures and percentiles read twelve months of
-rows. Rolling a day again forgets its month's merge. Today is always read from the raw rows.
+A report over a year must not read a year of tickets and their events. Each closed day of a mall (before its service
+day today) is summed once into ``DayFigures`` (counts and sums per service, counter, officer and hour), ``DayWaits``
+(a histogram of waits and service times to the nearest half minute, by the same places), ``DayCalls`` (calls out of
+order per reason), ``DayServiceFigures`` (the figures per service and hour only, for the breakdowns that name no
+counter or officer) and ``DayOfficers`` (who was some ticket's officer); ``RolledDay`` says the day is there. A
+month whose days are all rolled is merged into ``MonthFigures`` (its figures by the same places), ``MonthWaits``
+(its histogram without the hour) and ``MonthServiceWaits`` (that histogram per service only); ``RolledMonth`` says
+it is there, so a year's figures and percentiles read twelve months of rows. Rolling a day again forgets its month's
+merge. Today is always read from the raw rows.
 
 Nothing is added to the queue's hot path. Every change of a ticket writes a ``TicketEvent``, so a day changed
 after its roll-up is found by the events newer than the mall's ``RollupMark``: the day is forgotten and rolled
@@ -31,8 +33,11 @@ from satuatap.reports import memo, ticket_rows
 from satuatap.reports.models import (
     DayCalls,
     DayFigures,
+    DayOfficers,
+    DayServiceFigures,
     DayWaits,
     MonthFigures,
+    MonthServiceWaits,
     MonthWaits,
     RolledDay,
     RolledMonth,
@@ -45,6 +50,11 @@ WORKER_DAYS = 400  # how far back the worker keeps days rolled (reports roll old
 # The histogram's resolution: a wait or service time counts as its whole seconds rounded to the nearest half minute
 # (a quarter-minute tie away from zero). Whole seconds barely repeat: a year of them is a row a ticket, too many.
 HALF_MINUTE = 30
+FIGURE_SUMS = list(ticket_rows.FIGURE_COLUMNS)
+# Every table this module writes (``RolledDay`` and ``RolledMonth`` say what is in them).
+DAY_TABLES = (DayFigures, DayServiceFigures, DayOfficers, DayWaits, DayCalls)
+MONTH_TABLES = (MonthFigures, MonthWaits, MonthServiceWaits)
+SUMMARY_TABLES = (*DAY_TABLES, *MONTH_TABLES)
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -106,7 +116,7 @@ def _roll(mall: Mall, first: dt.date, last: dt.date, target: int, now: dt.dateti
     """Replace the summary rows of the days ``first``..``last`` with fresh sums of their raw rows."""
     newest = _newest_event(mall)  # read first: an event after it makes the day stale, never lost
     days = {"mall": mall, "day__gte": first, "day__lte": last}
-    for model in (DayFigures, DayWaits, DayCalls, RolledDay):
+    for model in (*DAY_TABLES, RolledDay):
         model.objects.filter(**days).delete()
     _forget_months(mall, first, last)
     places = ", ".join(ticket_rows.PLACE_COLUMNS)
@@ -117,6 +127,14 @@ def _roll(mall: Mall, first: dt.date, last: dt.date, target: int, now: dt.dateti
         [*ticket_rows.PLACE_COLUMNS, *ticket_rows.FIGURE_COLUMNS],
         f"SELECT %s, {places}, {sums} FROM ({rows}) AS r GROUP BY {places}",  # noqa: S608
         [mall.pk, *params],
+    )
+    _merge(DayServiceFigures, DayFigures, ["service_id", "hour"], FIGURE_SUMS, mall, (first, last))
+    _insert(
+        DayOfficers,
+        ["day", "officer_id"],
+        f"SELECT DISTINCT %s, day, officer_id FROM {DayFigures._meta.db_table} "  # noqa: S608
+        "WHERE mall_id = %s AND day >= %s AND day <= %s AND officer_id IS NOT NULL",
+        [mall.pk, mall.pk, first.isoformat(), last.isoformat()],
     )
     rows, params = ticket_rows.values(mall, first, last)
     whole = "CAST(ROUND(v * 60) AS integer)"
@@ -161,7 +179,7 @@ def full_months(first: dt.date, last: dt.date) -> list[dt.date]:
 
 def _forget_months(mall: Mall, first: dt.date, last: dt.date) -> None:
     months = {"mall": mall, "day__gte": _month_start(first), "day__lte": last}
-    for model in (MonthFigures, MonthWaits):
+    for model in MONTH_TABLES:
         model.objects.filter(**months).delete()
     RolledMonth.objects.filter(mall=mall, month__gte=_month_start(first), month__lte=last).delete()
 
@@ -173,23 +191,28 @@ def _missing_months(mall: Mall, first: dt.date, last: dt.date) -> list[dt.date]:
     return [month for month in full_months(first, last) if month not in merged]
 
 
-def _merge(target, source, places: list[str], sums: list[str], mall: Mall, month: dt.date) -> None:
-    """``source``'s rows of the month summed into ``target``, one row per month and ``places``."""
+def _merge(target, source, places: list[str], sums: list[str], mall: Mall, days, *, month: bool = False) -> None:
+    """``source``'s rows of the days summed into ``target``, one row per day and ``places`` (per ``places`` dated the
+    month's first day, when ``month``)."""
     columns = ", ".join(places)
+    day, group = ("%s", columns) if month else ("day", f"day, {columns}")
     _insert(
         target,
         ["day", *places, *sums],
-        f"SELECT %s, %s, {columns}, {', '.join(f'SUM({c})' for c in sums)} FROM {source._meta.db_table} "  # noqa: S608
-        f"WHERE mall_id = %s AND day >= %s AND day <= %s GROUP BY {columns}",
-        [mall.pk, month.isoformat(), mall.pk, month.isoformat(), month_end(month).isoformat()],
+        f"SELECT %s, {day}, {columns}, {', '.join(f'SUM({c})' for c in sums)} FROM {source._meta.db_table} "  # noqa: S608
+        f"WHERE mall_id = %s AND day >= %s AND day <= %s GROUP BY {group}",
+        [mall.pk, *([days[0].isoformat()] if month else []), mall.pk, days[0].isoformat(), days[1].isoformat()],
     )
 
 
 def _merge_month(mall: Mall, month: dt.date) -> None:
-    """The month's ``DayFigures`` and ``DayWaits`` (the latter without the hour) summed: every day rolled before."""
+    """The month's ``DayFigures`` and ``DayWaits`` (the latter without the hour) summed, and the latter again without
+    the counter and officer: every day rolled before."""
     places = list(ticket_rows.PLACE_COLUMNS[1:])  # all but the day
-    _merge(MonthFigures, DayFigures, places, list(ticket_rows.FIGURE_COLUMNS), mall, month)
-    _merge(MonthWaits, DayWaits, [*places[:-1], "kind", "seconds"], ["n"], mall, month)
+    days = (month, month_end(month))
+    _merge(MonthFigures, DayFigures, places, FIGURE_SUMS, mall, days, month=True)
+    _merge(MonthWaits, DayWaits, [*places[:-1], "kind", "seconds"], ["n"], mall, days, month=True)
+    _merge(MonthServiceWaits, MonthWaits, ["service_id", "kind", "seconds"], ["n"], mall, days, month=True)
     RolledMonth.objects.create(mall=mall, month=month)
 
 
@@ -247,7 +270,7 @@ def _ensure(mall: Mall, first: dt.date, last: dt.date, target: int, now: dt.date
             _merge_month(mall, month)
     if sum((b - a).days for a, b in runs) > ANALYZE_AFTER_DAYS and connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics, or the planner takes the tables for empty
-            for model in (DayFigures, DayWaits, MonthFigures, MonthWaits, DayCalls, RolledDay):
+            for model in (*SUMMARY_TABLES, RolledDay):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 

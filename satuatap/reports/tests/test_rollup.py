@@ -7,6 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 
 from satuatap.feedback import ikm, periods
 from satuatap.queueing.models import Ticket, TicketEvent, TicketStatus
@@ -20,13 +21,22 @@ pytestmark = pytest.mark.usefixtures("monday_morning")
 TARGET = 30
 OCTOBER = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
 CLOSED = (dt.date(2026, 10, 1), dt.date(2026, 11, 22))  # the days before the clock's Monday 23 November
+
+
+def _local_hour(ticket: Ticket) -> int:
+    return ticket.issued_at.astimezone(ZoneInfo("Asia/Jakarta")).hour
+
+
 BREAKDOWNS = {
     "mall": lambda t: 0,
+    "agency": lambda t: t.service.agency_id,
     "service": lambda t: t.service_id,
+    "counter": lambda t: t.counter_id,
     "officer": lambda t: t.officer_id,
     "day": lambda t: t.day.isoformat(),
     "month": lambda t: t.day.isoformat()[:7],  # October from the merged month, November from its days
-    "hour": lambda t: t.issued_at.astimezone(ZoneInfo("Asia/Jakarta")).hour,
+    "hour": _local_hour,
+    "weekday_hour": lambda t: t.day.isoweekday() % 7 * 100 + _local_hour(t),  # weekday 0 is Sunday
 }
 
 
@@ -47,6 +57,12 @@ def _assert_equal_to_recomputation(mall, first, last, target=TARGET):
             for name, value in values.items():
                 got = getattr(computed[k], name)
                 assert got == (value if value is None or isinstance(value, int) else pytest.approx(value, abs=1e-6))
+    with connection.cursor() as cursor:
+        cursor.execute(*figures.officer_days(selection))
+        officer_days = {(officer, str(day)) for officer, day in cursor.fetchall()}
+    tickets = Ticket.objects.filter(mall=mall, day__gte=first, day__lte=last, officer__isnull=False)
+    expected = {(officer, day.isoformat()) for officer, day in tickets.values_list("officer_id", "day")}
+    assert officer_days == expected and expected
     calls = TicketEvent.objects.filter(action="called", ticket__day__gte=first, ticket__day__lte=last)
     reasons = [r for r in calls.values_list("reason", flat=True) if r]
     assert sum(figures.out_of_order(selection).values()) == len(reasons)
