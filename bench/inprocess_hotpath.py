@@ -6,7 +6,9 @@
 What one request costs the application itself: a throwaway database (``throwaway_db.py``), the
 ``make_world`` mall with ``--waiting`` tickets already waiting, officer1 at counter 1. Each round
 issues one ticket as the kiosk, calls the next at counter 1 and finishes it; printed per
-operation: median and p90 milliseconds and SQL statements (transaction control not counted).
+operation: median and p90 milliseconds, SQL statements (transaction control not counted) and the CPU
+microseconds of this process, for the whole request and for the queue's own part of it (the same
+rounds again, calling ``queueing.tickets`` and building the answer as the endpoints do, no HTTP layer).
 Live hints go to LiveEvent rows (no Redis), as in the embedded mode; with ``--redis`` (and ``REDIS_URL``)
 through Redis. ``--profile FILE`` writes a cProfile of the rounds after the first ten.
 """
@@ -19,6 +21,7 @@ import os
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 from throwaway_db import prepare_database
@@ -64,12 +67,14 @@ def main() -> int:
         api = "/api/v1/malls/pekanbaru"
         times: dict[str, list[float]] = {"issue": [], "call-next": [], "finish": []}
         counts: dict[str, list[int]] = {op: [] for op in times}
+        cpu_of: dict[str, list[float]] = {op: [] for op in times}
 
         def timed(op: str, url: str, headers, data=None):
             with CaptureQueriesContext(connection) as captured:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 response = client.post(url, data or {}, content_type="application/json", headers=headers)
                 times[op].append(time.perf_counter() - t0)
+                cpu_of[op].append(time.process_time() - c0)
             sql = [q["sql"] for q in captured.captured_queries if not q["sql"].lstrip().upper().startswith(CONTROL)]
             counts[op].append(len(sql))
             return response
@@ -86,18 +91,49 @@ def main() -> int:
         if profiler:
             profiler.disable()
             profiler.dump_stats(args.profile)
+        own = queue_own_cpu(world, args.rounds)
         live = "Redis" if os.environ.get("REDIS_URL") else "LiveEvent rows"
         print(f"database: {where}; live hints: {live}; {args.waiting} waiting at the start; {args.rounds} rounds")
         for op, values in times.items():
             ms = sorted(v * 1000 for v in values[10:])  # the first rounds fill the caches
             print(
                 f"  {op:10s} p50 {statistics.median(ms):6.2f} ms  p90 {ms[int(0.9 * len(ms))]:6.2f} ms  "
-                f"statements: median {statistics.median(counts[op]):.0f}, max {max(counts[op][10:])}"
+                f"statements: median {statistics.median(counts[op]):.0f}, max {max(counts[op][10:])}  "
+                f"CPU µs: request {_mean_us(cpu_of[op]):5.0f}, queue's own {_mean_us(own[op]):5.0f}"
             )
         print(f"  CPU of this process: {cpu * 1000:.2f} ms per request (the rest is waiting on the database)")
         return 0
     finally:
         cleanup()
+
+
+def _mean_us(seconds: list[float]) -> float:
+    return statistics.mean(seconds[10:]) * 1e6  # the first rounds fill the caches
+
+
+def queue_own_cpu(world, rounds: int) -> dict[str, list[float]]:
+    """CPU seconds per round of the queue's part of each endpoint: the service call and the answer it builds."""
+    from satuatap.directory import cached
+    from satuatap.queueing import tickets
+    from satuatap.queueing.api import ticket_out
+
+    kiosk, officer = world.users["kiosk"], world.users["officer1"]
+    service, counter = world.services["DUKCAPIL-KK"], world.counters[1]
+    mall = cached.mall(world.mall.slug)
+    spent: dict[str, list[float]] = {"issue": [], "call-next": [], "finish": []}
+
+    def cpu(op: str, work):
+        c0 = time.process_time()
+        result = work()
+        spent[op].append(time.process_time() - c0)
+        return result
+
+    for _ in range(rounds):
+        cpu("issue", lambda: ticket_out(tickets.issue_ticket(service, source="kiosk", actor=kiosk), mall))
+        called = cpu("call-next", lambda: ticket_out(tickets.call_next(counter, officer), mall, counter))
+        finished = partial(tickets.act_if_held, "finish", called["id"], mall.pk, officer, agency_id=officer.agency_id)
+        cpu("finish", lambda finished=finished: ticket_out(finished(), mall))
+    return spent
 
 
 if __name__ == "__main__":

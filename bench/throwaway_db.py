@@ -21,6 +21,8 @@ def prepare_database(name: str) -> tuple[str, object]:
         return f"SQLite file {tmp}/satuatap.sqlite3", lambda: shutil.rmtree(tmp, ignore_errors=True)
     import psycopg
 
+    # Helpers sharing one server each set their own CHANNELS_PREFIX: one bench must not drop another's database.
+    name = "_".join(filter(None, (name, os.environ.get("CHANNELS_PREFIX", "").lower())))
     parts = urlsplit(url)
     admin_url = urlunsplit(parts._replace(path="/postgres"))
 
