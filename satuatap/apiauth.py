@@ -58,6 +58,17 @@ ANONYMOUS = _Anonymous()
 
 
 class BearerAuth(HttpBearer):
+    def __call__(self, request):
+        """ninja's HttpBearer, reading the header from ``META``: ``request.headers`` would build a dict of
+        every header on each call only to look up this one."""
+        value = request.META.get("HTTP_AUTHORIZATION")
+        if not value:
+            return None
+        scheme, _, token = value.partition(" ")
+        if scheme.lower() != self.openapi_scheme:
+            return None
+        return self.authenticate(request, token)
+
     def authenticate(self, request, token: str) -> ApiToken | None:
         return resolve_token(token.strip())
 
@@ -66,7 +77,7 @@ class OptionalBearerAuth(BearerAuth):
     """No header: anonymous. A header with a bad or revoked token: 401."""
 
     def __call__(self, request):
-        if not request.headers.get(self.header):
+        if not request.META.get("HTTP_AUTHORIZATION"):
             return ANONYMOUS
         result = super().__call__(request)
         if not result:

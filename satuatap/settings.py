@@ -68,23 +68,25 @@ INSTALLED_APPS = [
     "satuatap.project",  # the project level: the worker and the demo loader (docs/architecture.md)
 ]
 
+# satuatap.pagesonly: the session, authentication, message and htmx middleware work for pages only;
+# a JSON API call (/api/, bearer tokens) passes through them untouched (measured in bench/stack_cost.py).
 MIDDLEWARE = [
     "satuatap.logs.RequestLogMiddleware",  # first: every line of a request carries its X-Request-ID
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below)
+    "satuatap.csp_header.CSPMiddleware",  # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "satuatap.pagesonly.SessionMiddleware",
     "satuatap.accounts.language.ChosenLanguageMiddleware",  # LocaleMiddleware without Accept-Language
     "satuatap.badinput.RefuseNulMiddleware",  # a %00 would be a 500 on PostgreSQL
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",  # Django's own: check --deploy looks for it by name
+    "satuatap.pagesonly.AuthenticationMiddleware",
     "satuatap.accounts.middleware.DeviceTokenMiddleware",
     "satuatap.refusal.RefusalMiddleware",  # a refusal no page caught: its 404/403 or error page
     "satuatap.outage.DatabaseOutageMiddleware",  # the database unreachable: 503 and Retry-After, not 500
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "satuatap.pagesonly.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "satuatap.pagesonly.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 

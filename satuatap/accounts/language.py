@@ -10,6 +10,9 @@ negotiates with Accept-Language, since its clients are programs.
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from satuatap.pagesonly import API_PREFIX
 
 
 def chosen_language(request) -> str:
@@ -22,8 +25,20 @@ def chosen_language(request) -> str:
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
     def process_request(self, request):
-        if request.path_info.startswith("/api/"):
-            super().process_request(request)
+        if request.path_info.startswith(API_PREFIX):
+            # The API's clients are programs: LocaleMiddleware's choice (cookie, then Accept-Language). The
+            # API is never under i18n_patterns, so the language-in-the-path steps have nothing to find.
+            translation.activate(translation.get_language_from_request(request))
+            request.LANGUAGE_CODE = translation.get_language()
             return
         translation.activate(chosen_language(request))
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(API_PREFIX):
+            # What LocaleMiddleware answers for a path without a language prefix (its 404 redirect to a
+            # prefixed path never applies to the API), without resolving the URL configuration again.
+            patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        return super().process_response(request, response)

@@ -4,6 +4,7 @@ remembers which token, and a revoked token ends the session on its next request.
 from django.contrib.auth import logout
 
 from satuatap.accounts.models import ApiToken
+from satuatap.pagesonly import is_api
 
 SESSION_TOKEN_KEY = "device_token_id"  # noqa: S105 (a session key name, not a secret)
 
@@ -14,6 +15,8 @@ class DeviceTokenMiddleware:
 
     def __call__(self, request):
         request.device_token = None
+        if is_api(request):  # the API has no session: its callers present their token on each call
+            return self.get_response(request)
         token_id = request.session.get(SESSION_TOKEN_KEY) if hasattr(request, "session") else None
         if token_id:
             token = ApiToken.objects.select_related("zone").filter(pk=token_id, revoked_at__isnull=True).first()

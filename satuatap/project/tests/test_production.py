@@ -111,6 +111,16 @@ def test_the_web_process_starts_with_the_flag(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def test_the_web_process_loads_its_routes_at_start_and_freezes_them_out_of_the_collector(tmp_path):
+    """A full garbage collection of a loaded worker walked every object it had loaded (about 80 ms)."""
+    code = "import gc, sys, satuatap.wsgi; print(gc.get_freeze_count(), 'satuatap.queueing.api' in sys.modules)"
+    result = run([sys.executable, "-c", code], production_env(tmp_path, SATUATAP_DEMO="1"))
+    assert result.returncode == 0, result.stderr
+    frozen, routes_loaded = result.stdout.split()
+    assert int(frozen) > 10_000
+    assert routes_loaded == "True"
+
+
 def test_security_settings_come_from_the_environment(tmp_path):
     env = production_env(
         tmp_path,
