@@ -27,7 +27,7 @@ from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
 from django_htmx import middleware as htmx
 
-API_PREFIX = "/api/"
+from satuatap.outage import API_PREFIX  # the one prefix of the JSON API
 
 
 def is_api(request) -> bool:
@@ -38,7 +38,7 @@ class SkipsApi:
     """Mixin: the middleware's work is done for pages; an API request goes straight to the next layer."""
 
     def __call__(self, request):
-        if request.path_info.startswith(API_PREFIX):
+        if is_api(request):
             return self.get_response(request)
         return super().__call__(request)
 

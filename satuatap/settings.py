@@ -128,7 +128,9 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         # No JIT: the app's queries are short, and the reports' aggregates (a year of summary rows) cost PostgreSQL
         # more to compile (100+ ms) than they run; compiling never pays off here.
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        # Appended to any options the URL gives (``?options=...``), never in place of them.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(SQLITE_PATH)}}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

@@ -12,7 +12,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from satuatap.pagesonly import API_PREFIX
+from satuatap.pagesonly import is_api
 
 
 def chosen_language(request) -> str:
@@ -25,7 +25,7 @@ def chosen_language(request) -> str:
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
     def process_request(self, request):
-        if request.path_info.startswith(API_PREFIX):
+        if is_api(request):
             # The API's clients are programs: LocaleMiddleware's choice (cookie, then Accept-Language). The
             # API is never under i18n_patterns, so the language-in-the-path steps have nothing to find.
             translation.activate(translation.get_language_from_request(request))
@@ -35,7 +35,7 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request, response):
-        if request.path_info.startswith(API_PREFIX):
+        if is_api(request):
             # What LocaleMiddleware answers for a path without a language prefix (its 404 redirect to a
             # prefixed path never applies to the API), without resolving the URL configuration again.
             patch_vary_headers(response, ("Accept-Language",))

@@ -148,3 +148,18 @@ def test_security_settings_come_from_the_environment(tmp_path):
 def test_a_bad_trusted_proxy_stops_start_up(tmp_path):
     result = run([sys.executable, "-c", "import satuatap.settings"], production_env(tmp_path, TRUSTED_PROXIES="nginx"))
     assert result.returncode != 0 and "TRUSTED_PROXIES" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("", "-c jit=off"), ("?options=-c%20statement_timeout%3D5000", "-c statement_timeout=5000 -c jit=off")],
+)
+def test_postgresql_runs_without_jit_and_keeps_the_urls_own_options(tmp_path, query, expected):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default']['OPTIONS']['options'])"
+    )
+    url = f"postgres://postgres@127.0.0.1:5432/satuatap{query}"  # not connected to: only the settings are read
+    result = run([sys.executable, "-c", code], production_env(tmp_path, SATUATAP_DEMO="1", DATABASE_URL=url))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
