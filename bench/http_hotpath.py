@@ -43,6 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import proc_cpu  # noqa: E402
 from bench.http_callnext import EXTRA_SEED, FIRST_COUNTER  # noqa: E402
 from tests.browser.stack import PYTHON, VENV_BIN, Harness, Process, free_port, is_postgres  # noqa: E402
 
@@ -334,10 +335,13 @@ def main() -> int:
             )
             generate = run_wrk if args.generator == "wrk" else lambda *a: asyncio.run(run_phase(*a))
 
+            def free_counters(target: Target) -> None:
+                harness._run([PYTHON, "manage.py", "shell", "-c", FREE_COUNTERS], stack.db.env, "free counters")
+
             def drive(target: Target, *phase) -> tuple[Tape, float]:
                 measured = generate(target, *phase)
                 if target.name == "satuatap":
-                    harness._run([PYTHON, "manage.py", "shell", "-c", FREE_COUNTERS], stack.db.env, "free counters")
+                    free_counters(target)
                 return measured
 
             targets = [Target("bare", bare_port), Target("satuatap", stack.web_port, stack.tokens)]
@@ -348,12 +352,16 @@ def main() -> int:
                 for phase in ("mix", "issue", "call+finish"):
                     bare_rate = None
                     for target in targets:
-                        cpu0 = _generator_cpu()
-                        tape, seconds = drive(target, phase, args.connections, args.seconds)
-                        rate = report(target.name, phase, tape, seconds, bare_rate)
+                        cpu0, processes = _generator_cpu(), proc_cpu.reading()
+                        tape, seconds = generate(target, phase, args.connections, args.seconds)
+                        processes = proc_cpu.spent(processes, proc_cpu.reading())
                         busy = (_generator_cpu() - cpu0) / seconds
+                        rate = report(target.name, phase, tape, seconds, bare_rate)
                         verdict = ": it may be the bottleneck" if busy > 0.8 else ""
-                        print(f"    (load generator: {busy:.0%} of a core{verdict})")
+                        cost = proc_cpu.per_request(processes, tape.total())
+                        print(f"    (load generator: {busy:.0%} of a core{verdict}; {cost})")
+                        if target.name == "satuatap":
+                            free_counters(target)
                         bare_rate = bare_rate or rate
             out = harness._run([PYTHON, "manage.py", "shell", "-c", CHECK], stack.db.env, "check")
             result = json.loads(out.strip().splitlines()[-1])

@@ -16,6 +16,7 @@ through Redis. ``--profile FILE`` writes a cProfile of the rounds after the firs
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import os
 import statistics
@@ -36,6 +37,7 @@ def main() -> int:
     parser.add_argument("--waiting", type=int, default=400)
     parser.add_argument("--redis", action="store_true", help="keep REDIS_URL: live hints through Redis")
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the timed rounds to FILE")
+    parser.add_argument("--statements", action="store_true", help="print each statement's wall time (mean ms)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "satuatap.settings")
@@ -69,8 +71,20 @@ def main() -> int:
         counts: dict[str, list[int]] = {op: [] for op in times}
         cpu_of: dict[str, list[float]] = {op: [] for op in times}
 
+        statement_ms: dict[tuple[str, str], list[float]] = {}
+
+        def timing(op: str):
+            def wrapper(execute, sql, params, many, context):
+                t0 = time.perf_counter()
+                try:
+                    return execute(sql, params, many, context)
+                finally:
+                    statement_ms.setdefault((op, sql), []).append((time.perf_counter() - t0) * 1000)
+
+            return connection.execute_wrapper(wrapper) if args.statements else contextlib.nullcontext()
+
         def timed(op: str, url: str, headers, data=None):
-            with CaptureQueriesContext(connection) as captured:
+            with CaptureQueriesContext(connection) as captured, timing(op):
                 t0, c0 = time.perf_counter(), time.process_time()
                 response = client.post(url, data or {}, content_type="application/json", headers=headers)
                 times[op].append(time.perf_counter() - t0)
@@ -102,6 +116,8 @@ def main() -> int:
                 f"CPU µs: request {_mean_us(cpu_of[op]):5.0f}, queue's own {_mean_us(own[op]):5.0f}"
             )
         print(f"  CPU of this process: {cpu * 1000:.2f} ms per request (the rest is waiting on the database)")
+        for (op, sql), ms in sorted(statement_ms.items(), key=lambda item: -sum(item[1])):
+            print(f"  {op:10s} {statistics.mean(ms):6.2f} ms x{len(ms):4d}  {' '.join(sql.split())[:150]}")
         return 0
     finally:
         cleanup()
