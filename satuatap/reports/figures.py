@@ -180,6 +180,19 @@ def _summary_rows(model, columns: str, days: tuple[dt.date, dt.date], mall: Mall
     )
 
 
+def _closed_and_today(selection: Selection, model, columns: str, today_rows, today_columns: str) -> tuple[str, list]:
+    """One source of rows: ``columns`` of the summary table ``model`` for the selection's closed days, and
+    ``today_columns`` of ``today_rows`` (a ``ticket_rows`` function) over the raw rows of today."""
+    rolled, raw = rollup.closed_days(selection.mall, selection.first, selection.last)
+    parts = []
+    if rolled:
+        parts.append(_summary_rows(model, columns, rolled, selection.mall))
+    if raw:
+        rows, params = today_rows(selection.mall, *raw)
+        parts.append((f"SELECT {today_columns} FROM ({rows}) AS today", params))  # noqa: S608
+    return _union(parts)
+
+
 def _union(parts: list[tuple[str, list]]) -> tuple[str, list]:
     """The rows of every part (the summary tables' closed days, the raw rows of today) as one source."""
     if not parts:
@@ -332,14 +345,7 @@ def _ticket_figures(selection: Selection, by: str, percentiles: bool) -> dict[ob
 def officer_days(selection: Selection) -> tuple[str, list]:
     """SQL of (``u`` officer id, ``d`` day): the days each officer was some ticket's officer in the mall (any
     agency's service), from ``DayOfficers`` for closed days and the raw rows today."""
-    rolled, raw = rollup.closed_days(selection.mall, selection.first, selection.last)
-    parts = []
-    if rolled:
-        parts.append(_summary_rows(DayOfficers, "officer_id, day", rolled, selection.mall))
-    if raw:
-        rows, params = ticket_rows.tickets(selection.mall, *raw)
-        parts.append((f"SELECT officer_id, day FROM ({rows}) AS today", params))  # noqa: S608
-    sql, params = _union(parts)
+    sql, params = _closed_and_today(selection, DayOfficers, "officer_id, day", ticket_rows.tickets, "officer_id, day")
     return f"SELECT DISTINCT x.officer_id AS u, x.day AS d FROM ({sql}) AS x WHERE x.officer_id IS NOT NULL", params  # noqa: S608
 
 
@@ -396,14 +402,10 @@ REASON_KINDS = {
 
 def _calls(selection: Selection, columns: str, tail: str) -> list[tuple]:
     """Calls out of order of the period's tickets (``x.reason``, ``x.n`` of them): closed days summed, today raw."""
-    rolled, raw = rollup.closed_days(selection.mall, selection.first, selection.last)
-    parts = []
-    if rolled:
-        parts.append(_summary_rows(DayCalls, "day, service_id, reason, n", rolled, selection.mall))
-    if raw:
-        rows, params = ticket_rows.calls(selection.mall, *raw)
-        parts.append((f"SELECT day, service_id, reason, 1 AS n FROM ({rows}) AS today", params))  # noqa: S608
-    return _grouped(_union(parts), selection, "mall", columns, tail)
+    source = _closed_and_today(
+        selection, DayCalls, "day, service_id, reason, n", ticket_rows.calls, "day, service_id, reason, 1 AS n"
+    )
+    return _grouped(source, selection, "mall", columns, tail)
 
 
 def out_of_order(selection: Selection) -> dict[str, int]:
