@@ -39,6 +39,7 @@ import sys
 import time
 from collections import Counter as Tally
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -345,6 +346,10 @@ def main() -> int:
                 return measured
 
             targets = [Target("bare", bare_port), Target("satuatap", stack.web_port, stack.tokens)]
+            # This run's processes only (the machine may run other servers): ports, the throwaway database's name.
+            database_name = urlsplit(stack.db.env.get("DATABASE_URL", "")).path.lstrip("/")
+            ours = tuple(f":{port}" for port in (bare_port, stack.web_port)) + (f" {stack.live_port}",)
+            ours += (f" {database_name} ",) if database_name else ()
             for target in targets:  # warm up: connections to the database, each worker's caches
                 drive(target, "mix", args.connections, min(2.0, args.seconds))
             for round_number in range(1, args.rounds + 1):
@@ -352,9 +357,9 @@ def main() -> int:
                 for phase in ("mix", "issue", "call+finish"):
                     bare_rate = None
                     for target in targets:
-                        cpu0, processes = _generator_cpu(), proc_cpu.reading()
+                        cpu0, processes = _generator_cpu(), proc_cpu.reading(ours)
                         tape, seconds = generate(target, phase, args.connections, args.seconds)
-                        processes = proc_cpu.spent(processes, proc_cpu.reading())
+                        processes = proc_cpu.spent(processes, proc_cpu.reading(ours))
                         busy = (_generator_cpu() - cpu0) / seconds
                         rate = report(target.name, phase, tape, seconds, bare_rate)
                         verdict = ": it may be the bottleneck" if busy > 0.8 else ""

@@ -4,6 +4,10 @@ The HTTP benches print where a phase's CPU went (the web workers, the database, 
 process, the load generator), so a figure of requests/s comes with the cost that bounds it.
 Processes are told apart by their command line; a process that started and ended between the
 two readings is not counted (the sync workers' connections are kept, the database's too).
+With ``only`` (words such as the servers' ports and the database's name) the web, live and database
+processes of other runs on the same machine are left out: a PostgreSQL backend names its database
+in its command line, a gunicorn or uvicorn process its port. The database server's own processes
+(WAL writer, checkpointer, autovacuum) are counted apart, as "PostgreSQL (server)".
 """
 
 from __future__ import annotations
@@ -23,7 +27,12 @@ KINDS = (
 )
 
 
-def _kind(pid: str) -> str | None:
+# PostgreSQL's own processes: shared by every database on the server, but their work is the run's too.
+SERVER_PROCESSES = ("walwriter", "checkpointer", "background writer", "autovacuum", "logical replication")
+SCOPED = ("web (gunicorn)", "live (uvicorn)", "PostgreSQL")
+
+
+def _kind(pid: str, only: tuple[str, ...]) -> str | None:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
             line = f.read().replace(b"\0", b" ").decode(errors="replace")
@@ -31,17 +40,21 @@ def _kind(pid: str) -> str | None:
         return None
     for label, words in KINDS:
         if any(word in line for word in words):
+            if label == "PostgreSQL" and any(name in line for name in SERVER_PROCESSES):
+                return "PostgreSQL (server)"
+            if only and label in SCOPED and not any(word in line for word in only):
+                return None
             return label
     return None
 
 
-def reading() -> dict[str, tuple[str, float]]:
-    """pid -> (kind, CPU seconds so far) for every process of a known kind."""
+def reading(only: tuple[str, ...] = ()) -> dict[str, tuple[str, float]]:
+    """pid -> (kind, CPU seconds so far) for every process of a known kind (of this run's, with ``only``)."""
     out = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
-        kind = _kind(pid)
+        kind = _kind(pid, only)
         if kind is None:
             continue
         try:
