@@ -119,58 +119,32 @@ def call_next(
         key=idempotency_key,
     )
     if on_postgresql():
-        return _call_next_postgresql(services_sql, params)
+        return _call_next_postgresql({**params, "services": list(service_ids)})
     return _call_next_sqlite(services_sql, params)
 
 
-def _call_next_postgresql(services_sql: str, params: dict):
+def _call_next_postgresql(params: dict):
+    """One round trip, committing by itself outside a transaction: the function ``queueing_call_next``
+    (migration ``queueing.0007``) locks the counter, checks it is held and free, picks, updates, records."""
     with connection.cursor() as cursor:
-        # The counter row first: it serialises the calls of one counter, and the statement below
-        # starts after the lock, so it sees what the call before it committed.
-        cursor.execute(
-            "SELECT officer_id, priority_streak FROM directory_counter WHERE id = %(counter)s FOR UPDATE", params
-        )
+        cursor.execute(_CALL_NEXT_SQL, params)
         row = cursor.fetchone()
-        if row is None or row[0] != params["officer"]:
-            return None
-        params["streak"] = streak = row[1]
-        older = f"{_waiting_of('w', services_sql)} AND w.id <> picked.id AND w.queued_at < picked.queued_at"
-        cursor.execute(
-            f"""
-            WITH pick AS (
-                SELECT t.id FROM queueing_ticket t
-                WHERE {_waiting_of("t", services_sql)} AND NOT EXISTS (
-                    SELECT 1 FROM queueing_ticket b WHERE b.counter_id = %(counter)s AND b.status IN {_AT_COUNTER})
-                ORDER BY {_pick_order("%(streak)s")}
-                LIMIT 1 FOR UPDATE OF t SKIP LOCKED
-            ), picked AS (
-                UPDATE queueing_ticket SET status = 'called', counter_id = %(counter)s, officer_id = %(officer)s,
-                    called_at = %(now)s
-                FROM pick WHERE queueing_ticket.id = pick.id AND queueing_ticket.status = 'waiting'
-                RETURNING {", ".join(f"queueing_ticket.{c.strip()}" for c in _COLUMNS.split(","))}
-            ), event AS (
-                INSERT INTO queueing_ticketevent ({_EVENT_COLUMNS})
-                SELECT picked.id, picked.mall_id, 'called', %(now)s, %(officer)s, %(counter)s, %(zone)s, NULL,
-                    {_reason_sql("picked", older)}, %(key)s
-                FROM picked RETURNING id, reason
-            ), streak AS (
-                UPDATE directory_counter SET priority_streak =
-                    CASE WHEN picked.priority_group <> '' THEN %(streak)s + 1 ELSE 0 END
-                FROM picked WHERE directory_counter.id = %(counter)s
-                    AND directory_counter.priority_streak <>
-                        CASE WHEN picked.priority_group <> '' THEN %(streak)s + 1 ELSE 0 END
-            )
-            SELECT picked.*, event.id, event.reason, NOT EXISTS (
-                SELECT 1 FROM queueing_ticket b WHERE b.counter_id = %(counter)s AND b.status IN {_AT_COUNTER})
-            FROM (SELECT 1) AS one LEFT JOIN picked ON TRUE LEFT JOIN event ON TRUE
-            """,
-            params,
-        )
-        row = cursor.fetchone()
-    if row[0] is None:  # nothing picked: a free counter with nobody waiting, or a busy one
-        return NOBODY_WAITING if row[-1] else None
-    ticket, _raw = _ticket(row[: len(_FIELDS)])
-    return ticket, row[-3], row[-2], streak
+    outcome = row[0]
+    if outcome == "nobody":
+        return NOBODY_WAITING
+    if outcome != "called":
+        return None
+    ticket, _raw = _ticket(row[1 : 1 + len(_FIELDS)])
+    return ticket, row[-3], row[-2], row[-1]
+
+
+_CALL_NEXT_SQL = (
+    "SELECT f.o_outcome, "
+    + ", ".join(f'(f.o_ticket)."{f.column}"' for f in _FIELDS)
+    + ", f.o_event, f.o_reason, f.o_streak FROM queueing_call_next("
+    "%(counter)s, %(officer)s, %(mall)s, %(day)s::date, %(services)s::bigint[], %(now)s::timestamptz, "
+    "%(zone)s::bigint, %(max_streak)s, %(bound_reason)s, %(key)s::text) f"
+)
 
 
 def _call_next_sqlite(services_sql: str, params: dict):
