@@ -37,6 +37,46 @@ def on_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
+def prepared_cursor():
+    """A cursor for a hot statement whose text never changes: on PostgreSQL it binds on the server and the
+    statement is prepared once per connection (``PREPARE``/``EXECUTE`` by psycopg), so PostgreSQL plans it
+    once instead of at every request; elsewhere the usual cursor. Django still wraps it: the statement is
+    logged, counted by ``django_assert_num_queries``, and its errors are Django's.
+
+    Only for SQL built from this module's constants, with values as parameters (the text must repeat for
+    the prepared statement to be reused). Not through a transaction-pooling proxy (pgbouncer): a prepared
+    statement lives in one server session."""
+    if not on_postgresql():
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:  # Django's default: psycopg then prepares nothing, even when asked to
+        raw.prepare_threshold = _NEVER_BY_ITSELF  # Django's own cursors bind on the client and never prepare
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_PreparedCursor(raw))
+
+
+_NEVER_BY_ITSELF = 2**31 - 1  # psycopg's count before it prepares a statement it was not asked to prepare
+
+
+def _prepared_cursor_class():
+    import psycopg
+
+    class PreparedCursor(psycopg.Cursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
+
+        def _convert_query(self, query, params=None):
+            # Kept, as psycopg's client-side cursor keeps it: Django logs the statement from it.
+            self._query = converted = super()._convert_query(query, params)
+            return converted
+
+    return PreparedCursor
+
+
+_PreparedCursor = _prepared_cursor_class() if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") else None
+
+
 def _stamp(value: dt.datetime):
     return connection.ops.adapt_datetimefield_value(value)
 
@@ -126,7 +166,7 @@ def call_next(
 def _call_next_postgresql(params: dict):
     """One round trip, committing by itself outside a transaction: the function ``queueing_call_next``
     (migration ``queueing.0007``) locks the counter, checks it is held and free, picks, updates, records."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_CALL_NEXT_SQL, params)
         row = cursor.fetchone()
     outcome = row[0]
@@ -255,7 +295,7 @@ def transition(
         "FROM {source} "
         "RETURNING id"
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         if on_postgresql():
             names = ", ".join([f.column for f in _FIELDS] + ["zone", "counter_number"])
             cursor.execute(
