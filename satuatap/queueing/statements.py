@@ -17,6 +17,7 @@ through a query parameter (hence the file-wide S608 exemption).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 
 from django.conf import settings
@@ -53,14 +54,15 @@ def prepared_cursor():
     if raw.prepare_threshold is None:  # Django's default: psycopg then prepares nothing, even when asked to
         raw.prepare_threshold = _NEVER_BY_ITSELF  # Django's own cursors bind on the client and never prepare
     with connection.wrap_database_errors:
-        return connection._prepare_cursor(_PreparedCursor(raw))
+        return connection._prepare_cursor(_prepared_cursor_class()(raw))
 
 
 _NEVER_BY_ITSELF = 2**31 - 1  # psycopg's count before it prepares a statement it was not asked to prepare
 
 
+@functools.cache
 def _prepared_cursor_class():
-    import psycopg
+    import psycopg  # PostgreSQL's driver: imported only when PostgreSQL is in use
 
     class PreparedCursor(psycopg.Cursor):
         def execute(self, query, params=None, *, prepare=None, binary=None):
@@ -72,9 +74,6 @@ def _prepared_cursor_class():
             return converted
 
     return PreparedCursor
-
-
-_PreparedCursor = _prepared_cursor_class() if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") else None
 
 
 def _stamp(value: dt.datetime):
