@@ -11,6 +11,10 @@ microseconds of this process, for the whole request and for the queue's own part
 rounds again, calling ``queueing.tickets`` and building the answer as the endpoints do, no HTTP layer).
 Live hints go to LiveEvent rows (no Redis), as in the embedded mode; with ``--redis`` (and ``REDIS_URL``)
 through Redis. ``--profile FILE`` writes a cProfile of the rounds after the first ten.
+
+On PostgreSQL each operation also shows the CPU of the database server process that serves this
+connection (its backend, read from ``/proc/<pid>/schedstat`` before and after the request; the server
+runs on this machine). Only the backend: the WAL writer, checkpointer and autovacuum are not counted.
 """
 
 from __future__ import annotations
@@ -70,6 +74,7 @@ def main() -> int:
         times: dict[str, list[float]] = {"issue": [], "call-next": [], "finish": []}
         counts: dict[str, list[int]] = {op: [] for op in times}
         cpu_of: dict[str, list[float]] = {op: [] for op in times}
+        backend_of: dict[str, list[float]] = {op: [] for op in times}
 
         statement_ms: dict[tuple[str, str], list[float]] = {}
 
@@ -85,15 +90,19 @@ def main() -> int:
 
         def timed(op: str, url: str, headers, data=None):
             with CaptureQueriesContext(connection) as captured, timing(op):
+                b0 = backend_cpu(connection)
                 t0, c0 = time.perf_counter(), time.process_time()
                 response = client.post(url, data or {}, content_type="application/json", headers=headers)
                 times[op].append(time.perf_counter() - t0)
                 cpu_of[op].append(time.process_time() - c0)
+                if b0 is not None:
+                    backend_of[op].append(backend_cpu(connection) - b0)
             sql = [q["sql"] for q in captured.captured_queries if not q["sql"].lstrip().upper().startswith(CONTROL)]
             counts[op].append(len(sql))
             return response
 
         profiler = cProfile.Profile() if args.profile else None
+        load = f"{os.getloadavg()[0]:.2f}"
         cpu0 = time.process_time()
         for round_number in range(args.rounds):
             if profiler and round_number == 10:  # the first rounds fill the caches
@@ -108,12 +117,14 @@ def main() -> int:
         own = queue_own_cpu(world, args.rounds)
         live = "Redis" if os.environ.get("REDIS_URL") else "LiveEvent rows"
         print(f"database: {where}; live hints: {live}; {args.waiting} waiting at the start; {args.rounds} rounds")
+        print(f"  load average before the rounds: {load}, after: {os.getloadavg()[0]:.2f}")
         for op, values in times.items():
             ms = sorted(v * 1000 for v in values[10:])  # the first rounds fill the caches
+            backend = f", PostgreSQL backend {_mean_us(backend_of[op]):5.0f}" if backend_of[op] else ""
             print(
                 f"  {op:10s} p50 {statistics.median(ms):6.2f} ms  p90 {ms[int(0.9 * len(ms))]:6.2f} ms  "
                 f"statements: median {statistics.median(counts[op]):.0f}, max {max(counts[op][10:])}  "
-                f"CPU µs: request {_mean_us(cpu_of[op]):5.0f}, queue's own {_mean_us(own[op]):5.0f}"
+                f"CPU µs: request {_mean_us(cpu_of[op]):5.0f}, queue's own {_mean_us(own[op]):5.0f}{backend}"
             )
         print(f"  CPU of this process: {cpu * 1000:.2f} ms per request (the rest is waiting on the database)")
         for (op, sql), ms in sorted(statement_ms.items(), key=lambda item: -sum(item[1])):
@@ -121,6 +132,21 @@ def main() -> int:
         return 0
     finally:
         cleanup()
+
+
+def backend_cpu(connection) -> float | None:
+    """CPU seconds the PostgreSQL backend of this connection has used so far (None on SQLite).
+
+    ``schedstat``'s first field is the nanoseconds on a CPU; ``stat``'s utime + stime (clock ticks) if absent."""
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid  # known to the driver: no round trip
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+    except OSError:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _mean_us(seconds: list[float]) -> float:

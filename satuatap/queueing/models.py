@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -85,6 +85,18 @@ class Ticket(models.Model):
                 fields=["service", "day", "queued_at", "id"],
                 condition=Q(status="waiting"),
                 name="ticket_waiting_pick_idx",
+            ),
+            # The pick of call-next on PostgreSQL (the ``queueing_call_next`` function): per service and class
+            # (priority or not), the waiting tickets in first-come order, so the pick reads the head of each
+            # instead of sorting the day's whole queue by class.
+            models.Index(
+                F("service"),
+                F("day"),
+                ExpressionWrapper(~Q(priority_group=""), output_field=models.BooleanField()),
+                F("queued_at"),
+                F("id"),
+                condition=Q(status="waiting"),
+                name="ticket_waiting_class_idx",
             ),
             # The estimate at issue (queueing.estimates): a service's newest finished tickets of the day, and
             # its priority arrivals of the past hour, read without walking the day's other tickets.

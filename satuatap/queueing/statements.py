@@ -17,6 +17,7 @@ through a query parameter (hence the file-wide S608 exemption).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 
 from django.conf import settings
@@ -35,6 +36,44 @@ _EVENT_COLUMNS = (
 
 def on_postgresql() -> bool:
     return connection.vendor == "postgresql"
+
+
+def prepared_cursor():
+    """A cursor for a hot statement whose text never changes: on PostgreSQL it binds on the server and the
+    statement is prepared once per connection (``PREPARE``/``EXECUTE`` by psycopg), so PostgreSQL plans it
+    once instead of at every request; elsewhere the usual cursor. Django still wraps it: the statement is
+    logged, counted by ``django_assert_num_queries``, and its errors are Django's.
+
+    Only for SQL built from this module's constants, with values as parameters (the text must repeat for
+    the prepared statement to be reused). Not through a transaction-pooling proxy (pgbouncer): a prepared
+    statement lives in one server session."""
+    if not on_postgresql():
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:  # Django's default: psycopg then prepares nothing, even when asked to
+        raw.prepare_threshold = _NEVER_BY_ITSELF  # Django's own cursors bind on the client and never prepare
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_prepared_cursor_class()(raw))
+
+
+_NEVER_BY_ITSELF = 2**31 - 1  # psycopg's count before it prepares a statement it was not asked to prepare
+
+
+@functools.cache
+def _prepared_cursor_class():
+    import psycopg  # PostgreSQL's driver: imported only when PostgreSQL is in use
+
+    class PreparedCursor(psycopg.Cursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
+
+        def _convert_query(self, query, params=None):
+            # Kept, as psycopg's client-side cursor keeps it: Django logs the statement from it.
+            self._query = converted = super()._convert_query(query, params)
+            return converted
+
+    return PreparedCursor
 
 
 def _stamp(value: dt.datetime):
@@ -119,58 +158,32 @@ def call_next(
         key=idempotency_key,
     )
     if on_postgresql():
-        return _call_next_postgresql(services_sql, params)
+        return _call_next_postgresql({**params, "services": list(service_ids)})
     return _call_next_sqlite(services_sql, params)
 
 
-def _call_next_postgresql(services_sql: str, params: dict):
-    with connection.cursor() as cursor:
-        # The counter row first: it serialises the calls of one counter, and the statement below
-        # starts after the lock, so it sees what the call before it committed.
-        cursor.execute(
-            "SELECT officer_id, priority_streak FROM directory_counter WHERE id = %(counter)s FOR UPDATE", params
-        )
+def _call_next_postgresql(params: dict):
+    """One round trip, committing by itself outside a transaction: the function ``queueing_call_next``
+    (migration ``queueing.0007``) locks the counter, checks it is held and free, picks, updates, records."""
+    with prepared_cursor() as cursor:
+        cursor.execute(_CALL_NEXT_SQL, params)
         row = cursor.fetchone()
-        if row is None or row[0] != params["officer"]:
-            return None
-        params["streak"] = streak = row[1]
-        older = f"{_waiting_of('w', services_sql)} AND w.id <> picked.id AND w.queued_at < picked.queued_at"
-        cursor.execute(
-            f"""
-            WITH pick AS (
-                SELECT t.id FROM queueing_ticket t
-                WHERE {_waiting_of("t", services_sql)} AND NOT EXISTS (
-                    SELECT 1 FROM queueing_ticket b WHERE b.counter_id = %(counter)s AND b.status IN {_AT_COUNTER})
-                ORDER BY {_pick_order("%(streak)s")}
-                LIMIT 1 FOR UPDATE OF t SKIP LOCKED
-            ), picked AS (
-                UPDATE queueing_ticket SET status = 'called', counter_id = %(counter)s, officer_id = %(officer)s,
-                    called_at = %(now)s
-                FROM pick WHERE queueing_ticket.id = pick.id AND queueing_ticket.status = 'waiting'
-                RETURNING {", ".join(f"queueing_ticket.{c.strip()}" for c in _COLUMNS.split(","))}
-            ), event AS (
-                INSERT INTO queueing_ticketevent ({_EVENT_COLUMNS})
-                SELECT picked.id, picked.mall_id, 'called', %(now)s, %(officer)s, %(counter)s, %(zone)s, NULL,
-                    {_reason_sql("picked", older)}, %(key)s
-                FROM picked RETURNING id, reason
-            ), streak AS (
-                UPDATE directory_counter SET priority_streak =
-                    CASE WHEN picked.priority_group <> '' THEN %(streak)s + 1 ELSE 0 END
-                FROM picked WHERE directory_counter.id = %(counter)s
-                    AND directory_counter.priority_streak <>
-                        CASE WHEN picked.priority_group <> '' THEN %(streak)s + 1 ELSE 0 END
-            )
-            SELECT picked.*, event.id, event.reason, NOT EXISTS (
-                SELECT 1 FROM queueing_ticket b WHERE b.counter_id = %(counter)s AND b.status IN {_AT_COUNTER})
-            FROM (SELECT 1) AS one LEFT JOIN picked ON TRUE LEFT JOIN event ON TRUE
-            """,
-            params,
-        )
-        row = cursor.fetchone()
-    if row[0] is None:  # nothing picked: a free counter with nobody waiting, or a busy one
-        return NOBODY_WAITING if row[-1] else None
-    ticket, _raw = _ticket(row[: len(_FIELDS)])
-    return ticket, row[-3], row[-2], streak
+    outcome = row[0]
+    if outcome == "nobody":
+        return NOBODY_WAITING
+    if outcome != "called":
+        return None
+    ticket, _raw = _ticket(row[1 : 1 + len(_FIELDS)])
+    return ticket, row[-3], row[-2], row[-1]
+
+
+_CALL_NEXT_SQL = (
+    "SELECT f.o_outcome, "
+    + ", ".join(f'(f.o_ticket)."{f.column}"' for f in _FIELDS)
+    + ", f.o_event, f.o_reason, f.o_streak FROM queueing_call_next("
+    "%(counter)s, %(officer)s, %(mall)s, %(day)s::date, %(services)s::bigint[], %(now)s::timestamptz, "
+    "%(zone)s::bigint, %(max_streak)s, %(bound_reason)s, %(key)s::text) f"
+)
 
 
 def _call_next_sqlite(services_sql: str, params: dict):
@@ -281,7 +294,7 @@ def transition(
         "FROM {source} "
         "RETURNING id"
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         if on_postgresql():
             names = ", ".join([f.column for f in _FIELDS] + ["zone", "counter_number"])
             cursor.execute(

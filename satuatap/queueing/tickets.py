@@ -38,7 +38,7 @@ def format_number(prefix: str, seq: int) -> str:
 
 
 def _one_statement_write():
-    """The transaction of a write that PostgreSQL runs as one statement (data-modifying CTEs are atomic):
+    """The transaction of a write that PostgreSQL runs as one statement (a data-modifying CTE or a function):
     outside a caller's transaction the statement commits itself, sparing the BEGIN and COMMIT round trips
     (``on_commit`` hints then go at once, after it). Anywhere else an atomic block, as for any write."""
     if statements.on_postgresql() and connection.get_autocommit() and not connection.in_atomic_block:
@@ -253,8 +253,8 @@ def call_next(
     One transaction picks and locks: the counter row first, then the ticket
     with SKIP LOCKED on PostgreSQL so two counters never wait on or take the
     same ticket. On SQLite the transaction is IMMEDIATE, which serialises writers.
-    The usual call is ``statements.call_next`` (two statements on PostgreSQL, two or three on
-    SQLite); when it calls nobody, the ORM steps below run and say why (or answer None).
+    The usual call is ``statements.call_next`` (one function call on PostgreSQL, committing itself; two or
+    three statements on SQLite); when it calls nobody, the ORM steps below run and say why (or answer None).
     A retry with the ``idempotency_key`` of an earlier call answers the ticket called then.
     """
     return idempotency.once(
@@ -273,7 +273,7 @@ def _call_next(counter: Counter, officer, now, key) -> Ticket | None:
     state = open_state(mall, now, counter=counter, closures=cached.closures_on(mall, day))
     service_ids = cached.counter_service_ids(counter.pk)
     if state.serving and service_ids:
-        with transaction.atomic():
+        with _one_statement_write():
             called = statements.call_next(
                 counter_id=counter.pk,
                 officer_id=officer.pk,
