@@ -51,6 +51,7 @@ STOCK_MIDDLEWARE = {
     "satuatap.pagesonly.AuthenticationMiddleware": "django.contrib.auth.middleware.AuthenticationMiddleware",
     "satuatap.pagesonly.MessageMiddleware": "django.contrib.messages.middleware.MessageMiddleware",
     "satuatap.pagesonly.HtmxMiddleware": "django_htmx.middleware.HtmxMiddleware",
+    "satuatap.pagesonly.HistoryRequestMiddleware": "simple_history.middleware.HistoryRequestMiddleware",
 }
 OPS = ("issue", "call-next", "finish")
 # The queue's own work (other benches' subject): CPU inside these is "queue", the rest of a request "stack".
