@@ -10,12 +10,15 @@ child process (a process has one set of settings), against ``bench/bare_ninja.py
 same database server: the same-run reference. Printed per operation: CPU µs per request
 (``time.process_time``, mean and median; this process only, the database server's work is not in it),
 wall ms, and the garbage collector's share (a full collection is rare but long: the mean shows it, the
-median does not).
+median does not). The CPU is split in two: the queue's own work (``queueing.tickets``' service functions
+and ``snapshots.estimate_for``, which other benches measure) and the rest, the stack: the server interface,
+middleware, URL resolving, ninja, authentication, the endpoint's own lines, the live hint's send
+(``live.send_now``, counted in the stack although it runs inside the service function's commit).
 
 ``--stock`` runs, alternating request by request with satuatap's own, a second handler with the stock
 classes that ``satuatap.pagesonly`` and ``satuatap.csp_header`` replace: what they save, on the same machine
 at the same moment. ``--profile`` adds a pass timing each middleware (its own part, not the layers inside
-it, wall clock, medians) and a pass under cProfile (``--profile-file`` keeps it for ``pstats``).
+it, wall clock, medians) and a pass under cProfile timed in CPU (``--profile-file`` keeps it for ``pstats``).
 Live hints go to LiveEvent rows (no Redis) unless ``--redis`` (keeps ``REDIS_URL``).
 """
 
@@ -48,8 +51,63 @@ STOCK_MIDDLEWARE = {
     "satuatap.pagesonly.AuthenticationMiddleware": "django.contrib.auth.middleware.AuthenticationMiddleware",
     "satuatap.pagesonly.MessageMiddleware": "django.contrib.messages.middleware.MessageMiddleware",
     "satuatap.pagesonly.HtmxMiddleware": "django_htmx.middleware.HtmxMiddleware",
+    "satuatap.pagesonly.HistoryRequestMiddleware": "simple_history.middleware.HistoryRequestMiddleware",
 }
 OPS = ("issue", "call-next", "finish")
+# The queue's own work (other benches' subject): CPU inside these is "queue", the rest of a request "stack".
+QUEUE_WORK = {
+    "satuatap.queueing.tickets": (
+        "issue_ticket",
+        "call_next",
+        "call_ticket",
+        "act_if_held",
+        "recall",
+        "start_service",
+        "finish",
+        "no_show",
+        "transfer",
+    ),
+    "satuatap.queueing.snapshots": ("estimate_for",),
+}
+# Called from inside the queue's work but the stack's (this bench's subject): taken back out of "queue".
+STACK_INSIDE_QUEUE = {"satuatap.live": ("send_now",)}
+
+
+class QueueClock:
+    """CPU spent in the queue's own work (``QUEUE_WORK``, outermost calls only) during one request."""
+
+    def __init__(self):
+        self.spent, self._depth = 0.0, 0
+
+    def install(self) -> None:
+        import importlib
+
+        for module_name, names in QUEUE_WORK.items():
+            module = importlib.import_module(module_name)
+            for name in names:
+                setattr(module, name, self._counted(getattr(module, name), +1))
+        for module_name, names in STACK_INSIDE_QUEUE.items():
+            module = importlib.import_module(module_name)
+            for name in names:
+                setattr(module, name, self._counted(getattr(module, name), -1))
+
+    def _counted(self, function, sign: int):
+        def counted(*args, **kwargs):
+            if (self._depth > 0) == (sign > 0):  # nested queue work, or stack work outside the queue's
+                return function(*args, **kwargs)
+            self._depth += sign
+            started = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.spent += sign * (time.process_time() - started)
+                self._depth -= sign
+
+        counted.__wrapped__ = function
+        return counted
+
+
+QUEUE_CLOCK = QueueClock()
 
 
 def environ(path: str, token: str | None, body: dict | None = None) -> dict:
@@ -85,11 +143,13 @@ class Caller:
     def __init__(self, application):
         self.application = application
         self.cpu: dict[str, list[float]] = defaultdict(list)
+        self.queue: dict[str, list[float]] = defaultdict(list)
         self.wall: dict[str, list[float]] = defaultdict(list)
 
     def post(self, op: str, path: str, token: str | None = None, body: dict | None = None) -> dict | None:
         status: list[str] = []
         env = environ(path, token, body)
+        QUEUE_CLOCK.spent = 0.0
         c0, w0 = time.process_time(), time.perf_counter()
         result = self.application(env, lambda s, headers, exc_info=None: status.append(s))
         try:
@@ -98,6 +158,7 @@ class Caller:
             if hasattr(result, "close"):
                 result.close()
         self.cpu[op].append(time.process_time() - c0)
+        self.queue[op].append(QUEUE_CLOCK.spent)
         self.wall[op].append(time.perf_counter() - w0)
         if not status[0].startswith("2"):
             raise RuntimeError(f"{op} {path}: {status[0]} {payload[:300]!r}")
@@ -106,9 +167,11 @@ class Caller:
     def summary(self) -> dict[str, dict[str, float]]:
         out = {}
         for op in OPS:
-            cpu, wall = self.cpu[op][WARMUP:], self.wall[op][WARMUP:]
+            cpu, wall, queue = self.cpu[op][WARMUP:], self.wall[op][WARMUP:], self.queue[op][WARMUP:]
             out[op] = {
                 "cpu_us": statistics.mean(cpu) * 1e6,
+                "queue_us": statistics.mean(queue) * 1e6,
+                "stack_us": statistics.mean(c - q for c, q in zip(cpu, queue, strict=True)) * 1e6,
                 "cpu_median_us": statistics.median(cpu) * 1e6,
                 "wall_ms": statistics.median(wall) * 1e3,
             }
@@ -252,6 +315,8 @@ def main() -> int:
 
         from satuatap.wsgi import application
 
+        QUEUE_CLOCK.install()
+
         api = "/api/v1/malls/pekanbaru"
 
         def rounds(*callers: Caller, profiler: cProfile.Profile | None = None) -> None:
@@ -274,7 +339,7 @@ def main() -> int:
         if args.profile:  # more passes: the timers and the profiler must not weigh on the figures above
             layers = LayerTimer(application)
             rounds(Caller(application))
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.process_time)
             rounds(Caller(application), profiler=profiler)
 
         with tempfile.TemporaryDirectory(prefix="stack-cost-") as tmp:
@@ -307,6 +372,13 @@ def main() -> int:
         mean_s = statistics.mean(mine[op]["cpu_us"] for op in OPS)
         mean_b = statistics.mean(bare[op]["cpu_us"] for op in OPS)
         print(f"{'mix 1:1:1':10s} {mean_s:8.0f} µs {'':9s} {mean_b:8.0f} µs {'':9s} {mean_s / mean_b:5.1f}x")
+        print("satuatap's CPU split: the queue's own work (QUEUE_WORK) and the stack around it (the rest):")
+        for op in OPS:
+            s = mine[op]
+            print(f"  {op:10s} queue {s['queue_us']:6.0f} µs   stack {s['stack_us']:6.0f} µs")
+        stack_mean = statistics.mean(mine[op]["stack_us"] for op in OPS)
+        queue_mean = statistics.mean(mine[op]["queue_us"] for op in OPS)
+        print(f"  {'mix 1:1:1':10s} queue {queue_mean:6.0f} µs   stack {stack_mean:6.0f} µs")
         both = " (both handlers)" if stock else ""
         print(
             f"garbage collector in satuatap's rounds{both}: {collector.report(3 * args.rounds * (2 if stock else 1))}"
@@ -317,9 +389,9 @@ def main() -> int:
             for op in OPS:
                 gain = theirs[op]["cpu_us"] - mine[op]["cpu_us"]
                 print(
-                    f"  {op:10s} stock {theirs[op]['cpu_us']:6.0f} µs (median {theirs[op]['cpu_median_us']:5.0f}), "
-                    f"satuatap's {mine[op]['cpu_us']:6.0f} µs (median {mine[op]['cpu_median_us']:5.0f}): "
-                    f"{gain:+5.0f} µs saved"
+                    f"  {op:10s} stock {theirs[op]['cpu_us']:6.0f} µs (median {theirs[op]['cpu_median_us']:5.0f}, "
+                    f"stack {theirs[op]['stack_us']:5.0f}), satuatap's {mine[op]['cpu_us']:6.0f} µs (median "
+                    f"{mine[op]['cpu_median_us']:5.0f}, stack {mine[op]['stack_us']:5.0f}): {gain:+5.0f} µs saved"
                 )
         if layers:
             print("\nown time per request by layer (median µs, wall clock, all three operations; a pass of its own):")
@@ -333,7 +405,7 @@ def main() -> int:
             stats = pstats.Stats(profiler, stream=out)
             stats.sort_stats("cumulative").print_stats(60)
             stats.sort_stats("tottime").print_stats(40)
-            print("\ncProfile of satuatap's second pass (cumulative, then own time):")
+            print("\ncProfile of satuatap's second pass (CPU; cumulative, then own time):")
             print(out.getvalue())
         return 0
     finally:

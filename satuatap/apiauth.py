@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from ninja import Schema
 from ninja.errors import AuthenticationError
+from ninja.params import models as param_models
+from ninja.params.models import HeaderModel
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
@@ -71,6 +73,28 @@ class BearerAuth(HttpBearer):
 
     def authenticate(self, request, token: str) -> ApiToken | None:
         return resolve_token(token.strip())
+
+
+class MetaHeaderModel(HeaderModel):
+    """ninja's header parameters read from ``META`` by their WSGI name: ``request.headers`` would build a dict of
+    every header on each call only to look up one."""
+
+    @classmethod
+    def get_request_data(cls, request, api, path_params):
+        meta = request.META
+        data = {}
+        for name in cls.__ninja_flatten_map__:
+            key = name.upper().replace("-", "_")
+            value = meta.get(key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key)
+            if value is not None:
+                data[name] = value
+        return data
+
+
+class Header(param_models.Header):
+    """``ninja.Header`` (same name: ninja documents the parameter ``in: header`` after it) reading ``META``."""
+
+    _model = MetaHeaderModel
 
 
 class OptionalBearerAuth(BearerAuth):

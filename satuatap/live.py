@@ -5,14 +5,19 @@ each hint, so a lost hint costs a few seconds, never a wrong screen. That is why
 a hint that cannot be sent (Redis down, a full channel) is logged and dropped: the
 write that caused it is already committed and must still be answered as a success.
 
-With Redis the hint goes to the channel layer's groups, all of one change in one call
-after commit (each live process subscribes once per group and fans out to its sockets,
-``queueing/hub.py``). With the settings' pub/sub layer that call is one pipelined round of
-``PUBLISH`` on a connection this process keeps, sent from the request's own thread: the bytes and
-Redis channels of the layer's ``group_send``, without the hop to an event loop and back (measured:
-60 µs of CPU and 0.13 ms per change instead of 270 µs and 0.3 ms). Without Redis (the embedded mode)
-it goes to the store an app registers with ``set_embedded_store``; the queue registers one that
-writes rows its ASGI process relays at once, woken by a datagram (``queueing/relay.py``).
+With Redis the hint goes to the channel layer's groups, all of one change in one call after commit
+(each live process subscribes once per group and fans out to its sockets, ``queueing/hub.py``). With the
+settings' pub/sub layer on a ``redis://`` or ``unix://`` URL that call is one write of ``PUBLISH`` commands,
+as raw RESP on a socket this process keeps, from the request's own thread: the bytes and Redis channels of
+the layer's ``group_send`` (its ``serialize``, its group channel names), without redis-py's pipeline or the
+hop to an event loop and back. Any other layer (or URL) gets the hint through its own ``group_send`` on
+this process's one event loop. Without Redis (the embedded mode) it goes to the store an app registers
+with ``set_embedded_store``; the queue registers one that writes rows its ASGI process relays at once,
+woken by a datagram (``queueing/relay.py``).
+
+What a process keeps for this (the socket, the event loop, the route chosen from the settings) lives in
+one holder, made again in a forked child (``os.register_at_fork``: a gunicorn worker never writes on its
+parent's socket) and, for the route and socket, when a test changes ``REDIS_URL`` or ``CHANNEL_LAYERS``.
 
 A hint carries the id of the request that made the change (``REQUEST_ID``, from ``satuatap.logs``):
 the live process logs its fan-out under that id and takes it out before screens get the hint, so
@@ -24,29 +29,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import socket
 import threading
 from collections.abc import Callable
+from urllib.parse import unquote, urlsplit
 
-import redis
 from channels.layers import get_channel_layer
-from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import transaction
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from satuatap import logs
 
 log = logging.getLogger(__name__)
 REQUEST_ID = "request_id"  # the payload's key for the request id; screens never see it
+PUBSUB_BACKEND = "channels_redis.pubsub.RedisPubSubChannelLayer"
 
 _embedded_store: Callable[[list[str], dict], None] | None = None
 SEND_SECONDS = 5  # a hint Redis has not taken by then is dropped (and logged): the write was saved long before
-
-# One event loop per process sends every hint: the channel layer keeps its Redis connections per loop, so a
-# new loop per hint (``async_to_sync`` from a sync worker) would connect to Redis again for each change.
-_sender_lock = threading.Lock()
-_sender: dict[str, object] = {"pid": None, "loop": None}
 
 
 def zone_group(zone_id: int) -> str:
@@ -111,64 +111,185 @@ async def _send_all(groups: list[str], payload: dict) -> None:
     await asyncio.gather(*(layer.group_send(group, message) for group in groups))
 
 
-def _sender_loop() -> asyncio.AbstractEventLoop:
-    """This process's hint loop, started on first use (after gunicorn forked the worker: a pid check)."""
-    pid = os.getpid()
-    if _sender["pid"] != pid:
-        with _sender_lock:
-            if _sender["pid"] != pid:
-                loop = asyncio.new_event_loop()
-                threading.Thread(target=loop.run_forever, name="live-hints", daemon=True).start()
-                _sender["loop"], _sender["pid"] = loop, pid
-    return _sender["loop"]
+class RedisError(Exception):
+    """Redis answered a command with an error (``-ERR …``)."""
 
 
-# Per process (after gunicorn's fork) and Redis URL: the client that publishes hints of the pub/sub layer.
-_publishers: dict[tuple[int, str], redis.Redis] = {}
+def _command(*parts: bytes) -> bytes:
+    """One command in RESP: an array of bulk strings."""
+    return b"*%d\r\n" % len(parts) + b"".join(b"$%d\r\n%s\r\n" % (len(part), part) for part in parts)
 
 
-def _pubsub_target(layer) -> tuple[str, str] | None:
-    """(Redis URL, channel prefix) when ``layer`` is the pub/sub layer on one Redis given by URL, else None."""
-    if not isinstance(layer, RedisPubSubChannelLayer) or layer._args:
-        return None
-    hosts = layer._kwargs.get("hosts") or []
-    if len(hosts) != 1 or not isinstance(hosts[0], str):
-        return None  # several shards or a host given otherwise: the layer's own group_send picks the shard
-    return hosts[0], layer._kwargs.get("prefix", "asgi")
+class RespPublisher:
+    """``PUBLISH`` commands written as RESP on one kept socket to the Redis of a ``redis://`` or ``unix://`` URL.
+
+    A kept socket that fails (Redis restarted since) is replaced once at once; a new socket that fails, or a
+    timeout, raises (``send_now`` logs it). ``PUBLISH`` works on any database number: none is selected.
+    """
+
+    def __init__(self, url: str):
+        parts = urlsplit(url)
+        self.unix_path = parts.path if parts.scheme == "unix" else None
+        self.address = (parts.hostname or "localhost", parts.port or 6379)
+        password = unquote(parts.password) if parts.password else None
+        username = unquote(parts.username) if parts.username else None
+        self.auth = [p.encode() for p in (username, password) if p] if password else []
+        self.sock: socket.socket | None = None
+        self.lock = threading.Lock()
+
+    def _connect(self) -> socket.socket:
+        if self.unix_path is not None:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(SEND_SECONDS)
+            try:
+                sock.connect(self.unix_path)
+            except BaseException:
+                sock.close()
+                raise
+        else:
+            sock = socket.create_connection(self.address, timeout=SEND_SECONDS)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self.auth:
+            try:
+                sock.sendall(_command(b"AUTH", *self.auth))
+                _read_replies(sock, 1)
+            except BaseException:
+                sock.close()
+                raise
+        return sock
+
+    def publish(self, channels: list[bytes], message: bytes) -> None:
+        data = b"".join(_command(b"PUBLISH", channel, message) for channel in channels)
+        with self.lock:
+            kept = self.sock is not None
+            while True:
+                if self.sock is None:
+                    self.sock = self._connect()
+                try:
+                    self.sock.sendall(data)
+                    _read_replies(self.sock, len(channels))
+                    return
+                except (ConnectionError, EOFError):
+                    self.close()
+                    if not kept:
+                        raise
+                    kept = False  # the one reconnect: Redis may have restarted since the socket was made
+                except BaseException:
+                    self.close()  # a timeout or a protocol error: what the socket holds next is unknown
+                    raise
+
+    def close(self) -> None:
+        if self.sock is not None:
+            sock, self.sock = self.sock, None
+            sock.close()
 
 
-def _publish_direct(layer, target: tuple[str, str], groups: list[str], payload: dict) -> None:
-    """What ``group_send`` of the pub/sub layer sends for each group, as one pipelined round trip."""
-    url, prefix = target
-    key = (os.getpid(), url)
-    client = _publishers.get(key)
-    if client is None:
-        # One reconnect at once (a connection kept across a Redis restart is dead), no back-off: while Redis
-        # is down every write's hint fails in milliseconds, not after redis-py's default retries of seconds.
-        once = Retry(NoBackoff(), retries=1, supported_errors=(redis.ConnectionError,))
-        client = redis.Redis.from_url(url, socket_timeout=SEND_SECONDS, socket_connect_timeout=SEND_SECONDS, retry=once)
-        _publishers[key] = client
-    message = layer.serialize({"type": "live.hint", "payload": payload})
-    with client.pipeline(transaction=False) as pipe:
-        for group in groups:
-            pipe.publish(f"{prefix}__group__{group}", message)  # the layer's group channel name
-        pipe.execute()
+def _read_replies(sock: socket.socket, count: int) -> None:
+    """Read ``count`` one-line replies (``:n``, ``+OK``, ``-ERR …``); an error reply raises ``RedisError``."""
+    received = b""
+    while received.count(b"\r\n") < count:
+        chunk = sock.recv(4096)
+        if not chunk:
+            raise EOFError("Redis closed the connection")
+        received += chunk
+    for line in received.split(b"\r\n")[:count]:
+        if line.startswith(b"-"):
+            raise RedisError(line[1:].decode("utf-8", "replace"))
 
 
-def _send(groups: list[str], payload: dict) -> None:
-    if settings.REDIS_URL:
-        layer = get_channel_layer()
-        target = _pubsub_target(layer)
-        if target is not None:
-            _publish_direct(layer, target, groups, payload)
-            return
-        sent = asyncio.run_coroutine_threadsafe(_send_all(groups, payload), _sender_loop())
-        try:
-            sent.result(timeout=SEND_SECONDS)  # any thread may wait: the loop runs in its own
-        except TimeoutError:
-            sent.cancel()
-            raise
-        return
+class _Process:
+    """What this process keeps for hints: the route chosen from the settings (with its publisher) and the event
+    loop of the layer's own ``group_send``, both made on first use."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.route: Callable[[list[str], dict], None] | None = None
+        self.publisher: RespPublisher | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def forget_route(self) -> None:
+        with self.lock:
+            if self.publisher is not None:
+                self.publisher.close()
+            self.route = self.publisher = None
+
+
+_process = _Process()
+
+
+def _after_fork() -> None:
+    """A forked child (a gunicorn worker) starts empty: the parent's socket, loop thread and locks are not its own."""
+    global _process
+    _process = _Process()
+
+
+os.register_at_fork(after_in_child=_after_fork)
+
+
+def _forget_route(*, setting, **_kwargs) -> None:
+    if setting in ("REDIS_URL", "CHANNEL_LAYERS"):
+        _process.forget_route()
+
+
+setting_changed.connect(_forget_route, dispatch_uid="satuatap.live.forget_route")
+
+
+def _choose_route(process: _Process) -> Callable[[list[str], dict], None]:
+    """How hints leave this process with the current settings (the caller holds ``process.lock``)."""
+    if not settings.REDIS_URL:
+        return _send_embedded
+    config = settings.CHANNEL_LAYERS.get("default", {})
+    options = config.get("CONFIG") or {}
+    hosts = options.get("hosts") or []
+    if (
+        config.get("BACKEND") == PUBSUB_BACKEND
+        and len(hosts) == 1
+        and isinstance(hosts[0], str)
+        and urlsplit(hosts[0]).scheme in ("redis", "unix")
+    ):
+        process.publisher = RespPublisher(hosts[0])
+        serialize = get_channel_layer().serialize  # the layer's own bytes: msgpack, or encrypted when configured
+        group_channel = options.get("prefix", "asgi") + "__group__"  # the layer's group channel names
+        publisher = process.publisher
+
+        def publish_direct(groups: list[str], payload: dict) -> None:
+            message = serialize({"type": "live.hint", "payload": payload})
+            publisher.publish([(group_channel + group).encode() for group in groups], message)
+
+        return publish_direct
+    return _send_through_layer
+
+
+def _send_embedded(groups: list[str], payload: dict) -> None:
     if _embedded_store is None:
         raise RuntimeError("no embedded live store registered (is the queueing app installed?)")
     _embedded_store(groups, payload)
+
+
+def _send_through_layer(groups: list[str], payload: dict) -> None:
+    """Any other channel layer: its own ``group_send`` on this process's one event loop (the layer keeps its Redis
+    connections per loop: a new loop per hint, ``async_to_sync`` from a sync worker, would connect for each)."""
+    process = _process
+    if process.loop is None:
+        with process.lock:
+            if process.loop is None:
+                loop = asyncio.new_event_loop()
+                threading.Thread(target=loop.run_forever, name="live-hints", daemon=True).start()
+                process.loop = loop
+    sent = asyncio.run_coroutine_threadsafe(_send_all(groups, payload), process.loop)
+    try:
+        sent.result(timeout=SEND_SECONDS)  # any thread may wait: the loop runs in its own
+    except TimeoutError:
+        sent.cancel()
+        raise
+
+
+def _send(groups: list[str], payload: dict) -> None:
+    process = _process
+    route = process.route
+    if route is None:
+        with process.lock:
+            if process.route is None:
+                process.route = _choose_route(process)
+            route = process.route
+    route(groups, payload)

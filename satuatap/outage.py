@@ -46,7 +46,7 @@ def _mark(response: HttpResponse) -> HttpResponse:
 
 def outage_response(request) -> HttpResponse:
     """503 for this request: JSON under the API, otherwise the "coba lagi" page."""
-    if request.path.startswith(API_PREFIX):
+    if request.path_info.startswith(API_PREFIX):  # as satuatap.pagesonly.is_api: the path without SCRIPT_NAME
         return _mark(JsonResponse({"detail": unavailable_detail(), "code": "unavailable"}, status=503))
     # Rendered without the request: context processors would ask the database for the user. A page
     # that was only read reloads itself; a form sent is never sent again without the person.

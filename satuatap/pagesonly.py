@@ -3,7 +3,9 @@
 Every call under ``/api/`` is a django-ninja operation that authenticates with a bearer token or not at all
 (``satuatap.apiauth``): no API operation reads a session, a signed-in ``request.user``, flash messages, a
 CSRF token or htmx headers. So for those requests the session, authentication, message and htmx
-middleware pass straight through. Their page behaviour is unchanged. Besides their own time, the message
+middleware pass straight through, and so does simple_history's (it hands the request to the history rows for
+their signed-in user; an API call has none, so its rows get no user either way). Their page behaviour is
+unchanged. Besides their own time, the message
 storage and the lazy user each hold the request in a reference cycle, so every API request was freed by
 the garbage collector instead of on return (``bench/stack_cost.py --stock`` measures the difference: about
 0.2 ms of CPU per token API call with ``satuatap.csp_header``, and far fewer collections).
@@ -26,6 +28,7 @@ from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
 from django_htmx import middleware as htmx
+from simple_history import middleware as history
 
 from satuatap.outage import API_PREFIX  # the one prefix of the JSON API
 
@@ -57,3 +60,18 @@ class MessageMiddleware(SkipsApi, messages.MessageMiddleware):
 
 class HtmxMiddleware(SkipsApi, htmx.HtmxMiddleware):
     pass
+
+
+class HistoryRequestMiddleware:
+    """simple_history's ``HistoryRequestMiddleware`` for pages only."""
+
+    sync_capable, async_capable = True, False
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.for_pages = history.HistoryRequestMiddleware(get_response)
+
+    def __call__(self, request):
+        if is_api(request):
+            return self.get_response(request)
+        return self.for_pages(request)

@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "satuatap.project",  # the project level: the worker and the demo loader (docs/architecture.md)
 ]
 
-# satuatap.pagesonly: the session, authentication, message and htmx middleware work for pages only;
+# satuatap.pagesonly: the session, authentication, message, htmx and history middleware work for pages only;
 # a JSON API call (/api/, bearer tokens) passes through them untouched (measured in bench/stack_cost.py).
 MIDDLEWARE = [
     "satuatap.logs.RequestLogMiddleware",  # first: every line of a request carries its X-Request-ID
@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "satuatap.pagesonly.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "satuatap.pagesonly.HtmxMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "satuatap.pagesonly.HistoryRequestMiddleware",  # simple_history's, for pages
 ]
 
 ROOT_URLCONF = "satuatap.urls"
@@ -282,7 +282,10 @@ LOGGING = {
         "request_id": {"()": "satuatap.logs.RequestIdFilter"},
     },
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "text": {
+            "()": "satuatap.logs.TextFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
         "json": {"()": "satuatap.logs.JsonFormatter"},
     },
     "handlers": {

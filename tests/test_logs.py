@@ -134,3 +134,16 @@ def test_gunicorns_access_log_is_redacted_too(tmp_path):
     written = (tmp_path / "access.log").read_text()
     assert "GET /device/?token=sat_AbCdEf…[token]&nik=[nik]" in written
     assert token not in written and NIK not in written
+
+
+def test_the_text_format_writes_the_time_as_the_stock_formatter_does():
+    import logging
+
+    from satuatap.logs import TextFormatter
+
+    fmt = "%(asctime)s %(levelname)s %(message)s"
+    ours, stock = TextFormatter(fmt), logging.Formatter(fmt)
+    for created in (1_700_000_000.123, 1_700_000_000.999, 1_700_000_001.0, 1_700_000_061.5, 1_700_000_000.5):
+        record = logging.LogRecord("satuatap.request", logging.INFO, __file__, 1, "request %s", ("x",), None)
+        record.created, record.msecs = created, (created - int(created)) * 1000
+        assert ours.format(record) == stock.format(record)

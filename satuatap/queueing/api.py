@@ -5,23 +5,33 @@ call ``queueing.tickets`` (the only writer) or ``queueing.snapshots`` (the
 read side), answer. Issue and call-next are the busiest endpoints: they read
 only what the answer needs (the mall comes with the counter or with its
 opening hours, the service's code from the ticket already loaded).
+
+The busy endpoints (issue, call-next, the counter's actions, transfer) answer
+``ticket_out``'s dictionary rendered as ninja renders it, without ninja
+validating it against ``TicketOut`` first: ``ticket_out`` builds exactly that
+schema's fields with their types (``tests/test_api_hot_answers.py`` proves each
+answer validates and renders the same), which stays the declared response.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import json
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
+from ninja.responses import NinjaJSONEncoder
 
 from satuatap.accounts.access import access_ticket, find_mall, find_zone, other_zone, require_own_mall
 from satuatap.accounts.models import ApiToken, Role
 from satuatap.accounts.scoping import scope
+from satuatap.accounts.tokens import detached
 from satuatap.apiauth import (
     BAD_INPUT,
     PUBLIC_REFUSALS,
     Error,
+    Header,
     ValidationErrorOut,
     bearer,
     officer_counter,
@@ -37,6 +47,7 @@ from satuatap.queueing.models import Ticket, TicketSource
 from satuatap.refusal import invalid, not_found
 
 router = Router(tags=["Antrean"], auth=bearer)
+JSON = "application/json; charset=utf-8"  # ninja's JSONRenderer: media type and charset
 
 ISSUING_ROLES = (Role.KIOSK, Role.OFFICER, Role.SUPERVISOR, Role.MANAGER, Role.SYSTEM)
 SOURCE_OF_ROLE = {Role.KIOSK: TicketSource.KIOSK, Role.SYSTEM: TicketSource.API}
@@ -144,6 +155,11 @@ def ticket_out(ticket: Ticket, mall: Mall, counter: Counter | None = None) -> di
     }
 
 
+def answer(request, data: dict, status: int = 200) -> HttpResponse:
+    """``data``, already in its declared response schema, as ninja's JSON renderer renders it."""
+    return HttpResponse(json.dumps(data, cls=NinjaJSONEncoder), status=status, content_type=JSON)
+
+
 # (who asks, mall slug, service code) -> the service they may issue for, or None; see directory.stamp.
 _issuable = stamp.Cache("issuable services")
 
@@ -159,7 +175,7 @@ def _issuable_service(user, mall_slug: str, code: str) -> Service | None:
 
     key = (user.pk, user.role, user.mall_id, user.agency_id, user.is_superuser, mall_slug, code)
     found = _issuable.get(key, load)
-    return copy.copy(found) if found is not None else None
+    return detached(found) if found is not None else None
 
 
 def _check_group(mall: Mall, group: str) -> None:
@@ -185,7 +201,7 @@ def issue(request, mall: str, payload: IssueIn, idempotency_key: str | None = ID
     _check_group(mall, group)
     source = SOURCE_OF_ROLE.get(user.role, TicketSource.OFFICER)
     ticket = tickets.issue_ticket(service, priority_group=group, source=source, actor=user, idempotency_key=key)
-    return Status(201, ticket_out(ticket, mall))
+    return answer(request, ticket_out(ticket, mall), 201)
 
 
 @router.get(
@@ -215,7 +231,7 @@ def call_next(request, mall: str, number: int, idempotency_key: str | None = IDE
     ticket = tickets.call_next(counter, user, idempotency_key=key)
     if ticket is None:
         return Status(204, None)
-    return ticket_out(ticket, counter.mall, counter)
+    return answer(request, ticket_out(ticket, counter.mall, counter))
 
 
 @router.post(
@@ -229,7 +245,7 @@ def call_ticket(request, mall: str, number: int, payload: CallTicketIn, idempote
     key = idempotency.clean(idempotency_key)
     user, counter = officer_counter(request, mall, number)
     ticket = tickets.call_ticket(counter, user, payload.number, reason=payload.reason, idempotency_key=key)
-    return ticket_out(ticket, counter.mall, counter)
+    return answer(request, ticket_out(ticket, counter.mall, counter))
 
 
 def _held_ticket(request, mall_slug: str, ticket_id: int) -> tuple:
@@ -238,11 +254,11 @@ def _held_ticket(request, mall_slug: str, ticket_id: int) -> tuple:
     return user, access_ticket(user, Ticket.objects.all(), mall_slug, ticket_id)
 
 
-def _acted(ticket: Ticket, before: Ticket) -> dict:
-    return ticket_out(ticket, before.mall, before.counter)
+def _acted(request, ticket: Ticket, before: Ticket) -> HttpResponse:
+    return answer(request, ticket_out(ticket, before.mall, before.counter))
 
 
-def _counter_action(request, mall_slug: str, ticket_id: int, name: str, raw_key: str | None) -> dict:
+def _counter_action(request, mall_slug: str, ticket_id: int, name: str, raw_key: str | None) -> HttpResponse:
     """One statement when the ticket is at the caller's counter in a state the action allows (the usual case);
     else the lookups and checks of ``_held_ticket`` and ``tickets.<name>``, which refuse with the reason
     (or answer the earlier request with the same ``Idempotency-Key``)."""
@@ -252,9 +268,9 @@ def _counter_action(request, mall_slug: str, ticket_id: int, name: str, raw_key:
     if mall is not None and user.agency_id is not None and user.mall_id == mall.pk and not user.is_superuser:
         done = tickets.act_if_held(name, ticket_id, mall.pk, user, agency_id=user.agency_id, idempotency_key=key)
         if done is not None:
-            return ticket_out(done, mall, done.counter)
+            return answer(request, ticket_out(done, mall, done.counter))
     user, ticket = _held_ticket(request, mall_slug, ticket_id)
-    return _acted(getattr(tickets, COUNTER_ACTIONS[name])(ticket, user, idempotency_key=key), ticket)
+    return _acted(request, getattr(tickets, COUNTER_ACTIONS[name])(ticket, user, idempotency_key=key), ticket)
 
 
 COUNTER_ACTIONS = {"recall": "recall", "start": "start_service", "finish": "finish", "no_show": "no_show"}
@@ -288,7 +304,7 @@ def transfer(request, mall: str, id: int, payload: TransferIn, idempotency_key: 
     key = idempotency.clean(idempotency_key)
     user, ticket = _held_ticket(request, mall, id)
     target = tickets.transfer_target(ticket.mall_id, payload.service)
-    return _acted(tickets.transfer(ticket, user, target, idempotency_key=key), ticket)
+    return _acted(request, tickets.transfer(ticket, user, target, idempotency_key=key), ticket)
 
 
 @router.get(

@@ -114,3 +114,36 @@ def test_writes_answer_2xx_while_redis_is_down_and_screens_catch_up_when_it_retu
     board = client.get(f"{API}/display").json()  # what a screen reads on a hint or on reconnecting
     assert board["waiting"]["DUKCAPIL-KTP"] == 2  # the outage's second ticket and the new one
     assert called.json()["number"] in [call["number"] for call in board["called"]]
+
+
+def test_a_forked_child_keeps_nothing_of_its_parents_hint_socket(settings, redis_url):
+    import os
+
+    use_pubsub_layer(settings, redis_url)
+    try:
+        live.send_now(["zone.7"], {"event": "warm-up"})
+        assert live._process.publisher.sock is not None  # the parent's kept socket
+        child = os.fork()
+        if child == 0:  # a gunicorn worker after the fork: a fresh holder, no socket, no loop
+            fresh = live._process.route is None and live._process.publisher is None and live._process.loop is None
+            os._exit(0 if fresh else 1)
+        _, status = os.waitpid(child, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert live._process.publisher.sock is not None  # the parent's is untouched
+    finally:
+        channel_layers.backends.clear()
+
+
+def test_an_error_reply_from_redis_raises_and_the_socket_is_dropped():
+    import socket
+
+    publisher = live.RespPublisher("redis://127.0.0.1:1/0")
+    ours, redis_side = socket.socketpair()
+    publisher.sock = ours
+    redis_side.sendall(b"-NOAUTH Authentication required.\r\n")
+    with pytest.raises(live.RedisError, match="NOAUTH"):
+        publisher.publish([b"asgi__group__zone.7"], b"hint")
+    assert publisher.sock is None  # the next hint connects afresh
+    sent = redis_side.recv(4096)
+    assert sent == b"*3\r\n$7\r\nPUBLISH\r\n$19\r\nasgi__group__zone.7\r\n$4\r\nhint\r\n"  # RESP, as redis-py sends
+    redis_side.close()
