@@ -29,7 +29,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from throwaway_db import prepare_database
+from throwaway_db import hotpath_world, prepare_database
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTROL = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT", "ROLLBACK")
@@ -52,24 +52,13 @@ def main() -> int:
         import django
 
         django.setup()
-        from django.conf import settings
-        from django.core.management import call_command
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
 
-        from satuatap.queueing import tickets
-        from satuatap.testing import bearer_as, make_world, seat
-
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        settings.ALLOWED_HOSTS = ["*"]
-        call_command("migrate", verbosity=0)
-        world = make_world()
-        seat(world, 1)
-        for i in range(args.waiting):
-            tickets.issue_ticket(world.services["DUKCAPIL-KTP" if i % 2 else "IMIGRASI-PASPOR"])
+        world, kiosk_token, officer_token = hotpath_world(args.waiting)
         client = Client()
-        kiosk, officer = bearer_as(world, "kiosk"), bearer_as(world, "officer1")
+        kiosk, officer = ({"Authorization": f"Bearer {token}"} for token in (kiosk_token, officer_token))
         api = "/api/v1/malls/pekanbaru"
         times: dict[str, list[float]] = {"issue": [], "call-next": [], "finish": []}
         counts: dict[str, list[int]] = {op: [] for op in times}

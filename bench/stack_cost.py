@@ -299,19 +299,9 @@ def main() -> int:
 
         django.setup()
         from django.conf import settings
-        from django.core.management import call_command
+        from throwaway_db import hotpath_world
 
-        from satuatap.queueing import tickets
-        from satuatap.testing import bearer_as, make_world, seat
-
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        call_command("migrate", verbosity=0)
-        world = make_world()
-        seat(world, 1)
-        for i in range(args.waiting):
-            tickets.issue_ticket(world.services["DUKCAPIL-KTP" if i % 2 else "IMIGRASI-PASPOR"])
-        kiosk = bearer_as(world, "kiosk")["Authorization"].split()[1]
-        officer = bearer_as(world, "officer1")["Authorization"].split()[1]
+        world, kiosk, officer = hotpath_world(args.waiting)
 
         from satuatap.wsgi import application
 

@@ -41,3 +41,24 @@ def prepare_database(name: str) -> tuple[str, object]:
         admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
     return f"PostgreSQL database {name} (created, dropped at the end)", drop
+
+
+def hotpath_world(waiting: int):
+    """After ``django.setup()`` on a throwaway database: migrate, the ``make_world`` mall with officer1
+    signed in at counter 1 and ``waiting`` tickets already waiting (KTP-el and passport, alternating).
+    Returns the world and the kiosk's and officer1's tokens (the raw bearer strings)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from satuatap.queueing import tickets
+    from satuatap.testing import bearer_as, make_world, seat
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast users, not under test
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
+    world = make_world()
+    seat(world, 1)
+    for i in range(waiting):
+        tickets.issue_ticket(world.services["DUKCAPIL-KTP" if i % 2 else "IMIGRASI-PASPOR"])
+    kiosk, officer = (bearer_as(world, name)["Authorization"].split()[1] for name in ("kiosk", "officer1"))
+    return world, kiosk, officer
