@@ -397,7 +397,8 @@ def estimate_services(mall: Mall, services, *, now: dt.datetime | None = None) -
 #
 # Slow figures change a few times an hour: which counters serve which services, the durations, the
 # closures and hours (``directory.cached``), each counter's officer, each service's last finished
-# runs and its priority arrivals of the past hour. They are read in one statement per mall and kept
+# tickets' mean service time (as ``_pick_recent`` chooses them, averaged in the database) and its
+# priority arrivals of the past hour. They are read in one statement per mall and kept
 # in the process for SLOW_SECONDS of the caller's ``now`` (not the wall clock: the simulated day moves
 # ``now`` fast), dropped at once when the directory's stamp moves. Fast figures are exact at every
 # issue: the waiting tickets of the pool, each counter's officer and whether it holds a ticket. They
@@ -406,7 +407,7 @@ def estimate_services(mall: Mall, services, *, now: dt.datetime | None = None) -
 # signed in or out since the slow read (the fast read sees it) has the pool's figures recomputed at once.
 
 SLOW_SECONDS = 60.0  # a slow read serves the ``now`` values from its own to this many seconds later
-FIGURE_COLUMNS = ("kind", "key", "a", "b", "c", "called", "finished")  # the rows of ``Reading.sql``
+FIGURE_COLUMNS = ("kind", "key", "a", "b", "c", "x", "y")  # the rows of ``Reading.sql``
 
 
 @dataclass
@@ -418,7 +419,7 @@ class _Slow:
     services: frozenset  # the services read
     officer: dict  # per counter: its officer's id or None
     shut: frozenset  # counters shut by a closure at ``at``
-    runs: dict  # per service: its last RECENT_SAMPLE (called, finished), newest first
+    recent: dict  # per service with finished tickets: the mean minutes ``_pick_recent`` would give
     priority_recent: dict  # per service: priority tickets issued in the PRIORITY_RATE_WINDOW before ``at``
     hours: object
     pools: dict = field(default_factory=dict)  # per service id: its _Pool, made on first use
@@ -445,6 +446,7 @@ class _Pool:
 
 
 _slow_figures = stamp.Cache("wait estimate figures")
+_pool_rows_of = stamp.Cache("wait estimate pools")
 
 
 def _kept_slow(mall: Mall, service_id: int, today: dt.date, now: dt.datetime) -> tuple[dict, _Slow | None]:
@@ -471,19 +473,17 @@ def _read_slow(mall: Mall, service_id: int, today: dt.date, now: dt.datetime) ->
 
 def _slow_from_rows(mall: Mall, services: list[int], today: dt.date, now: dt.datetime, rows) -> _Slow:
     """The slow figures from the rows of ``_slow_sql`` (columns ``FIGURE_COLUMNS``; other kinds are skipped)."""
-    officer, runs, priority = {}, defaultdict(list), {}
-    for kind, key, a, _b, _c, called, finished in rows:
+    officer, recent, priority = {}, {}, {}
+    for kind, key, a, b, _c, mean_all, mean_window in rows:
         if kind == "o":
             officer[key] = a
         elif kind == "p":
             priority[key] = int(a)
-        elif kind == "r":
-            runs[key].append((_aware(called), _aware(finished)))
-    for service_runs in runs.values():
-        service_runs.sort(key=lambda run: run[1], reverse=True)  # newest first, as _pick_recent reads them
+        elif kind == "r" and a:  # the window's mean when it holds enough, else the last ones'
+            recent[key] = float(mean_window if b >= RECENT_MIN_IN_WINDOW else mean_all)
     shut = frozenset(c.counter_id for c in cached.closures_on(mall, today) if c.counter_id and c.starts_at <= now)
     hours = hours_on(cached.with_hours(mall), today)
-    return _Slow(now, today, frozenset(services), officer, shut, dict(runs), priority, hours)
+    return _Slow(now, today, frozenset(services), officer, shut, recent, priority, hours)
 
 
 def _slow_sql(day: dt.date, services: list[int], counters: list[int], now: dt.datetime) -> tuple[str, dict]:
@@ -495,16 +495,17 @@ def _slow_sql(day: dt.date, services: list[int], counters: list[int], now: dt.da
         "day": ops.adapt_datefield_value(day),
         "now": ops.adapt_datetimefield_value(now),
         "since": ops.adapt_datetimefield_value(now - PRIORITY_RATE_WINDOW),
+        "window": ops.adapt_datetimefield_value(now - RECENT_WINDOW),
         "sample": RECENT_SAMPLE,
     }
     services_sql = _in_list("s", services, params)
     counters_sql = _in_list("c", counters or [0], params)
     sql = f"""
-        SELECT 'o' AS kind, c.id AS key, c.officer_id AS a, NULL AS b, NULL AS c,
-            {_NO_TIME} AS called, {_NO_TIME} AS finished
+        SELECT 'o' AS kind, c.id AS key, c.officer_id AS a, CAST(NULL AS BIGINT) AS b, CAST(NULL AS BIGINT) AS c,
+            {_NO_FLOAT} AS x, {_NO_FLOAT} AS y
         FROM directory_counter c WHERE c.id IN {counters_sql}
         UNION ALL
-        SELECT 'p', t.service_id, COUNT(*), NULL, NULL, {_NO_TIME}, {_NO_TIME}
+        SELECT 'p', t.service_id, COUNT(*), NULL, NULL, {_NO_FLOAT}, {_NO_FLOAT}
         FROM queueing_ticket t
         WHERE t.service_id IN {services_sql} AND t.day = %(day)s AND t.priority_group <> ''
             AND t.issued_at > %(since)s AND t.issued_at <= %(now)s
@@ -516,31 +517,44 @@ def _slow_sql(day: dt.date, services: list[int], counters: list[int], now: dt.da
 
 
 def _recent_runs_sql(services_sql: str) -> str:
-    """The last RECENT_SAMPLE finished tickets of each service: rows ``'r'`` of ``_slow_sql``.
+    """Per service, over its last RECENT_SAMPLE finished tickets: how many, how many finished in the
+    RECENT_WINDOW, the mean minutes of all of them and of the window's (rows ``'r'`` of ``_slow_sql``: what
+    ``_pick_recent`` and the mean make of the same tickets, without a timestamp leaving the database).
 
     PostgreSQL reads at most that many entries per service from ``ticket_done_recent_idx`` (a LATERAL
     join with LIMIT); SQLite, which has no LATERAL, numbers the day's finished tickets of the services."""
     done = "t.day = %(day)s AND t.status = 'done' AND t.called_at IS NOT NULL AND t.finished_at <= %(now)s"
+    in_window = "r.finished_at >= %(window)s"
     if connection.vendor == "postgresql":
-        return f"""SELECT 'r', s.id, NULL, NULL, NULL, r.called_at, r.finished_at
+        minutes = "EXTRACT(EPOCH FROM r.finished_at - r.called_at)::float8 / 60"
+        return f"""SELECT 'r', s.id, COUNT(*), COUNT(*) FILTER (WHERE {in_window}), NULL,
+                AVG({minutes}), AVG({minutes}) FILTER (WHERE {in_window})
             FROM directory_service s CROSS JOIN LATERAL (
                 SELECT t.called_at, t.finished_at FROM queueing_ticket t
                 WHERE t.service_id = s.id AND {done} ORDER BY t.finished_at DESC LIMIT %(sample)s
-            ) r WHERE s.id IN {services_sql}"""  # noqa: S608 (constants and placeholders only)
-    return f"""SELECT 'r', r.service_id, NULL, NULL, NULL, r.called_at, r.finished_at FROM (
+            ) r WHERE s.id IN {services_sql} GROUP BY s.id"""  # noqa: S608 (constants and placeholders only)
+    # Whole microseconds from the stored text ("YYYY-MM-DD HH:MM:SS[.ffffff]", UTC), as timedelta counts them.
+    micro = "strftime('%%s', r.{0}) * 1000000 + CAST(substr(r.{0}, 21) AS INTEGER)"
+    minutes = f"CAST({micro.format('finished_at')} - ({micro.format('called_at')}) AS REAL) / 1000000.0 / 60.0"
+    return f"""SELECT 'r', r.service_id, COUNT(*), SUM(CASE WHEN {in_window} THEN 1 ELSE 0 END), NULL,
+            AVG({minutes}), AVG(CASE WHEN {in_window} THEN {minutes} END) FROM (
             SELECT t.service_id, t.called_at, t.finished_at,
                 ROW_NUMBER() OVER (PARTITION BY t.service_id ORDER BY t.finished_at DESC) AS rank
             FROM queueing_ticket t WHERE t.service_id IN {services_sql} AND {done}
-        ) r WHERE r.rank <= %(sample)s"""  # noqa: S608 (constants and placeholders only)
+        ) r WHERE r.rank <= %(sample)s GROUP BY r.service_id"""  # noqa: S608 (constants and placeholders only)
 
 
 def _pool_rows(mall: Mall, service: Service) -> tuple[tuple, tuple, list]:
     """The pool's (counter, service, duration) rows, its counters and its services (from ``directory.cached``)."""
-    through = cached.mall_counter_services(mall.pk)
-    mine = {c for c, s, _d in through if s == service.pk}
-    services = {s for c, s, _d in through if c in mine} | {service.pk}
-    rows = tuple(row for row in through if row[1] in services)
-    return rows, tuple(sorted({c for c, _s, _d in rows})), sorted(services)
+
+    def load():
+        through = cached.mall_counter_services(mall.pk)
+        mine = {c for c, s, _d in through if s == service.pk}
+        services = {s for c, s, _d in through if c in mine} | {service.pk}
+        rows = tuple(row for row in through if row[1] in services)
+        return rows, tuple(sorted({c for c, _s, _d in rows})), sorted(services)
+
+    return _pool_rows_of.get((mall.pk, service.pk), load)
 
 
 def _pool(slow: _Slow, mall: Mall, service: Service) -> _Pool:
@@ -554,10 +568,9 @@ def _pool(slow: _Slow, mall: Mall, service: Service) -> _Pool:
     info, fallbacks = _pool_counters(service, rows, staffed, busy=frozenset())
     recent = {}
     for sid in info.pool:
-        minutes = _pick_recent(slow.runs.get(sid, []), slow.at)
+        found_minutes = slow.recent.get(sid)
         fallback = fallbacks.get(sid, DEFAULT_SERVICE_MINUTES)
-        # The mean, not the median: see the module docstring.
-        recent[sid] = (statistics.fmean(minutes), True) if minutes else (fallback, False)
+        recent[sid] = (found_minutes, True) if found_minutes is not None else (fallback, False)
     found = _Pool(
         rows=rows,
         counter_ids=counter_ids,
@@ -650,7 +663,7 @@ def reading_at_issue(
             kept = holder["slow"] = _slow_from_rows(mall, slow_services, today, now, figures)
         pool = _pool(kept, mall, service)
         officer, busy, counts = {}, set(), {}
-        for kind, key, a, b, c, _called, _finished in figures:
+        for kind, key, a, b, c, _x, _y in figures:
             if kind == "c":
                 officer[key] = a
                 if b:
@@ -713,11 +726,11 @@ def _fast_sql(day: dt.date, pool: list[int], counter_ids, before: dt.datetime) -
         SELECT 'c' AS kind, c.id AS key, c.officer_id AS a,
             CASE WHEN EXISTS (SELECT 1 FROM queueing_ticket b WHERE b.counter_id = c.id
                 AND b.status IN ('called', 'serving')) THEN 1 ELSE 0 END AS b, 0 AS c,
-            {_NO_TIME} AS called, {_NO_TIME} AS finished
+            {_NO_FLOAT} AS x, {_NO_FLOAT} AS y
         FROM directory_counter c WHERE c.id IN {counters_sql}
         UNION ALL
         SELECT 'w', t.service_id, {count(priority)}, {count(f"{priority} AND {before_sql}")},
-            {count(f"t.priority_group = '' AND {before_sql}")}, {_NO_TIME}, {_NO_TIME}
+            {count(f"t.priority_group = '' AND {before_sql}")}, {_NO_FLOAT}, {_NO_FLOAT}
         FROM queueing_ticket t
         WHERE t.service_id IN {pool_sql} AND t.day = %(e_day)s AND t.status = 'waiting'
         GROUP BY t.service_id
@@ -775,7 +788,7 @@ def figure_rows(waiting, counters) -> list[tuple]:
     return rows
 
 
-_NO_TIME = "CAST(NULL AS TIMESTAMP WITH TIME ZONE)"  # typed: PostgreSQL matches UNION columns by type
+_NO_FLOAT = "CAST(NULL AS DOUBLE PRECISION)"  # typed: PostgreSQL matches UNION columns by type
 
 
 def _in_list(name: str, values, params: dict) -> str:
@@ -784,10 +797,3 @@ def _in_list(name: str, values, params: dict) -> str:
         params[f"{name}{i}"] = value
         names.append(f"%({name}{i})s")
     return "(" + ", ".join(names) + ")"
-
-
-def _aware(value) -> dt.datetime:
-    """A datetime as the ORM returns it (SQLite gives text without a zone, in UTC)."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
