@@ -364,8 +364,10 @@ def issue(*, max_seq: int | None, estimate_sql: str, estimate_params: dict, **va
     ``values``: the keywords of ``_issue_params`` (without ``predicted``). ``estimate_sql``: CTEs ending in
     one named ``estimate`` with the minutes to stamp (``predicted``) and the figures it read (``waiting``,
     ``counters``): ``queueing.estimates.ISSUE_ESTIMATE_SQL``, whose parameters are ``estimate_params``.
-    They read in the statement's snapshot, before its ticket. ``max_seq``: the highest number the quota
-    allows now; None when the number went past it (the caller rolls back, so the number is not used up).
+    They read in the statement's snapshot, before its ticket, and run before the number's upsert (``made``
+    scans ``estimate`` first), so the number's row lock is not held while they count. ``max_seq``: the
+    highest number the quota allows now; None when the number went past it (the caller rolls back, so the
+    number is not used up).
     """
     params = {**_issue_params(predicted=None, **values), **estimate_params, "max_seq": max_seq}
     quota = "WHERE %(max_seq)s::integer IS NULL OR seq.last_number <= %(max_seq)s::integer"
@@ -382,7 +384,7 @@ def issue(*, max_seq: int | None, estimate_sql: str, estimate_params: dict, **va
                     %(prefix)s || CASE WHEN seq.last_number < 1000 THEN lpad(seq.last_number::text, 3, '0')
                                        ELSE seq.last_number::text END,
                     {_ISSUED_VALUES.replace("%(predicted)s", "estimate.predicted")}
-                FROM seq, estimate {quota}
+                FROM estimate, seq {quota}
                 RETURNING {_COLUMNS}
             ), event AS (
                 INSERT INTO queueing_ticketevent ({_EVENT_COLUMNS})
