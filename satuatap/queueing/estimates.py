@@ -44,6 +44,7 @@ bench simulates a day through these same functions).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -57,7 +58,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 
-from satuatap.directory import cached
+from satuatap.directory import cached, stamp
 from satuatap.directory.hours import hours_on, local_now, mall_closures_on, or_now, service_day
 from satuatap.directory.models import Counter, Mall, Service
 from satuatap.queueing.models import AT_COUNTER_STATUSES, Ticket, TicketStatus
@@ -209,27 +210,43 @@ def _counters_from_rows(services: dict[int, str], rows) -> tuple[dict[int, _Coun
     return result, fallbacks
 
 
-def _pause_minutes(mall: Mall, hours, now: dt.datetime, wait: float) -> float:
-    """Minutes of closed time inside the wait: until opening, the rest of a running break, or a break ahead."""
+class Pause(NamedTuple):
+    """Closed time inside a wait starting at a given instant: ``fixed`` minutes whatever the wait (until
+    opening, the rest of a running break), plus ``break_minutes`` when a break starts ``gap`` minutes in
+    and the wait is longer than that (``gap`` None: no break ahead)."""
+
+    fixed: float = 0.0
+    gap: float | None = None
+    break_minutes: float = 0.0
+
+    def minutes(self, wait: float) -> float:
+        return self.fixed + (self.break_minutes if self.gap is not None and self.gap < wait else 0.0)
+
+
+def _pause(mall: Mall, hours, now: dt.datetime) -> Pause:
+    """The closed time a wait from ``now`` runs into: until opening, the rest of a running break, or a break ahead."""
+    if hours is None:
+        return Pause()
     local = local_now(mall, now)
     day = local.date()
-    if hours is None:
-        return 0.0
 
     def at(t: dt.time) -> dt.datetime:
         return dt.datetime.combine(day, t, tzinfo=local.tzinfo)
 
-    pause = 0.0
+    def minutes(delta: dt.timedelta) -> float:
+        return delta.total_seconds() / 60
+
+    fixed = 0.0
     if local < at(hours.opens):
-        pause += (at(hours.opens) - local).total_seconds() / 60
+        fixed += minutes(at(hours.opens) - local)
         local = at(hours.opens)
     if hours.break_start and hours.break_end:
         start, end = at(hours.break_start), at(hours.break_end)
         if start <= local < end:
-            pause += (end - local).total_seconds() / 60
-        elif local < start < local + dt.timedelta(minutes=wait):
-            pause += (end - start).total_seconds() / 60
-    return pause
+            return Pause(fixed + minutes(end - local))
+        if local < start:
+            return Pause(fixed, minutes(start - local), minutes(end - start))
+    return Pause(fixed)
 
 
 def _combine(
@@ -241,6 +258,7 @@ def _combine(
     now: dt.datetime,
     priority_rate: float = 0.0,
     hours=None,
+    pause: Pause | None = None,
 ) -> Estimate:
     """The formula, from the tickets ahead per service of the pool (``before``).
 
@@ -259,7 +277,7 @@ def _combine(
     # priority_rate more, each taking per_ticket / staffed: the wait grows by 1 / (1 - load).
     load = min(MAX_PRIORITY_LOAD, priority_rate * per_ticket / staffed)
     wait /= 1 - load
-    pause = _pause_minutes(mall, hours, now, wait)
+    pause = (pause if pause is not None else _pause(mall, hours, now)).minutes(wait)
     total = wait + pause
     minutes = 0 if total <= 0 else max(1, math.floor(total + 0.5))
     return Estimate(
@@ -375,16 +393,224 @@ def estimate_services(mall: Mall, services, *, now: dt.datetime | None = None) -
     return _estimates(mall, services, now, Q(queued_at__lte=now))
 
 
+# The estimate at issue (the kiosk's issue, the busiest request): the same formula, its inputs split in two.
+#
+# Slow figures change a few times an hour: which counters serve which services, the durations, the
+# closures and hours (``directory.cached``), each counter's officer, each service's last finished
+# tickets' mean service time (as ``_pick_recent`` chooses them, averaged in the database) and its
+# priority arrivals of the past hour. They are read in one statement per mall and kept
+# in the process for SLOW_SECONDS of the caller's ``now`` (not the wall clock: the simulated day moves
+# ``now`` fast), dropped at once when the directory's stamp moves. Fast figures are exact at every
+# issue: the waiting tickets of the pool, each counter's officer and whether it holds a ticket. They
+# ride in the issue's own statement (PostgreSQL: ``ISSUE_ESTIMATE_SQL``, which also computes the
+# stamped minutes; SQLite: ``Reading.sql`` inside the number's upsert). A counter whose officer
+# signed in or out since the slow read (the fast read sees it) has the pool's figures recomputed at once.
+
+SLOW_SECONDS = 60.0  # a slow read serves the ``now`` values from its own to this many seconds later
+FIGURE_COLUMNS = ("kind", "key", "a", "b", "c", "x", "y")  # the rows of ``Reading.sql``
+
+
+@dataclass
+class _Slow:
+    """The slow figures of a mall's services and counters, as read at ``at``."""
+
+    at: dt.datetime
+    day: dt.date
+    services: frozenset  # the services read
+    officer: dict  # per counter: its officer's id or None
+    shut: frozenset  # counters shut by a closure at ``at``
+    recent: dict  # per service with finished tickets: the mean minutes ``_pick_recent`` would give
+    priority_recent: dict  # per service: priority tickets issued in the PRIORITY_RATE_WINDOW before ``at``
+    hours: object
+    pools: dict = field(default_factory=dict)  # per service id: its _Pool, made on first use
+
+    def serves(self, day: dt.date, now: dt.datetime, service_id: int) -> bool:
+        return (
+            day == self.day
+            and self.at <= now < self.at + dt.timedelta(seconds=SLOW_SECONDS)
+            and service_id in self.services
+        )
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """A service's part of the slow figures, ready for the arithmetic."""
+
+    rows: tuple  # (counter, service, duration) of every counter of the pool
+    counter_ids: tuple  # the pool's counters: the fast read brings their officer and whether they are busy
+    staffed: frozenset  # the pool's counters staffed at the slow read (``info`` and ``rate`` assume these)
+    info: _Counters  # ``free`` counts every staffed counter of the service: recounted at issue
+    mine_staffed: tuple  # the service's staffed counters: free = those of them holding no ticket
+    recent: dict  # per pool service: (minutes per ticket, from history?)
+    rate: float  # priority tickets per minute lately (for a regular ticket)
+
+
+_slow_figures = stamp.Cache("wait estimate figures")
+_pool_rows_of = stamp.Cache("wait estimate pools")
+
+
+def _kept_slow(mall: Mall, service_id: int, today: dt.date, now: dt.datetime) -> tuple[dict, _Slow | None]:
+    """The mall's slow figures if the kept ones serve ``now`` (else None), and where to keep new ones."""
+    holder = _slow_figures.get(mall.pk, dict)
+    slow = holder.get("slow")
+    return holder, slow if slow is not None and slow.serves(today, now, service_id) else None
+
+
+def _slow_parts(mall: Mall, service_id: int) -> tuple[list[int], list[int]]:
+    """The services and counters a slow read of the mall covers."""
+    through = cached.mall_counter_services(mall.pk)
+    return sorted({s for _c, s, _d in through} | {service_id}), sorted({c for c, _s, _d in through})
+
+
+def _read_slow(mall: Mall, service_id: int, today: dt.date, now: dt.datetime) -> _Slow:
+    """The slow figures in one statement of their own."""
+    services, counters = _slow_parts(mall, service_id)
+    sql, params = _slow_sql(today, services, counters, now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return _slow_from_rows(mall, services, today, now, cursor.fetchall())
+
+
+def _slow_from_rows(mall: Mall, services: list[int], today: dt.date, now: dt.datetime, rows) -> _Slow:
+    """The slow figures from the rows of ``_slow_sql`` (columns ``FIGURE_COLUMNS``; other kinds are skipped)."""
+    officer, recent, priority = {}, {}, {}
+    for kind, key, a, b, _c, mean_all, mean_window in rows:
+        if kind == "o":
+            officer[key] = a
+        elif kind == "p":
+            priority[key] = int(a)
+        elif kind == "r" and a:  # the window's mean when it holds enough, else the last ones'
+            recent[key] = float(mean_window if b >= RECENT_MIN_IN_WINDOW else mean_all)
+    shut = frozenset(c.counter_id for c in cached.closures_on(mall, today) if c.counter_id and c.starts_at <= now)
+    hours = hours_on(cached.with_hours(mall), today)
+    return _Slow(now, today, frozenset(services), officer, shut, recent, priority, hours)
+
+
+def _slow_sql(day: dt.date, services: list[int], counters: list[int], now: dt.datetime) -> tuple[str, dict]:
+    """One read of the slow figures (columns ``FIGURE_COLUMNS``): each counter's officer (rows ``'o'``),
+    each service's priority arrivals of the past hour (``'p'``) and its last RECENT_SAMPLE finished tickets
+    (``'r'``). Each part walks an index of its own rows, so it does not grow with the tickets done that day."""
+    ops = connection.ops
+    params = {
+        "day": ops.adapt_datefield_value(day),
+        "now": ops.adapt_datetimefield_value(now),
+        "since": ops.adapt_datetimefield_value(now - PRIORITY_RATE_WINDOW),
+        "window": ops.adapt_datetimefield_value(now - RECENT_WINDOW),
+        "sample": RECENT_SAMPLE,
+    }
+    services_sql = _in_list("s", services, params)
+    counters_sql = _in_list("c", counters or [0], params)
+    sql = f"""
+        SELECT 'o' AS kind, c.id AS key, c.officer_id AS a, CAST(NULL AS BIGINT) AS b, CAST(NULL AS BIGINT) AS c,
+            {_NO_FLOAT} AS x, {_NO_FLOAT} AS y
+        FROM directory_counter c WHERE c.id IN {counters_sql}
+        UNION ALL
+        SELECT 'p', t.service_id, COUNT(*), NULL, NULL, {_NO_FLOAT}, {_NO_FLOAT}
+        FROM queueing_ticket t
+        WHERE t.service_id IN {services_sql} AND t.day = %(day)s AND t.priority_group <> ''
+            AND t.issued_at > %(since)s AND t.issued_at <= %(now)s
+        GROUP BY t.service_id
+        UNION ALL
+        {_recent_runs_sql(services_sql)}
+    """  # noqa: S608 (constants and placeholders only; every value is a parameter)
+    return sql, params
+
+
+def _recent_runs_sql(services_sql: str) -> str:
+    """Per service, over its last RECENT_SAMPLE finished tickets: how many, how many finished in the
+    RECENT_WINDOW, the mean minutes of all of them and of the window's (rows ``'r'`` of ``_slow_sql``: what
+    ``_pick_recent`` and the mean make of the same tickets, without a timestamp leaving the database).
+
+    PostgreSQL reads at most that many entries per service from ``ticket_done_recent_idx`` (a LATERAL
+    join with LIMIT); SQLite, which has no LATERAL, numbers the day's finished tickets of the services."""
+    done = "t.day = %(day)s AND t.status = 'done' AND t.called_at IS NOT NULL AND t.finished_at <= %(now)s"
+    in_window = "r.finished_at >= %(window)s"
+    if connection.vendor == "postgresql":
+        minutes = "EXTRACT(EPOCH FROM r.finished_at - r.called_at)::float8 / 60"
+        return f"""SELECT 'r', s.id, COUNT(*), COUNT(*) FILTER (WHERE {in_window}), NULL,
+                AVG({minutes}), AVG({minutes}) FILTER (WHERE {in_window})
+            FROM directory_service s CROSS JOIN LATERAL (
+                SELECT t.called_at, t.finished_at FROM queueing_ticket t
+                WHERE t.service_id = s.id AND {done} ORDER BY t.finished_at DESC LIMIT %(sample)s
+            ) r WHERE s.id IN {services_sql} GROUP BY s.id"""  # noqa: S608 (constants and placeholders only)
+    # Whole microseconds from the stored text ("YYYY-MM-DD HH:MM:SS[.ffffff]", UTC), as timedelta counts them.
+    micro = "strftime('%%s', r.{0}) * 1000000 + CAST(substr(r.{0}, 21) AS INTEGER)"
+    minutes = f"CAST({micro.format('finished_at')} - ({micro.format('called_at')}) AS REAL) / 1000000.0 / 60.0"
+    return f"""SELECT 'r', r.service_id, COUNT(*), SUM(CASE WHEN {in_window} THEN 1 ELSE 0 END), NULL,
+            AVG({minutes}), AVG(CASE WHEN {in_window} THEN {minutes} END) FROM (
+            SELECT t.service_id, t.called_at, t.finished_at,
+                ROW_NUMBER() OVER (PARTITION BY t.service_id ORDER BY t.finished_at DESC) AS rank
+            FROM queueing_ticket t WHERE t.service_id IN {services_sql} AND {done}
+        ) r WHERE r.rank <= %(sample)s GROUP BY r.service_id"""  # noqa: S608 (constants and placeholders only)
+
+
+def _pool_rows(mall: Mall, service: Service) -> tuple[tuple, tuple, list]:
+    """The pool's (counter, service, duration) rows, its counters and its services (from ``directory.cached``)."""
+
+    def load():
+        through = cached.mall_counter_services(mall.pk)
+        mine = {c for c, s, _d in through if s == service.pk}
+        services = {s for c, s, _d in through if c in mine} | {service.pk}
+        rows = tuple(row for row in through if row[1] in services)
+        return rows, tuple(sorted({c for c, _s, _d in rows})), sorted(services)
+
+    return _pool_rows_of.get((mall.pk, service.pk), load)
+
+
+def _pool(slow: _Slow, mall: Mall, service: Service) -> _Pool:
+    """The service's part of the slow figures (made once per slow read)."""
+    found = slow.pools.get(service.pk)
+    if found is not None:
+        return found
+    rows, counter_ids, _services = _pool_rows(mall, service)
+    mine = {c for c, s, _d in rows if s == service.pk}
+    staffed = frozenset(c for c in counter_ids if slow.officer.get(c) is not None and c not in slow.shut)
+    info, fallbacks = _pool_counters(service, rows, staffed, busy=frozenset())
+    recent = {}
+    for sid in info.pool:
+        found_minutes = slow.recent.get(sid)
+        fallback = fallbacks.get(sid, DEFAULT_SERVICE_MINUTES)
+        recent[sid] = (found_minutes, True) if found_minutes is not None else (fallback, False)
+    found = _Pool(
+        rows=rows,
+        counter_ids=counter_ids,
+        staffed=staffed,
+        info=info,
+        mine_staffed=tuple(sorted(mine & staffed)),
+        recent=recent,
+        rate=_rate(slow.priority_recent, info),
+    )
+    slow.pools[service.pk] = found
+    return found
+
+
+def _pool_counters(service: Service, rows, staffed: frozenset, busy: frozenset) -> tuple[_Counters, dict]:
+    """``_counters_from_rows`` for the service, from the pool's rows and which counters are staffed and busy."""
+    # A staffed counter is signed in and not shut ("closed" stands for both: the rows' officer is a flag).
+    full_rows = [(c, s, d, 1 if c in staffed else None, c in busy, False) for c, s, d in rows]
+    counters, fallbacks = _counters_from_rows({service.pk: service.duration}, full_rows)
+    return counters[service.pk], fallbacks
+
+
+def _rate(priority_recent: dict, info: _Counters) -> float:
+    """``_priority_rate`` from the pool's priority arrivals of the past hour."""
+    recent = sum(priority_recent.get(sid, 0) * info.weights.get(sid, 1.0) for sid in info.pool)
+    return recent / (PRIORITY_RATE_WINDOW.total_seconds() / 60)
+
+
 class Reading(NamedTuple):
-    """The one read an estimate at issue needs (``sql`` with ``params``, its columns ``FIGURE_COLUMNS``),
-    and the arithmetic that turns its rows into the ``Estimate``."""
+    """What an estimate at issue reads and how it becomes the ``Estimate``.
+
+    ``sql`` with ``params`` is the read on its own (rows of ``FIGURE_COLUMNS``): the fast figures, plus the
+    slow ones when the process has none for ``now``. SQLite sends it inside the number's upsert, ``run``
+    alone. ``inline`` (given with ``inline=True``, the slow figures then read first when due) are the
+    parameters of ``ISSUE_ESTIMATE_SQL``, which PostgreSQL's issue statement runs instead (``figure_rows``
+    turns what it returns into rows of the same read). ``estimate`` turns the rows into the ``Estimate``."""
 
     sql: str
     params: dict
+    inline: dict
     estimate: Callable[[list], Estimate]
-
-
-FIGURE_COLUMNS = ("kind", "key", "a", "b", "c", "d", "called", "finished")
 
 
 def estimate_at_issue(
@@ -394,12 +620,7 @@ def estimate_at_issue(
     queued_at: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> Estimate:
-    """``estimate_new`` in one statement: the same formula, the slow-changing inputs from the process's cache.
-
-    Which counters serve which services, the durations, the closures and the hours come from
-    ``directory.cached``; one read brings the rest (who is signed in, who is busy, the waiting
-    counts, the recent service times of the pool). For the kiosk's issue, the busiest request.
-    """
+    """``estimate_new`` from the slow figures this process keeps and one read (see above)."""
     return run(reading_at_issue(service, priority_group=priority_group, queued_at=queued_at, now=now))
 
 
@@ -416,59 +637,87 @@ def reading_at_issue(
     priority_group: str = "",
     queued_at: dt.datetime | None = None,
     now: dt.datetime | None = None,
+    inline: bool = False,
 ) -> Reading:
-    """``estimate_at_issue`` before its read runs: a caller may send the read inside another statement
-    (SQLite's issue reads it in the number's upsert: one round trip fewer)."""
+    """``estimate_at_issue`` before its read runs (the issue sends it in its own statement)."""
     now = or_now(now)
     mall = service.mall
     today = service_day(mall, now)
-    through = cached.mall_counter_services(mall.pk)
-    mine = {c for c, s, _d in through if s == service.pk}
-    pool = {s for c, s, _d in through if c in mine} | {service.pk}
-    rows = [row for row in through if row[1] in pool]
-    counter_ids = sorted({c for c, _s, _d in rows})
-    sql, params = _live_figures_sql(mall.pk, today, sorted(pool), counter_ids, queued_at or now, now)
+    holder, slow = _kept_slow(mall, service.pk, today, now)
+    if slow is None and inline:
+        slow = holder["slow"] = _read_slow(mall, service.pk, today, now)
+    is_priority = bool(priority_group)
+    before = queued_at or now
+    rows, counter_ids, services = _pool_rows(mall, service)
+    sql, params = _fast_sql(today, services, counter_ids, before)
+    slow_services = None
+    if slow is None:  # the slow figures ride in the same read
+        slow_services, slow_counters = _slow_parts(mall, service.pk)
+        slow_sql, slow_params = _slow_sql(today, slow_services, slow_counters, now)
+        sql, params = f"{sql} UNION ALL {slow_sql}", {**params, **slow_params}
+    pause = _pause(mall, slow.hours if slow is not None else hours_on(cached.with_hours(mall), today), now)
 
-    def estimate(figure_rows: list) -> Estimate:
-        live = _live_figures(figure_rows)
-        shut = {c.counter_id for c in cached.closures_on(mall, today) if c.counter_id and c.starts_at <= now}
-        full_rows = [(c, s, d, live["officer"].get(c), live["busy"].get(c, False), c in shut) for c, s, d in rows]
-        counters, fallbacks = _counters_from_rows({service.pk: service.duration}, full_rows)
-        info = counters[service.pk]
-        counts = live["counts"]
-        recent = {}
-        for sid in info.pool:
-            minutes = _pick_recent(live["finished"].get(sid, []), now)
-            fallback = fallbacks.get(sid, DEFAULT_SERVICE_MINUTES)
-            recent[sid] = (statistics.fmean(minutes), True) if minutes else (fallback, False)
-        is_priority = bool(priority_group)
-        rate = 0.0 if is_priority else _priority_rate({sid: counts[sid] for sid in info.pool if sid in counts}, info)
+    def estimate(figures: list) -> Estimate:
+        kept = slow
+        if kept is None:
+            kept = holder["slow"] = _slow_from_rows(mall, slow_services, today, now, figures)
+        pool = _pool(kept, mall, service)
+        officer, busy, counts = {}, set(), {}
+        for kind, key, a, b, c, _x, _y in figures:
+            if kind == "c":
+                officer[key] = a
+                if b:
+                    busy.add(key)
+            elif kind == "w":
+                counts[key] = {"priority_all": int(a), "priority_before": int(b), "regular_before": int(c)}
+        staffed = frozenset(c for c in pool.counter_ids if officer.get(c) is not None and c not in kept.shut)
+        if staffed == pool.staffed:
+            info = dataclasses.replace(pool.info, free=sum(1 for c in pool.mine_staffed if c not in busy))
+            rate = pool.rate
+        else:  # an officer signed in or out since the slow read: this pool's figures again, from what was read
+            info, _fallbacks = _pool_counters(service, pool.rows, staffed, frozenset(busy))
+            rate = _rate(kept.priority_recent, info)
+            kept.officer.update(officer)
+            kept.pools.clear()  # every pool made from the old officers
+        rate = 0.0 if is_priority else rate
         before_by_service = _ahead(counts, info.pool, is_priority)
-        return _combine(mall, service.pk, before_by_service, info, recent, now, rate, hours_on(mall, today))
+        return _combine(mall, service.pk, before_by_service, info, pool.recent, now, rate, pause=pause)
 
-    return Reading(sql, params, estimate)
+    return Reading(sql, params, _inline(slow, mall, service, is_priority, before, pause) if inline else {}, estimate)
 
 
-def _live_figures_sql(
-    mall_id: int, day: dt.date, pool: list[int], counter_ids: list[int], before, now
-) -> tuple[str, dict]:
-    """One read: each counter's officer and whether it holds a ticket, the waiting counts per service
-    (as ``_waiting_counts``), and the last RECENT_SAMPLE finished tickets per service (as ``_recent_by_service``).
-    Its columns are ``FIGURE_COLUMNS``. Each part walks an index of its own rows (the waiting queue, the day's
-    priority arrivals, the newest finished tickets), so it does not grow with the tickets done that day."""
-    ops = connection.ops
-    params = {
-        "mall": mall_id,
-        "day": ops.adapt_datefield_value(day),
-        "before": ops.adapt_datetimefield_value(before),
-        "now": ops.adapt_datetimefield_value(now),
-        "since": ops.adapt_datetimefield_value(now - PRIORITY_RATE_WINDOW),
-        "sample": RECENT_SAMPLE,
+def _inline(slow: _Slow, mall: Mall, service: Service, is_priority: bool, before, pause: Pause) -> dict:
+    """The parameters of ``ISSUE_ESTIMATE_SQL``: the slow figures the formula takes as they are."""
+    pool = _pool(slow, mall, service)
+    info = pool.info
+    services = sorted(info.pool)
+    return {
+        "e_services": services,
+        "e_weights": [info.weights.get(sid, 1.0) for sid in services],
+        "e_minutes": [pool.recent[sid][0] for sid in services],
+        "e_counters": list(pool.counter_ids),
+        "e_before": connection.ops.adapt_datetimefield_value(before),
+        "e_priority": is_priority,
+        "e_own": pool.recent[service.pk][0],
+        "e_staffed": info.staffed or info.total or 1,
+        "e_free": list(pool.mine_staffed) if info.staffed else [],
+        "e_rate": 0.0 if is_priority else pool.rate,
+        "e_max_load": MAX_PRIORITY_LOAD,
+        "e_pause": pause.fixed,
+        "e_gap": pause.gap,
+        "e_break": pause.break_minutes,
     }
-    pool_sql = _in_list("s", pool, params)
-    counters_sql = _in_list("c", counter_ids or [0], params)
-    waiting, priority = "t.status = 'waiting'", "t.priority_group <> ''"
-    before_sql, recent = "t.queued_at <= %(before)s", "(t.issued_at > %(since)s AND t.issued_at <= %(now)s)"
+
+
+def _fast_sql(day: dt.date, pool: list[int], counter_ids, before: dt.datetime) -> tuple[str, dict]:
+    """The fast read (rows of ``FIGURE_COLUMNS``): each counter of the pool with its officer and whether it
+    holds a ticket (``'c'``, key, officer, busy), the waiting tickets per service of the pool (``'w'``, key,
+    priority ones, priority ones queued by ``before``, regular ones queued by ``before``)."""
+    ops = connection.ops
+    params = {"e_day": ops.adapt_datefield_value(day), "e_before": ops.adapt_datetimefield_value(before)}
+    pool_sql = _in_list("e_s", pool, params)
+    counters_sql = _in_list("e_c", counter_ids or [0], params)
+    priority, before_sql = "t.priority_group <> ''", "t.queued_at <= %(e_before)s"
 
     def count(condition: str) -> str:
         return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
@@ -476,66 +725,70 @@ def _live_figures_sql(
     sql = f"""
         SELECT 'c' AS kind, c.id AS key, c.officer_id AS a,
             CASE WHEN EXISTS (SELECT 1 FROM queueing_ticket b WHERE b.counter_id = c.id
-                AND b.status IN ('called', 'serving')) THEN 1 ELSE 0 END AS b, NULL AS c, NULL AS d,
-            {_NO_TIME} AS called, {_NO_TIME} AS finished
+                AND b.status IN ('called', 'serving')) THEN 1 ELSE 0 END AS b, 0 AS c,
+            {_NO_FLOAT} AS x, {_NO_FLOAT} AS y
         FROM directory_counter c WHERE c.id IN {counters_sql}
         UNION ALL
         SELECT 'w', t.service_id, {count(priority)}, {count(f"{priority} AND {before_sql}")},
-            {count(f"t.priority_group = '' AND {before_sql}")}, 0, {_NO_TIME}, {_NO_TIME}
+            {count(f"t.priority_group = '' AND {before_sql}")}, {_NO_FLOAT}, {_NO_FLOAT}
         FROM queueing_ticket t
-        WHERE t.service_id IN {pool_sql} AND t.day = %(day)s AND {waiting}
+        WHERE t.service_id IN {pool_sql} AND t.day = %(e_day)s AND t.status = 'waiting'
         GROUP BY t.service_id
-        UNION ALL
-        SELECT 'p', t.service_id, 0, 0, 0, COUNT(*), {_NO_TIME}, {_NO_TIME}
-        FROM queueing_ticket t
-        WHERE t.service_id IN {pool_sql} AND t.day = %(day)s AND {priority} AND {recent}
-        GROUP BY t.service_id
-        UNION ALL
-        {_recent_runs_sql(pool_sql)}
     """  # noqa: S608 (constants and placeholders only; every value is a parameter)
     return sql, params
 
 
-def _recent_runs_sql(pool_sql: str) -> str:
-    """The last RECENT_SAMPLE finished tickets of each service in the pool: rows ``'r'`` of ``_live_figures_sql``.
+# PostgreSQL: the fast read and the formula inside the issue's statement (``statements.issue`` puts these
+# CTEs before its own; ``%(day)s`` is the ticket's day, the ``e_*`` parameters are ``Reading.inline``). The
+# arithmetic is ``_combine``'s, in the same order; ``estimate`` holds the minutes to stamp and the figures
+# read (``figure_rows``), from which ``Reading.estimate`` builds the ``Estimate`` (``tickets`` re-stamps
+# the rare ticket where the two differ: an officer signed in or out since the slow read).
+ISSUE_ESTIMATE_SQL = """
+    e_waiting AS (
+        SELECT t.service_id AS sid,
+            COUNT(*) FILTER (WHERE t.priority_group <> '') AS priority_all,
+            COUNT(*) FILTER (WHERE t.priority_group <> '' AND t.queued_at <= %(e_before)s) AS priority_before,
+            COUNT(*) FILTER (WHERE t.priority_group = '' AND t.queued_at <= %(e_before)s) AS regular_before
+        FROM queueing_ticket t
+        WHERE t.service_id = ANY(%(e_services)s::bigint[]) AND t.day = %(day)s AND t.status = 'waiting'
+        GROUP BY t.service_id
+    ), e_counters AS (
+        SELECT c.id, c.officer_id, EXISTS (SELECT 1 FROM queueing_ticket b WHERE b.counter_id = c.id
+            AND b.status IN ('called', 'serving')) AS busy
+        FROM directory_counter c WHERE c.id = ANY(%(e_counters)s::bigint[])
+    ), e_ahead AS (
+        SELECT COALESCE(SUM(w.n * p.w), 0) AS ahead, COALESCE(SUM(w.n * p.w * p.m), 0) AS work
+        FROM unnest(%(e_services)s::bigint[], %(e_weights)s::float8[], %(e_minutes)s::float8[]) AS p (sid, w, m)
+        JOIN (SELECT sid, CASE WHEN %(e_priority)s THEN priority_before ELSE regular_before + priority_all END AS n
+              FROM e_waiting) w ON w.sid = p.sid
+    ), e_per AS (
+        SELECT a.ahead, f.free, CASE WHEN a.ahead > 0 THEN a.work / a.ahead ELSE %(e_own)s::float8 END AS per
+        FROM e_ahead a, (SELECT COUNT(*) AS free FROM e_counters WHERE id = ANY(%(e_free)s::bigint[]) AND NOT busy) f
+    ), e_wait AS (
+        SELECT CASE WHEN ahead < free THEN 0.0::float8 ELSE (ahead - free + 0.5) * per / %(e_staffed)s::float8 END
+            / (1 - LEAST(%(e_max_load)s::float8, %(e_rate)s::float8 * per / %(e_staffed)s::float8)) AS wait
+        FROM e_per
+    ), estimate AS (
+        SELECT CASE WHEN total <= 0 THEN 0 ELSE GREATEST(1, FLOOR(total + 0.5))::integer END AS predicted,
+            ARRAY(SELECT ARRAY[sid, priority_all, priority_before, regular_before] FROM e_waiting) AS waiting,
+            ARRAY(SELECT ARRAY[id, officer_id, busy::integer] FROM e_counters) AS counters
+        FROM (
+            SELECT wait + (%(e_pause)s::float8
+                + CASE WHEN %(e_gap)s::float8 < wait THEN %(e_break)s::float8 ELSE 0.0::float8 END) AS total
+            FROM e_wait
+        ) total
+    )
+"""
 
-    PostgreSQL reads at most that many entries per service from ``ticket_done_recent_idx`` (a LATERAL
-    join with LIMIT); SQLite, which has no LATERAL, numbers the day's finished tickets of the pool."""
-    done = "t.day = %(day)s AND t.status = 'done' AND t.called_at IS NOT NULL AND t.finished_at <= %(now)s"
-    if connection.vendor == "postgresql":
-        return f"""SELECT 'r', s.id, NULL, NULL, NULL, NULL, r.called_at, r.finished_at
-            FROM directory_service s CROSS JOIN LATERAL (
-                SELECT t.called_at, t.finished_at FROM queueing_ticket t
-                WHERE t.service_id = s.id AND {done} ORDER BY t.finished_at DESC LIMIT %(sample)s
-            ) r WHERE s.id IN {pool_sql}"""  # noqa: S608 (constants and placeholders only)
-    return f"""SELECT 'r', r.service_id, NULL, NULL, NULL, NULL, r.called_at, r.finished_at FROM (
-            SELECT t.service_id, t.called_at, t.finished_at,
-                ROW_NUMBER() OVER (PARTITION BY t.service_id ORDER BY t.finished_at DESC) AS rank
-            FROM queueing_ticket t WHERE t.service_id IN {pool_sql} AND {done}
-        ) r WHERE r.rank <= %(sample)s"""  # noqa: S608 (constants and placeholders only)
+
+def figure_rows(waiting, counters) -> list[tuple]:
+    """``ISSUE_ESTIMATE_SQL``'s arrays as the rows of the fast read (``Reading.estimate`` takes them)."""
+    rows = [("c", c, officer, busy, 0, None, None) for c, officer, busy in counters]
+    rows += [("w", sid, a, b, c, None, None) for sid, a, b, c in waiting]
+    return rows
 
 
-def _live_figures(rows) -> dict:
-    """The rows of ``_live_figures_sql`` by kind: officer and busy per counter, counts per service, finished runs."""
-    figures = {"officer": {}, "busy": {}, "counts": {}, "finished": defaultdict(list)}
-    for kind, key, a, b, c, d, called, finished in rows:
-        if kind == "c":
-            figures["officer"][key], figures["busy"][key] = a, bool(b)
-        elif kind in ("w", "p"):  # the waiting counts, the recent priority arrivals: a service may have either
-            names = ("priority_all", "priority_before", "regular_before", "priority_recent")
-            counts = figures["counts"].setdefault(key, dict.fromkeys(names, 0))
-            if kind == "w":
-                counts.update(zip(names[:3], (int(a), int(b), int(c)), strict=True))
-            else:
-                counts["priority_recent"] = int(d)
-        else:
-            figures["finished"][key].append((_aware(called), _aware(finished)))
-    for runs in figures["finished"].values():
-        runs.sort(key=lambda run: run[1], reverse=True)  # newest first, as _pick_recent reads them
-    return figures
-
-
-_NO_TIME = "CAST(NULL AS TIMESTAMP WITH TIME ZONE)"  # typed: PostgreSQL matches UNION columns by type
+_NO_FLOAT = "CAST(NULL AS DOUBLE PRECISION)"  # typed: PostgreSQL matches UNION columns by type
 
 
 def _in_list(name: str, values, params: dict) -> str:
@@ -544,10 +797,3 @@ def _in_list(name: str, values, params: dict) -> str:
         params[f"{name}{i}"] = value
         names.append(f"%({name}{i})s")
     return "(" + ", ".join(names) + ")"
-
-
-def _aware(value) -> dt.datetime:
-    """A datetime as the ORM returns it (SQLite gives text without a zone, in UTC)."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -370,18 +370,24 @@ def _issue_params(
     }
 
 
-def issue(*, max_seq: int | None, **values) -> tuple[Ticket, int] | None:
-    """PostgreSQL: the number, the ticket and its event in one statement: (ticket, event id).
+def issue(*, max_seq: int | None, estimate_sql: str, estimate_params: dict, **values) -> tuple | None:
+    """PostgreSQL: the number, the ticket with its wait estimate and its event in one statement:
+    (ticket, event id, the waiting counts read, the counters read), or None.
 
-    ``values``: the keywords of ``_issue_params``. ``max_seq``: the highest number the quota allows
-    now; None when the number went past it (the caller rolls back, so the number is not used up).
+    ``values``: the keywords of ``_issue_params`` (without ``predicted``). ``estimate_sql``: CTEs ending in
+    one named ``estimate`` with the minutes to stamp (``predicted``) and the figures it read (``waiting``,
+    ``counters``): ``queueing.estimates.ISSUE_ESTIMATE_SQL``, whose parameters are ``estimate_params``.
+    They read in the statement's snapshot, before its ticket, and run before the number's upsert (``made``
+    scans ``estimate`` first), so the number's row lock is not held while they count. ``max_seq``: the
+    highest number the quota allows now; None when the number went past it (the caller rolls back, so the
+    number is not used up).
     """
-    params = {**_issue_params(**values), "max_seq": max_seq}
+    params = {**_issue_params(predicted=None, **values), **estimate_params, "max_seq": max_seq}
     quota = "WHERE %(max_seq)s::integer IS NULL OR seq.last_number <= %(max_seq)s::integer"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            WITH seq AS (
+            WITH {estimate_sql}, seq AS (
                 INSERT INTO queueing_queuesequence (service_id, day, last_number) VALUES (%(service)s, %(day)s, 1)
                 ON CONFLICT (service_id, day) DO UPDATE SET last_number = queueing_queuesequence.last_number + 1
                 RETURNING last_number
@@ -390,23 +396,32 @@ def issue(*, max_seq: int | None, **values) -> tuple[Ticket, int] | None:
                 SELECT %(mall)s, %(service)s, %(service)s, %(day)s, seq.last_number,
                     %(prefix)s || CASE WHEN seq.last_number < 1000 THEN lpad(seq.last_number::text, 3, '0')
                                        ELSE seq.last_number::text END,
-                    {_ISSUED_VALUES}
-                FROM seq {quota}
+                    {_ISSUED_VALUES.replace("%(predicted)s", "estimate.predicted")}
+                FROM estimate, seq {quota}
                 RETURNING {_COLUMNS}
             ), event AS (
                 INSERT INTO queueing_ticketevent ({_EVENT_COLUMNS})
                 SELECT made.id, {_ISSUED_EVENT} FROM made
                 RETURNING id
             )
-            SELECT made.*, event.id FROM made, event
+            SELECT made.*, event.id, estimate.waiting, estimate.counters FROM made, event, estimate
             """,
             params,
         )
         row = cursor.fetchone()
     if row is None:
         return None
-    ticket, _raw = _ticket(row[:-1])
-    return ticket, row[-1]
+    ticket, _raw = _ticket(row[:-3])
+    return ticket, row[-3], row[-2], row[-1]
+
+
+def restamp(ticket_id: int, minutes: int) -> None:
+    """PostgreSQL: a just-issued ticket's predicted wait, where the issue statement's differs from
+    ``queueing.estimates`` (an officer signed in or out since the slow figures were read)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE queueing_ticket SET predicted_wait_minutes = %(m)s WHERE id = %(t)s", {"m": minutes, "t": ticket_id}
+        )
 
 
 def insert_issued(*, seq: int, number: str, **values) -> tuple[Ticket, int]:

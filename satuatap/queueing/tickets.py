@@ -116,15 +116,18 @@ def _issue(service, priority_group, source, actor, now, queued_at, key) -> Ticke
     state = open_state(cached.with_hours(mall), now, service=service, closures=cached.closures_on(mall, day))
     if not state.issuing:
         raise Refused("closed", state.reason)
-    # The wait shown on the new ticket, stamped so the report can compare it with the first call: one read.
-    reading = estimates.reading_at_issue(service, priority_group=priority_group, queued_at=queued_at, now=now)
-    if statements.on_postgresql():
-        # Read before the transaction: inside, it would hold the number's row lock and slow every kiosk;
-        # numbers issued meanwhile by other kiosks shift it by as many places.
-        estimate = estimates.run(reading)
+    # The wait shown on the new ticket, stamped so the report can compare it with the first call: the slow
+    # figures from this process, the fast ones read in the issue's own statement (``estimates``).
+    on_postgresql = statements.on_postgresql()
+    reading = estimates.reading_at_issue(
+        service, priority_group=priority_group, queued_at=queued_at, now=now, inline=on_postgresql
+    )
+    if on_postgresql:
         # With a quota, a refused number is rolled back (not used up): that needs the transaction.
         with _one_statement_write() if service.daily_quota is None else transaction.atomic():
-            ticket = _issue_in_one_statement(service, day, priority_group, source, actor, now, queued_at, estimate, key)
+            ticket, estimate = _issue_in_one_statement(
+                service, day, priority_group, source, actor, now, queued_at, reading, key
+            )
     else:
         with transaction.atomic():
             made = _issue_in_steps(service, day, priority_group, source, actor, now, queued_at, reading, key)
@@ -138,7 +141,7 @@ def _quota_refused() -> Refused:
     return Refused("quota_reached", _("Kuota harian layanan ini sudah habis."))
 
 
-def _issue_values(service, day, priority_group, source, actor, now, queued_at, estimate, key) -> dict:
+def _issue_values(service, day, priority_group, source, actor, now, queued_at, key) -> dict:
     """The row of a new ticket and its event, as ``statements.issue`` and ``statements.insert_issued`` take it."""
     return dict(
         service_id=service.pk,
@@ -150,7 +153,6 @@ def _issue_values(service, day, priority_group, source, actor, now, queued_at, e
         source=source,
         now=now,
         queued_at=queued_at or now,
-        predicted=estimate.minutes,
         actor_id=actor.pk if getattr(actor, "pk", None) else None,
         zone_id=service.agency.zone_id,
         idempotency_key=key,
@@ -163,29 +165,38 @@ def _issued(ticket: Ticket, event_id: int, service: Service) -> Ticket:
     return ticket
 
 
-def _issue_in_one_statement(service, day, priority_group, source, actor, now, queued_at, estimate, key) -> Ticket:
-    """PostgreSQL: the number, the ticket and its event in one round trip (``statements.issue``)."""
+def _issue_in_one_statement(service, day, priority_group, source, actor, now, queued_at, reading, key):
+    """PostgreSQL: the number, the ticket with its estimate and its event in one round trip (``statements.issue``)."""
     max_seq = None
     if service.daily_quota is not None:
         max_seq = service.daily_quota - _reserved_for_bookings(service, day, source)
-    values = _issue_values(service, day, priority_group, source, actor, now, queued_at, estimate, key)
-    made = statements.issue(max_seq=max_seq, **values)
+    values = _issue_values(service, day, priority_group, source, actor, now, queued_at, key)
+    made = statements.issue(
+        max_seq=max_seq, estimate_sql=estimates.ISSUE_ESTIMATE_SQL, estimate_params=reading.inline, **values
+    )
     if made is None:
         raise _quota_refused()
-    return _issued(*made, service)
+    ticket, event_id, waiting, counters = made
+    estimate = reading.estimate(estimates.figure_rows(waiting, counters))
+    if estimate.minutes != ticket.predicted_wait_minutes:  # the statement's staffing was out of date
+        statements.restamp(ticket.pk, estimate.minutes)
+        ticket.predicted_wait_minutes = estimate.minutes
+    return _issued(ticket, event_id, service), estimate
 
 
 def _issue_in_steps(service, day, priority_group, source, actor, now, queued_at, reading, key):
-    """SQLite (writers serialised by the IMMEDIATE transaction): the number with the estimate's read in one
-    statement (a short read under the write lock, for a round trip less), the ticket, the event."""
+    """SQLite (writers serialised by the IMMEDIATE transaction): the number with the estimate's fast read in
+    one statement (a short read under the write lock, for a round trip less), the ticket, the event."""
     seq, figures = statements.next_number_reading(
         service_id=service.pk, day=day, sql=reading.sql, params=reading.params, columns=estimates.FIGURE_COLUMNS
     )
     estimate = reading.estimate(figures)
     if service.daily_quota is not None and seq + _reserved_for_bookings(service, day, source) > service.daily_quota:
         raise _quota_refused()
-    values = _issue_values(service, day, priority_group, source, actor, now, queued_at, estimate, key)
-    made = statements.insert_issued(seq=seq, number=format_number(service.prefix, seq), **values)
+    values = _issue_values(service, day, priority_group, source, actor, now, queued_at, key)
+    made = statements.insert_issued(
+        seq=seq, number=format_number(service.prefix, seq), predicted=estimate.minutes, **values
+    )
     return _issued(*made, service), estimate
 
 
