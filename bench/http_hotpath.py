@@ -62,6 +62,13 @@ for ticket in Ticket.objects.filter(status__in=AT_COUNTER_STATUSES).select_relat
     tickets.finish(ticket, ticket.officer)
 """
 
+ANALYZE = """
+from django.db import connection
+
+with connection.cursor() as cursor:
+    cursor.execute("ANALYZE")
+"""
+
 CHECK = """
 import json
 from django.db.models import Count
@@ -321,7 +328,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.connections < 1 or args.connections > 16 or args.seconds <= 0 or args.rounds < 1:
         parser.error("--connections 1..16 (one seeded counter each), --seconds and --rounds positive")
-    seed = f"FIRST, COUNT = {FIRST_COUNTER}, {args.connections}\n" + EXTRA_SEED
+    # The seed ends with the statistics a live database has (``throwaway_db.analyze``).
+    seed = f"FIRST, COUNT = {FIRST_COUNTER}, {args.connections}\n" + EXTRA_SEED + ANALYZE
     database = "PostgreSQL" if is_postgres(os.environ.get("DATABASE_URL", "")) else "SQLite file (WAL)"
     live = "Redis" if os.environ.get("REDIS_URL") else "embedded (LiveEvent rows)"
     with Harness(extra_seed=seed, web_workers=args.workers) as harness:
