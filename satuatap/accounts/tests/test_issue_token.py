@@ -46,12 +46,12 @@ def test_an_unknown_zone_or_user_is_refused(world):
 def test_revoke_by_prefix(client, world):
     raw = run("kiosk")
     token = ApiToken.objects.get()
-    assert "1 token" in run("kiosk", "--revoke", token.prefix)
+    assert "1 token" in run("kiosk", f"--revoke={token.prefix}")
     assert resolve_token(raw) is None
     response = client.get("/api/v1/malls", headers={"Authorization": f"Bearer {raw}"})
     assert response.status_code == 401
     with pytest.raises(CommandError, match="No live token"):
-        run("kiosk", "--revoke", token.prefix)
+        run("kiosk", f"--revoke={token.prefix}")
 
 
 def test_an_officer_lands_on_the_console_after_login(world, client):

@@ -2,10 +2,11 @@
 
     python manage.py issue_token officer1 --label "loket 1"
     python manage.py issue_token display_a --zone A --label "TV zona A"
-    python manage.py issue_token officer1 --revoke AbC123
-    python manage.py issue_token kiosk --pair AbC123    # a one-time pairing code for /device/
+    python manage.py issue_token officer1 --revoke=AbC123
+    python manage.py issue_token kiosk --pair=AbC123    # a one-time pairing code for /device/
 
-The raw token is printed once and never stored (only its hash is).
+The raw token is printed once and never stored (only its hash is). A prefix may begin with "-": give it
+as ``--pair=PREFIX`` (with ``=``), or argparse reads it as another option.
 """
 
 from django.conf import settings
@@ -28,10 +29,14 @@ class Command(BaseCommand):
             "--pair",
             metavar="PREFIX",
             default=None,
-            help="Print a one-time pairing code for the device's live token with this prefix (typed at /device/).",
+            help="Print a one-time pairing code for the device's live token with this prefix (typed at /device/); "
+            "write --pair=PREFIX, as a prefix may begin with '-'.",
         )
         parser.add_argument(
-            "--revoke", metavar="PREFIX", default=None, help="Revoke the user's live token(s) with this prefix."
+            "--revoke",
+            metavar="PREFIX",
+            default=None,
+            help="Revoke the user's live token(s) with this prefix (write --revoke=PREFIX).",
         )
 
     def handle(self, *args, username, label, zone, revoke, pair, **options):
