@@ -384,7 +384,7 @@ def issue(*, max_seq: int | None, estimate_sql: str, estimate_params: dict, **va
     """
     params = {**_issue_params(predicted=None, **values), **estimate_params, "max_seq": max_seq}
     quota = "WHERE %(max_seq)s::integer IS NULL OR seq.last_number <= %(max_seq)s::integer"
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # one text (the estimate's lists are arrays): planned once per connection
         cursor.execute(
             f"""
             WITH {estimate_sql}, seq AS (
