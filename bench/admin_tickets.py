@@ -29,29 +29,13 @@ import sys
 import time
 from pathlib import Path
 
-from throwaway_db import prepare_database
+from throwaway_db import load_history, prepare_database
 from wait_estimates import DAY, build_world, counters_for
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "satuatap_admin_bench"
 PER_DAY = 7_000
 TARGET_MS = 300
-
-LOAD = """
-INSERT INTO queueing_ticket (mall_id, issued_service_id, service_id, day, seq, number, public_code, status,
-    priority_group, source, issued_at, queued_at, called_at, finished_at, recall_count, predicted_wait_minutes)
-SELECT %(mall)s, s.id, s.id, d.day, q.seq, s.prefix || lpad(q.seq::text, 3, '0'), substr(md5(g::text), 1, 24),
-    'done', '', 'kiosk', d.at, d.at, d.at + interval '10 minutes', d.at + interval '20 minutes', 0, 10
-FROM generate_series(0, %(total)s - 1) AS g
-CROSS JOIN LATERAL (SELECT (g %% %(services)s) + 1 AS k, (g %% %(per_day)s) / %(services)s + 1 AS seq) q
-CROSS JOIN LATERAL (
-    SELECT (%(first_day)s::date + (g / %(per_day)s)::int) AS day,
-        (%(first_day)s::date + (g / %(per_day)s)::int) + time '01:00' + (g %% %(per_day)s) * interval '3 seconds'
-            AS at
-) d
-JOIN (SELECT id, prefix, row_number() OVER (ORDER BY id) AS k FROM directory_service WHERE mall_id = %(mall)s) s
-    ON s.k = q.k
-"""
 
 
 class SqlClock:
@@ -146,15 +130,13 @@ def main() -> int:
             cursor.execute("SET maintenance_work_mem = '256MB'")
             for name, _definition in indexes:
                 cursor.execute(f'DROP INDEX "{name}"')
-            cursor.execute(
-                LOAD,
-                {
-                    "mall": world.mall.pk,
-                    "total": args.tickets,
-                    "services": len(world.services),
-                    "per_day": PER_DAY,
-                    "first_day": first_day.isoformat(),
-                },
+            load_history(
+                cursor,
+                mall_id=world.mall.pk,
+                services=len(world.services),
+                total=args.tickets,
+                per_day=PER_DAY,
+                first_day=first_day,
             )
             for _name, definition in indexes:
                 cursor.execute(definition)

@@ -4,9 +4,9 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/1 \\
         .venv/bin/python bench/http_hotpath.py
 
-satuatap runs as the Procfile runs it (gunicorn, 2 workers, access log on; the live process
-beside it) on a throwaway copy of the world (``tests/browser/stack.py``) with 16 Dukcapil
-counters, each with its signed-in officer and token (``bench/http_callnext.py``'s seed).
+satuatap runs as the Procfile runs it (gunicorn, 2 workers, no gunicorn access log: the app writes one line
+per request itself; the live process beside it) on a throwaway copy of the world (``tests/browser/stack.py``)
+with 16 Dukcapil counters, each with its signed-in officer and token (``bench/http_callnext.py``'s seed).
 The bare app (``bench/bare_ninja.py``) runs under the same gunicorn settings on the same
 database server (its own tables in the same throwaway database, or its own SQLite file).
 
@@ -62,11 +62,42 @@ for ticket in Ticket.objects.filter(status__in=AT_COUNTER_STATUSES).select_relat
     tickets.finish(ticket, ticket.officer)
 """
 
+# A month of history, as a live database has it: PostgreSQL plans the hot path's statements (kept for the
+# session: prepared statements, PL/pgSQL, foreign-key checks) for tables of that size, not for a seed's few rows.
+HISTORY = """
+import datetime as dt
+import sys
+
+from django.db import connection
+from django.utils import timezone
+
+sys.path.insert(0, "bench")
+from throwaway_db import load_history  # noqa: E402
+from satuatap.directory.models import Mall, Service  # noqa: E402
+
+if connection.vendor == "postgresql":
+    mall = Mall.objects.get(slug="pekanbaru")
+    with connection.cursor() as cursor:
+        first_day = timezone.localdate() - dt.timedelta(days=HISTORY_DAYS + 1)
+        load_history(cursor, mall_id=mall.pk, services=Service.objects.filter(mall=mall).count(),
+                     total=HISTORY_DAYS * HISTORY_PER_DAY, per_day=HISTORY_PER_DAY, first_day=first_day)
+"""
+HISTORY_DAYS, HISTORY_PER_DAY = 30, 2_500  # Pekanbaru's target day
+
 ANALYZE = """
 from django.db import connection
 
 with connection.cursor() as cursor:
     cursor.execute("ANALYZE")
+"""
+
+# With --vacuum, after every phase (not timed): what autovacuum does on a production server between bursts.
+VACUUM = """
+from django.db import connection
+
+if connection.vendor == "postgresql":
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM")
 """
 
 CHECK = """
@@ -292,7 +323,8 @@ def start_bare(db_env: dict[str, str], workdir: Path, workers: int) -> tuple[Pro
     subprocess.run([PYTHON, "bench/bare_ninja.py", "setup"], cwd=ROOT, env=env, check=True, timeout=60)
     port = free_port()
     args = [str(VENV_BIN / "gunicorn"), "bench.bare_ninja:application", "-b", f"127.0.0.1:{port}", "-w", str(workers)]
-    args += ["--access-logfile", "-", "--no-control-socket"]  # as satuatap's gunicorn logs
+    # gunicorn's access log: the bare app's one line per request, as satuatap's own request line.
+    args += ["--access-logfile", "-", "--no-control-socket"]
     process = Process("bare gunicorn", args, env, workdir / "bare.log")
     process.start()
     for _ in range(100):
@@ -320,6 +352,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of both targets")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (both targets)")
     parser.add_argument(
+        "--vacuum",
+        action="store_true",
+        help="PostgreSQL: VACUUM the database after every phase, not timed (autovacuum's work between bursts)",
+    )
+    parser.add_argument(
         "--generator",
         choices=("wrk", "python"),
         default="wrk" if shutil.which("wrk") else "python",
@@ -329,10 +366,11 @@ def main() -> int:
     if args.connections < 1 or args.connections > 16 or args.seconds <= 0 or args.rounds < 1:
         parser.error("--connections 1..16 (one seeded counter each), --seconds and --rounds positive")
     # The seed ends with the statistics a live database has (``throwaway_db.analyze``).
-    seed = f"FIRST, COUNT = {FIRST_COUNTER}, {args.connections}\n" + EXTRA_SEED + ANALYZE
+    seed = f"FIRST, COUNT = {FIRST_COUNTER}, {args.connections}\n" + EXTRA_SEED
+    seed += f"HISTORY_DAYS, HISTORY_PER_DAY = {HISTORY_DAYS}, {HISTORY_PER_DAY}\n" + HISTORY + ANALYZE
     database = "PostgreSQL" if is_postgres(os.environ.get("DATABASE_URL", "")) else "SQLite file (WAL)"
     live = "Redis" if os.environ.get("REDIS_URL") else "embedded (LiveEvent rows)"
-    with Harness(extra_seed=seed, web_workers=args.workers) as harness:
+    with Harness(extra_seed=seed, web_workers=args.workers, access_log=False) as harness:
         stack = harness.new_stack()
         bare_process, bare_port = start_bare(stack.db.env, stack.db.var_dir, args.workers)
         try:
@@ -375,6 +413,8 @@ def main() -> int:
                         print(f"    (load generator: {busy:.0%} of a core{verdict}; {cost})")
                         if target.name == "satuatap":
                             free_counters(target)
+                        if args.vacuum:
+                            harness._run([PYTHON, "manage.py", "shell", "-c", VACUUM], stack.db.env, "vacuum")
                         bare_rate = bare_rate or rate
             out = harness._run([PYTHON, "manage.py", "shell", "-c", CHECK], stack.db.env, "check")
             result = json.loads(out.strip().splitlines()[-1])

@@ -43,6 +43,30 @@ def prepare_database(name: str) -> tuple[str, object]:
     return f"PostgreSQL database {name} (created, dropped at the end)", drop
 
 
+HISTORY_SQL = """
+INSERT INTO queueing_ticket (mall_id, issued_service_id, service_id, day, seq, number, public_code, status,
+    priority_group, source, issued_at, queued_at, called_at, finished_at, recall_count, predicted_wait_minutes)
+SELECT %(mall)s, s.id, s.id, d.day, q.seq, s.prefix || lpad(q.seq::text, 3, '0'), substr(md5(g::text), 1, 24),
+    'done', '', 'kiosk', d.at, d.at, d.at + interval '10 minutes', d.at + interval '20 minutes', 0, 10
+FROM generate_series(0, %(total)s - 1) AS g
+CROSS JOIN LATERAL (SELECT (g %% %(services)s) + 1 AS k, (g %% %(per_day)s) / %(services)s + 1 AS seq) q
+CROSS JOIN LATERAL (
+    SELECT (%(first_day)s::date + (g / %(per_day)s)::int) AS day,
+        (%(first_day)s::date + (g / %(per_day)s)::int) + time '01:00' + (g %% %(per_day)s) * interval '3 seconds'
+            AS at
+) d
+JOIN (SELECT id, prefix, row_number() OVER (ORDER BY id) AS k FROM directory_service WHERE mall_id = %(mall)s) s
+    ON s.k = q.k
+"""
+
+
+def load_history(cursor, *, mall_id: int, services: int, total: int, per_day: int, first_day) -> None:
+    """PostgreSQL: ``total`` finished tickets of past days, ``per_day`` a day from ``first_day`` on, spread over
+    the mall's first ``services`` services (by id), with unique numbers per queue-day (``HISTORY_SQL``)."""
+    params = {"mall": mall_id, "total": total, "services": services, "per_day": per_day}
+    cursor.execute(HISTORY_SQL, {**params, "first_day": first_day.isoformat()})
+
+
 def hotpath_world(waiting: int):
     """After ``django.setup()`` on a throwaway database: migrate, the ``make_world`` mall with officer1
     signed in at counter 1 and ``waiting`` tickets already waiting (KTP-el and passport, alternating).

@@ -61,6 +61,7 @@ from django.db.models.functions import RowNumber
 from satuatap.directory import cached, stamp
 from satuatap.directory.hours import hours_on, local_now, mall_closures_on, or_now, service_day
 from satuatap.directory.models import Counter, Mall, Service
+from satuatap.queueing import statements
 from satuatap.queueing.models import AT_COUNTER_STATUSES, Ticket, TicketStatus
 
 DEFAULT_SERVICE_MINUTES = 6.0
@@ -603,7 +604,7 @@ class Reading(NamedTuple):
 
     ``sql`` with ``params`` is the read on its own (rows of ``FIGURE_COLUMNS``): the fast figures, plus the
     slow ones when the process has none for ``now``. SQLite sends it inside the number's upsert, ``run``
-    alone. ``inline`` (given with ``inline=True``, the slow figures then read first when due) are the
+    alone; with ``inline=True`` they are empty. ``inline`` (the slow figures then read first when due) are the
     parameters of ``ISSUE_ESTIMATE_SQL``, which PostgreSQL's issue statement runs instead (``figure_rows``
     turns what it returns into rows of the same read). ``estimate`` turns the rows into the ``Estimate``."""
 
@@ -648,8 +649,11 @@ def reading_at_issue(
         slow = holder["slow"] = _read_slow(mall, service.pk, today, now)
     is_priority = bool(priority_group)
     before = queued_at or now
-    rows, counter_ids, services = _pool_rows(mall, service)
-    sql, params = _fast_sql(today, services, counter_ids, before)
+    if inline:  # the issue statement reads the fast figures itself (``ISSUE_ESTIMATE_SQL``): no read of its own
+        sql, params = "", {}
+    else:
+        _rows, counter_ids, services = _pool_rows(mall, service)
+        sql, params = _fast_sql(today, services, counter_ids, before)
     slow_services = None
     if slow is None:  # the slow figures ride in the same read
         slow_services, slow_counters = _slow_parts(mall, service.pk)
@@ -792,8 +796,7 @@ _NO_FLOAT = "CAST(NULL AS DOUBLE PRECISION)"  # typed: PostgreSQL matches UNION 
 
 
 def _in_list(name: str, values, params: dict) -> str:
-    names = []
-    for i, value in enumerate(values):
-        params[f"{name}{i}"] = value
-        names.append(f"%({name}{i})s")
-    return "(" + ", ".join(names) + ")"
+    """``statements.in_list``, its parameters added to ``params``."""
+    sql, more = statements.in_list(name, values)
+    params.update(more)
+    return sql

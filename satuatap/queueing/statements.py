@@ -96,8 +96,8 @@ def _ticket(values) -> tuple[Ticket, dict]:
     return Ticket.from_db(connection.alias, [f.attname for f in _FIELDS], converted), raw
 
 
-def _in(name: str, ids) -> tuple[str, dict]:
-    """``IN (...)`` with one named parameter per id (both databases)."""
+def in_list(name: str, ids) -> tuple[str, dict]:
+    """``IN (...)`` with one named parameter per id (both databases), and those parameters."""
     params = {f"{name}{i}": value for i, value in enumerate(ids)}
     return "(" + ", ".join(f"%({key})s" for key in params) + ")", params
 
@@ -145,7 +145,7 @@ def call_next(
     ``NOBODY_WAITING`` when the officer is signed in there, the counter is free and no ticket
     waits; None when the officer is not signed in there or the counter holds a ticket.
     """
-    services_sql, params = _in("s", service_ids)
+    services_sql, params = in_list("s", service_ids)
     params.update(
         counter=counter_id,
         officer=officer_id,
@@ -258,7 +258,7 @@ def transition(
     """
     if not 0 < ticket_id <= _MAX_ID:
         return None
-    allowed_sql, params = _in("a", allowed_from)
+    allowed_sql, params = in_list("a", allowed_from)
     params.update(
         ticket=ticket_id,
         mall=mall_id,

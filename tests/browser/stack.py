@@ -221,6 +221,9 @@ class Stack:
     web: Process | None = None
     live: Process | None = None
     web_workers: int = 2
+    # gunicorn's access log, on for the tests (their logs show every request); the Procfile has none (the app
+    # writes its own line per request), and the hot-path bench serves satuatap as the Procfile does.
+    access_log: bool = True
 
     @property
     def base_url(self) -> str:
@@ -256,8 +259,7 @@ class Stack:
                 str(self.web_workers),
                 "--graceful-timeout",
                 "2",
-                "--access-logfile",
-                "-",
+                *(["--access-logfile", "-"] if self.access_log else []),
                 "--logger-class",
                 "satuatap.gunicorn_logging.Redacting",
                 "--no-control-socket",  # several stacks (and the demo) may run at once
@@ -349,14 +351,16 @@ class Stack:
 class Harness:
     """Session-wide: the template database, and a factory of stacks (one per test module)."""
 
-    def __init__(self, extra_seed: str = "", web_workers: int = 2):
+    def __init__(self, extra_seed: str = "", web_workers: int = 2, access_log: bool = True):
         """``extra_seed``: Python run (``-c``) after the world's seed, on the template database,
-        with Django set up by the script itself; ``web_workers``: gunicorn workers per stack."""
+        with Django set up by the script itself; ``web_workers``: gunicorn workers per stack;
+        ``access_log``: gunicorn's access log (``Stack.access_log``)."""
         self.workdir = Path(tempfile.mkdtemp(prefix="satuatap-e2e-"))
         self.databases = DatabaseFactory(self.workdir, os.environ.get("DATABASE_URL", ""))
         self.stacks: list[Stack] = []
         self.extra_seed = extra_seed
         self.web_workers = web_workers
+        self.access_log = access_log
 
     def _run(self, args: list[str], db_env: dict[str, str], what: str) -> str:
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -376,7 +380,13 @@ class Harness:
 
     def new_stack(self) -> Stack:
         db = self.databases.copy()
-        stack = Stack(db=db, tokens=self.databases.tokens, logdir=db.var_dir, web_workers=self.web_workers)
+        stack = Stack(
+            db=db,
+            tokens=self.databases.tokens,
+            logdir=db.var_dir,
+            web_workers=self.web_workers,
+            access_log=self.access_log,
+        )
         self.stacks.append(stack)
         try:
             stack.start()
