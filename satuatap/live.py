@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import select
 import socket
 import threading
 from collections.abc import Callable
@@ -46,6 +47,7 @@ REQUEST_ID = "request_id"  # the payload's key for the request id; screens never
 PUBSUB_BACKEND = "channels_redis.pubsub.RedisPubSubChannelLayer"
 
 _embedded_store: Callable[[list[str], dict], None] | None = None
+MAX_UNREAD = 1000  # PUBLISH replies owed before a publish waits for them (``RespPublisher``)
 SEND_SECONDS = 5  # a hint Redis has not taken by then is dropped (and logged): the write was saved long before
 
 
@@ -123,8 +125,12 @@ def _command(*parts: bytes) -> bytes:
 class RespPublisher:
     """``PUBLISH`` commands written as RESP on one kept socket to the Redis of a ``redis://`` or ``unix://`` URL.
 
-    A kept socket that fails (Redis restarted since) is replaced once at once; a new socket that fails, or a
-    timeout, raises (``send_now`` logs it). ``PUBLISH`` works on any database number: none is selected.
+    A publish does not wait for its reply: it sends, then reads whatever replies have arrived by then (the
+    earlier hints'), so a hint costs the request no round trip to Redis. An error reply or a socket Redis
+    closed is noticed at that read, one hint later at most; past ``MAX_UNREAD`` replies owed a publish waits
+    for them (a stalled Redis times out). A kept socket found closed (Redis restarted since) is replaced once
+    at once and the hint sent again; a new socket that fails, a timeout or an error reply raises (``send_now``
+    logs it). ``PUBLISH`` works on any database number: none is selected.
     """
 
     def __init__(self, url: str):
@@ -135,6 +141,8 @@ class RespPublisher:
         username = unquote(parts.username) if parts.username else None
         self.auth = [p.encode() for p in (username, password) if p] if password else []
         self.sock: socket.socket | None = None
+        self.unread = 0  # replies Redis owes on this socket
+        self.received = b""  # the start of a reply whose end has not arrived
         self.lock = threading.Lock()
 
     def _connect(self) -> socket.socket:
@@ -167,7 +175,8 @@ class RespPublisher:
                     self.sock = self._connect()
                 try:
                     self.sock.sendall(data)
-                    _read_replies(self.sock, len(channels))
+                    self.unread += len(channels)
+                    self._read_arrived(wait=self.unread > MAX_UNREAD)
                     return
                 except (ConnectionError, EOFError):
                     self.close()
@@ -175,10 +184,28 @@ class RespPublisher:
                         raise
                     kept = False  # the one reconnect: Redis may have restarted since the socket was made
                 except BaseException:
-                    self.close()  # a timeout or a protocol error: what the socket holds next is unknown
+                    self.close()  # a timeout or an error reply: what the socket holds next is unknown
                     raise
 
+    def _read_arrived(self, *, wait: bool) -> None:
+        """Read the replies that have arrived (every one owed when ``wait``); an error reply raises ``RedisError``."""
+        while self.unread:
+            if not wait and not select.select([self.sock], [], [], 0)[0]:
+                return
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise EOFError("Redis closed the connection")
+            lines = (self.received + chunk).split(b"\r\n")
+            self.received = lines.pop()  # an unfinished reply waits for its end
+            self.unread = max(0, self.unread - len(lines))
+            for line in lines:
+                if line.startswith(b"-"):
+                    raise RedisError(line[1:].decode("utf-8", "replace"))
+            if not wait:
+                return  # one read: what arrives later is read at the next publish
+
     def close(self) -> None:
+        self.unread, self.received = 0, b""
         if self.sock is not None:
             sock, self.sock = self.sock, None
             sock.close()

@@ -147,3 +147,41 @@ def test_an_error_reply_from_redis_raises_and_the_socket_is_dropped():
     sent = redis_side.recv(4096)
     assert sent == b"*3\r\n$7\r\nPUBLISH\r\n$19\r\nasgi__group__zone.7\r\n$4\r\nhint\r\n"  # RESP, as redis-py sends
     redis_side.close()
+
+
+def test_a_publish_does_not_wait_for_its_reply_and_reads_the_earlier_ones_later():
+    import socket
+
+    publisher = live.RespPublisher("redis://127.0.0.1:1/0")
+    ours, redis_side = socket.socketpair()
+    ours.settimeout(2)  # waiting for a reply would fail the test with a timeout
+    publisher.sock = ours
+    publisher.publish([b"asgi__group__zone.7", b"asgi__group__mall.1"], b"hint")
+    assert publisher.unread == 2  # sent, nothing read: no round trip to Redis in the request
+    redis_side.sendall(b":1\r\n:0\r")  # the second reply arrives in two pieces
+    publisher.publish([b"asgi__group__zone.7"], b"next")
+    assert (publisher.unread, publisher.received) == (2, b":0\r")  # the first read; the rest is owed
+    redis_side.sendall(b"\n:1\r\n")
+    publisher.publish([b"asgi__group__zone.7"], b"third")
+    assert (publisher.unread, publisher.received) == (1, b"")
+    assert publisher.sock is ours
+    redis_side.sendall(b"-ERR something\r\n")  # an error reply to the third hint surfaces at the next publish
+    with pytest.raises(live.RedisError, match="something"):
+        publisher.publish([b"asgi__group__zone.7"], b"fourth")
+    assert publisher.sock is None and publisher.unread == 0
+    redis_side.close()
+
+
+def test_past_the_bound_of_unread_replies_a_publish_waits_for_them(monkeypatch):
+    import socket
+
+    monkeypatch.setattr(live, "MAX_UNREAD", 2)
+    publisher = live.RespPublisher("redis://127.0.0.1:1/0")
+    ours, redis_side = socket.socketpair()
+    ours.settimeout(0.5)
+    publisher.sock = ours
+    publisher.publish([b"a", b"b"], b"hint")  # two owed: at the bound, not past it
+    with pytest.raises(TimeoutError):  # a Redis that answers nothing: the third waits, times out
+        publisher.publish([b"c"], b"hint")
+    assert publisher.sock is None  # dropped: the next hint connects afresh
+    redis_side.close()
