@@ -696,15 +696,15 @@ def _inline(slow: _Slow, mall: Mall, service: Service, is_priority: bool, before
     info = pool.info
     services = sorted(info.pool)
     return {
-        "e_services": services,
-        "e_weights": [info.weights.get(sid, 1.0) for sid in services],
-        "e_minutes": [pool.recent[sid][0] for sid in services],
-        "e_counters": list(pool.counter_ids),
+        "e_services": statements.array_text(services),
+        "e_weights": statements.array_text(info.weights.get(sid, 1.0) for sid in services),
+        "e_minutes": statements.array_text(pool.recent[sid][0] for sid in services),
+        "e_counters": statements.array_text(pool.counter_ids),
         "e_before": connection.ops.adapt_datetimefield_value(before),
         "e_priority": is_priority,
         "e_own": pool.recent[service.pk][0],
         "e_staffed": info.staffed or info.total or 1,
-        "e_free": list(pool.mine_staffed) if info.staffed else [],
+        "e_free": statements.array_text(pool.mine_staffed if info.staffed else ()),
         "e_rate": 0.0 if is_priority else pool.rate,
         "e_max_load": MAX_PRIORITY_LOAD,
         "e_pause": pause.fixed,
