@@ -125,10 +125,12 @@ def _command(*parts: bytes) -> bytes:
 class RespPublisher:
     """``PUBLISH`` commands written as RESP on one kept socket to the Redis of a ``redis://`` or ``unix://`` URL.
 
-    A publish does not wait for its reply: it sends, then reads whatever replies have arrived by then (the
-    earlier hints'), so a hint costs the request no round trip to Redis. An error reply or a socket Redis
-    closed is noticed at that read, one hint later at most; past ``MAX_UNREAD`` replies owed a publish waits
-    for them (a stalled Redis times out). A kept socket found closed (Redis restarted since) is replaced once
+    A publish does not wait for its reply (but a new socket's first): it reads the replies that have arrived
+    (the earlier hints'), sends, and reads again without waiting, so a hint costs the request no round trip
+    to Redis. An error reply or a
+    socket Redis closed is noticed at one of those reads, one hint later at most; hints still owed a reply
+    then are logged as possibly not sent. Past ``MAX_UNREAD`` replies owed a publish waits for them (a
+    stalled Redis times out). A kept socket found closed (Redis restarted since) is replaced once
     at once and the hint sent again; a new socket that fails, a timeout or an error reply raises (``send_now``
     logs it). ``PUBLISH`` works on any database number: none is selected.
     """
@@ -169,16 +171,26 @@ class RespPublisher:
     def publish(self, channels: list[bytes], message: bytes) -> None:
         data = b"".join(_command(b"PUBLISH", channel, message) for channel in channels)
         with self.lock:
-            kept = self.sock is not None
+            kept, fresh = self.sock is not None, False
             while True:
                 if self.sock is None:
-                    self.sock = self._connect()
+                    self.sock, fresh = self._connect(), True
+                mine = 0  # this hint's replies, once sent
                 try:
+                    # The earlier hints' replies first: a socket Redis closed shows here, before this hint is
+                    # written to it. Past the bound of replies owed, wait for them (a stalled Redis times out).
+                    self._read_arrived(wait=self.unread + len(channels) > MAX_UNREAD)
                     self.sock.sendall(data)
-                    self.unread += len(channels)
-                    self._read_arrived(wait=self.unread > MAX_UNREAD)
+                    mine = len(channels)
+                    self.unread += mine
+                    # A new socket's first hint waits for its reply (Redis takes our commands there: no ACL
+                    # error, no death at birth); later ones read what has arrived (an error reply raises now).
+                    self._read_arrived(wait=fresh)
                     return
                 except (ConnectionError, EOFError):
+                    owed = self.unread - mine
+                    if owed:  # written before Redis went away and never confirmed: logged, not lost silently
+                        log.error("%d earlier live hint(s) possibly not sent: Redis closed the connection", owed)
                     self.close()
                     if not kept:
                         raise
@@ -188,7 +200,8 @@ class RespPublisher:
                     raise
 
     def _read_arrived(self, *, wait: bool) -> None:
-        """Read the replies that have arrived (every one owed when ``wait``); an error reply raises ``RedisError``."""
+        """Read the replies owed that have arrived (every one when ``wait``); an error reply raises
+        ``RedisError``, a closed socket ``EOFError``."""
         while self.unread:
             if not wait and not select.select([self.sock], [], [], 0)[0]:
                 return
@@ -201,8 +214,6 @@ class RespPublisher:
             for line in lines:
                 if line.startswith(b"-"):
                     raise RedisError(line[1:].decode("utf-8", "replace"))
-            if not wait:
-                return  # one read: what arrives later is read at the next publish
 
     def close(self) -> None:
         self.unread, self.received = 0, b""

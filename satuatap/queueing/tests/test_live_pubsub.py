@@ -185,3 +185,19 @@ def test_past_the_bound_of_unread_replies_a_publish_waits_for_them(monkeypatch):
         publisher.publish([b"c"], b"hint")
     assert publisher.sock is None  # dropped: the next hint connects afresh
     redis_side.close()
+
+
+def test_hints_owed_a_reply_when_redis_goes_away_are_logged_not_lost_silently(caplog):
+    import socket
+
+    publisher = live.RespPublisher("redis://127.0.0.1:1/0")  # nothing listens there: the reconnect fails
+    ours, redis_side = socket.socketpair()
+    ours.settimeout(2)
+    publisher.sock = ours
+    publisher.publish([b"asgi__group__zone.7"], b"hint")  # written; its reply is still owed
+    redis_side.close()  # Redis goes away before answering
+    caplog.set_level(logging.ERROR, logger="satuatap.live")
+    with pytest.raises(ConnectionError):
+        publisher.publish([b"asgi__group__zone.7"], b"next")  # its own failure raises (send_now logs it)
+    assert "1 earlier live hint(s) possibly not sent" in caplog.text
+    assert publisher.sock is None and publisher.unread == 0
