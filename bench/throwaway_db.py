@@ -63,8 +63,8 @@ JOIN (SELECT id, prefix, row_number() OVER (ORDER BY id) AS k FROM directory_ser
 def load_history(cursor, *, mall_id: int, services: int, total: int, per_day: int, first_day) -> None:
     """PostgreSQL: ``total`` finished tickets of past days, ``per_day`` a day from ``first_day`` on, spread over
     the mall's first ``services`` services (by id), with unique numbers per queue-day (``HISTORY_SQL``)."""
-    params = {"mall": mall_id, "total": total, "services": services, "per_day": per_day}
-    cursor.execute(HISTORY_SQL, {**params, "first_day": first_day.isoformat()})
+    params = {"mall": mall_id, "total": total, "services": services, "per_day": per_day, "first_day": first_day}
+    cursor.execute(HISTORY_SQL, params)
 
 
 def hotpath_world(waiting: int):

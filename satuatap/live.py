@@ -127,12 +127,11 @@ class RespPublisher:
 
     A publish does not wait for its reply (but a new socket's first): it reads the replies that have arrived
     (the earlier hints'), sends, and reads again without waiting, so a hint costs the request no round trip
-    to Redis. An error reply or a
-    socket Redis closed is noticed at one of those reads, one hint later at most; hints still owed a reply
-    then are logged as possibly not sent. Past ``MAX_UNREAD`` replies owed a publish waits for them (a
-    stalled Redis times out). A kept socket found closed (Redis restarted since) is replaced once
-    at once and the hint sent again; a new socket that fails, a timeout or an error reply raises (``send_now``
-    logs it). ``PUBLISH`` works on any database number: none is selected.
+    to Redis. An error reply or a socket Redis closed is noticed at one of those reads, one hint later at
+    most; hints still owed a reply then are logged as possibly not sent. Past ``MAX_UNREAD`` replies owed a
+    publish waits for them (a stalled Redis times out). A kept socket found closed (Redis restarted since)
+    is replaced once at once and the hint sent again; a new socket that fails, a timeout or an error reply
+    raises (``send_now`` logs it). ``PUBLISH`` works on any database number: none is selected.
     """
 
     def __init__(self, url: str):
@@ -147,7 +146,8 @@ class RespPublisher:
         self.received = b""  # the start of a reply whose end has not arrived
         self.lock = threading.Lock()
 
-    def _connect(self) -> socket.socket:
+    def _connect(self) -> None:
+        """A new kept socket, authenticated when the URL has a password (its reply read as a hint's is)."""
         if self.unix_path is not None:
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             sock.settimeout(SEND_SECONDS)
@@ -159,14 +159,15 @@ class RespPublisher:
         else:
             sock = socket.create_connection(self.address, timeout=SEND_SECONDS)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock = sock
         if self.auth:
             try:
                 sock.sendall(_command(b"AUTH", *self.auth))
-                _read_replies(sock, 1)
+                self.unread = 1
+                self._read_arrived(wait=True)
             except BaseException:
-                sock.close()
+                self.close()
                 raise
-        return sock
 
     def publish(self, channels: list[bytes], message: bytes) -> None:
         data = b"".join(_command(b"PUBLISH", channel, message) for channel in channels)
@@ -174,7 +175,8 @@ class RespPublisher:
             kept, fresh = self.sock is not None, False
             while True:
                 if self.sock is None:
-                    self.sock, fresh = self._connect(), True
+                    self._connect()
+                    fresh = True
                 mine = 0  # this hint's replies, once sent
                 try:
                     # The earlier hints' replies first: a socket Redis closed shows here, before this hint is
@@ -220,19 +222,6 @@ class RespPublisher:
         if self.sock is not None:
             sock, self.sock = self.sock, None
             sock.close()
-
-
-def _read_replies(sock: socket.socket, count: int) -> None:
-    """Read ``count`` one-line replies (``:n``, ``+OK``, ``-ERR …``); an error reply raises ``RedisError``."""
-    received = b""
-    while received.count(b"\r\n") < count:
-        chunk = sock.recv(4096)
-        if not chunk:
-            raise EOFError("Redis closed the connection")
-        received += chunk
-    for line in received.split(b"\r\n")[:count]:
-        if line.startswith(b"-"):
-            raise RedisError(line[1:].decode("utf-8", "replace"))
 
 
 class _Process:
