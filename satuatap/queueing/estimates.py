@@ -744,18 +744,28 @@ def _fast_sql(day: dt.date, pool: list[int], counter_ids, before: dt.datetime) -
 
 # PostgreSQL: the fast read and the formula inside the issue's statement (``statements.issue`` puts these
 # CTEs before its own; ``%(day)s`` is the ticket's day, the ``e_*`` parameters are ``Reading.inline``). The
+# waiting counts come from ``WaitingTally`` (kept by triggers), less the waiting tickets queued after this
+# one (a booking checked in before its slot; usually none: the tail of ``ticket_waiting_pick_idx``, per service):
+# the read costs the same whatever the queue's length, where counting the queue grew with it. The
 # arithmetic is ``_combine``'s, in the same order; ``estimate`` holds the minutes to stamp and the figures
 # read (``figure_rows``), from which ``Reading.estimate`` builds the ``Estimate`` (``tickets`` re-stamps
 # the rare ticket where the two differ: an officer signed in or out since the slow read).
 ISSUE_ESTIMATE_SQL = """
-    e_waiting AS (
-        SELECT t.service_id AS sid,
-            COUNT(*) FILTER (WHERE t.priority_group <> '') AS priority_all,
-            COUNT(*) FILTER (WHERE t.priority_group <> '' AND t.queued_at <= %(e_before)s) AS priority_before,
-            COUNT(*) FILTER (WHERE t.priority_group = '' AND t.queued_at <= %(e_before)s) AS regular_before
-        FROM queueing_ticket t
-        WHERE t.service_id = ANY(%(e_services)s::bigint[]) AND t.day = %(day)s AND t.status = 'waiting'
-        GROUP BY t.service_id
+    e_tally AS (
+        SELECT w.service_id AS sid, COALESCE(SUM(w.waiting) FILTER (WHERE w.priority), 0) AS priority,
+            COALESCE(SUM(w.waiting) FILTER (WHERE NOT w.priority), 0) AS regular
+        FROM queueing_waitingtally w
+        WHERE w.service_id = ANY(%(e_services)s::bigint[]) AND w.day = %(day)s AND w.waiting > 0
+        GROUP BY w.service_id
+    ), e_waiting AS (
+        SELECT a.sid, a.priority AS priority_all, a.priority - l.priority AS priority_before,
+            a.regular - l.regular AS regular_before
+        FROM e_tally a CROSS JOIN LATERAL (
+            SELECT COUNT(*) FILTER (WHERE t.priority_group <> '') AS priority,
+                COUNT(*) FILTER (WHERE t.priority_group = '') AS regular
+            FROM queueing_ticket t
+            WHERE t.service_id = a.sid AND t.day = %(day)s AND t.status = 'waiting' AND t.queued_at > %(e_before)s
+        ) l
     ), e_counters AS (
         SELECT c.id, c.officer_id, EXISTS (SELECT 1 FROM queueing_ticket b WHERE b.counter_id = c.id
             AND b.status IN ('called', 'serving')) AS busy

@@ -37,6 +37,27 @@ class QueueSequence(models.Model):
         constraints = [models.UniqueConstraint(fields=["service", "day"], name="one_sequence_per_queue_day")]
 
 
+class WaitingTally(models.Model):
+    """How many tickets wait in a queue-day, per class (priority or regular).
+
+    PostgreSQL's issue reads it instead of counting the queue (``queueing.estimates.ISSUE_ESTIMATE_SQL``), so
+    the estimate at issue costs the same with 10 or 5,000 waiting. Kept by statement triggers on
+    ``queueing_ticket`` (migration 0008), in the transaction of every write that moves a ticket into or out of
+    ``waiting``, whatever wrote it (the hot statements, the ORM, a bulk update): no code path can forget it.
+    SQLite has no statement triggers and its single writer counts the queue in the same file: empty there.
+    """
+
+    service = models.ForeignKey("directory.Service", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    priority = models.BooleanField()
+    waiting = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "day", "priority"], name="one_tally_per_queue_day_class")
+        ]
+
+
 class Ticket(models.Model):
     mall = models.ForeignKey("directory.Mall", on_delete=models.PROTECT, related_name="tickets")
     # The queue that issued the number; the number stays with the citizen on transfer.
