@@ -389,10 +389,21 @@ def issue(*, max_seq: int | None, estimate_sql: str, estimate_params: dict, **va
     number is not used up).
     """
     params = {**_issue_params(predicted=None, **values), **estimate_params, "max_seq": max_seq}
-    quota = "WHERE %(max_seq)s::integer IS NULL OR seq.last_number <= %(max_seq)s::integer"
     with prepared_cursor() as cursor:  # one text (the estimate's lists are arrays): planned once per connection
-        cursor.execute(
-            f"""
+        cursor.execute(_issue_sql(estimate_sql), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    ticket, _raw = _ticket(row[:-3])
+    return ticket, row[-3], row[-2], row[-1]
+
+
+@functools.cache
+def _issue_sql(estimate_sql: str) -> str:
+    """``issue``'s statement, made once per estimate text and compacted (``compact``)."""
+    quota = "WHERE %(max_seq)s::integer IS NULL OR seq.last_number <= %(max_seq)s::integer"
+    return compact(
+        f"""
             WITH {estimate_sql}, seq AS (
                 INSERT INTO queueing_queuesequence (service_id, day, last_number) VALUES (%(service)s, %(day)s, 1)
                 ON CONFLICT (service_id, day) DO UPDATE SET last_number = queueing_queuesequence.last_number + 1
@@ -411,14 +422,17 @@ def issue(*, max_seq: int | None, estimate_sql: str, estimate_params: dict, **va
                 RETURNING id
             )
             SELECT made.*, event.id, estimate.waiting, estimate.counters FROM made, event, estimate
-            """,
-            params,
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    ticket, _raw = _ticket(row[:-3])
-    return ticket, row[-3], row[-2], row[-1]
+            """
+    )
+
+
+def compact(sql: str) -> str:
+    """The statement with each run of white space made one space. psycopg keeps the parsed form of a statement
+    of up to 4,096 characters (``MAX_CACHED_STATEMENT_LENGTH``) and parses a longer one at every execute: the
+    issue's, as written, is longer. Only for SQL without comments or quoted white space."""
+    if "--" in sql:
+        raise ValueError("a comment would swallow the rest of the statement once its lines are joined")
+    return " ".join(sql.split())
 
 
 def restamp(ticket_id: int, minutes: int) -> None:

@@ -18,6 +18,7 @@ from satuatap.directory import stamp
 from satuatap.directory.models import Closure
 from satuatap.queueing import estimates, tickets
 from satuatap.queueing.models import Ticket, TicketEvent, TicketStatus
+from satuatap.queueing.statements import compact
 from satuatap.testing import MONDAY_MORNING, bearer_as, seat
 
 API = "/api/v1/malls/pekanbaru"
@@ -211,3 +212,26 @@ def test_an_idempotency_key_costs_no_statement_on_the_first_request(client, worl
     counts["finish"] = len(sql)
     assert counts == EXPECTED[connection.vendor]
     assert TicketEvent.objects.filter(idempotency_key__isnull=False).count() == 3
+
+
+def test_the_issue_statement_is_short_enough_for_psycopg_to_keep_it_parsed(world, desk):
+    """psycopg parses a statement's placeholders once and keeps the result only for statements of at most
+    MAX_CACHED_STATEMENT_LENGTH characters and MAX_CACHED_STATEMENT_PARAMS parameters; a longer issue
+    statement would be parsed again at every ticket."""
+    from psycopg import _queries  # PostgreSQL's driver, installed on both passes
+
+    captured = []
+
+    def capture(execute, sql, params, many, context):
+        captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        tickets.issue_ticket(world.services["DUKCAPIL-KTP"])
+    if connection.vendor == "postgresql":
+        sql, params = next((sql, params) for sql, params in captured if "INSERT INTO queueing_ticket" in sql)
+        assert len(sql.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+        assert len(params) <= _queries.MAX_CACHED_STATEMENT_PARAMS
+    assert compact(" SELECT  1\n\t FROM x ") == "SELECT 1 FROM x"
+    with pytest.raises(ValueError):
+        compact("SELECT 1 -- one\nFROM x")
