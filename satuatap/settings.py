@@ -128,9 +128,15 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         # No JIT: the app's queries are short, and the reports' aggregates (a year of summary rows) cost PostgreSQL
         # more to compile (100+ ms) than they run; compiling never pays off here.
+        # Generic plans for prepared statements: the only ones are the queue's hot statements
+        # (``queueing.statements.prepared_cursor``), PL/pgSQL (call-next, the waiting tally) and the foreign-key
+        # checks. Left to choose, PostgreSQL kept custom plans for the issue's and a finish's statement (their
+        # generic estimates look dearer) and planned a 15-CTE statement again at every ticket: a quarter of the
+        # backend's CPU per request (``bench/inprocess_hotpath.py``). Their generic plans walk the same indexes.
+        # The ORM binds its values on the client: its queries are planned per execution either way.
         # Appended to any options the URL gives (``?options=...``), never in place of them.
         options = DATABASES["default"].setdefault("OPTIONS", {})
-        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+        options["options"] = f"{options.get('options', '')} -c jit=off -c plan_cache_mode=force_generic_plan".strip()
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(SQLITE_PATH)}}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

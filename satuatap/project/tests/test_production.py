@@ -152,9 +152,15 @@ def test_a_bad_trusted_proxy_stops_start_up(tmp_path):
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("", "-c jit=off"), ("?options=-c%20statement_timeout%3D5000", "-c statement_timeout=5000 -c jit=off")],
+    [
+        ("", "-c jit=off -c plan_cache_mode=force_generic_plan"),
+        (
+            "?options=-c%20statement_timeout%3D5000",
+            "-c statement_timeout=5000 -c jit=off -c plan_cache_mode=force_generic_plan",
+        ),
+    ],
 )
-def test_postgresql_runs_without_jit_and_keeps_the_urls_own_options(tmp_path, query, expected):
+def test_postgresql_runs_without_jit_with_generic_plans_and_keeps_the_urls_own_options(tmp_path, query, expected):
     code = (
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.DATABASES['default']['OPTIONS']['options'])"

@@ -235,3 +235,14 @@ def test_the_issue_statement_is_short_enough_for_psycopg_to_keep_it_parsed(world
     assert compact(" SELECT  1\n\t FROM x ") == "SELECT 1 FROM x"
     with pytest.raises(ValueError):
         compact("SELECT 1 -- one\nFROM x")
+
+
+def test_prepared_statements_keep_their_generic_plan_on_postgresql(db):
+    """The hot statements are prepared once per connection and run with their generic plan (settings: the
+    connection's ``plan_cache_mode``), not planned again at every request."""
+    if connection.vendor != "postgresql":
+        assert "OPTIONS" not in connection.settings_dict or "options" not in connection.settings_dict["OPTIONS"]
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
