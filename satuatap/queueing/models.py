@@ -60,11 +60,12 @@ class WaitingTally(models.Model):
 
 class Ticket(models.Model):
     mall = models.ForeignKey("directory.Mall", on_delete=models.PROTECT, related_name="tickets")
-    # The queue that issued the number; the number stays with the citizen on transfer.
-    issued_service = models.ForeignKey("directory.Service", on_delete=models.PROTECT, related_name="+")
+    # The queue that issued the number; the number stays with the citizen on transfer. No index of its own
+    # (nor ``service``): the indexes of Meta lead with each, and every write of a ticket updates every index.
+    issued_service = models.ForeignKey("directory.Service", on_delete=models.PROTECT, related_name="+", db_index=False)
     # The queue the ticket waits in now.
     service = models.ForeignKey(
-        "directory.Service", verbose_name=_("layanan"), on_delete=models.PROTECT, related_name="tickets"
+        "directory.Service", verbose_name=_("layanan"), on_delete=models.PROTECT, related_name="tickets", db_index=False
     )
     day = models.DateField(_("hari layanan"))
     seq = models.PositiveIntegerField()
@@ -161,7 +162,8 @@ class TicketEvent(models.Model):
         TRANSFERRED = "transferred", _("Dialihkan")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
-    mall = models.ForeignKey("directory.Mall", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: ``ticketevent_calls_idx`` leads with it (every event written updates every index).
+    mall = models.ForeignKey("directory.Mall", on_delete=models.CASCADE, related_name="+", db_index=False)
     action = models.CharField(max_length=12, choices=Action.choices)
     at = models.DateTimeField()
     actor = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
