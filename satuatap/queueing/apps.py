@@ -14,3 +14,4 @@ class QueueingConfig(AppConfig):
         live.set_embedded_store(relay.store_hints)
         jobs.register("prune relayed live hints", housekeeping.prune_live_events, stage=jobs.HOUSEKEEPING)
         jobs.register("expire tickets of earlier days", housekeeping.expire_previous_days, stage=jobs.HOUSEKEEPING)
+        jobs.register("prune past days' waiting tallies", housekeeping.prune_waiting_tallies, stage=jobs.HOURLY)

@@ -7,10 +7,11 @@ from django.utils import timezone
 from satuatap.directory.hours import service_day
 from satuatap.directory.models import Mall
 from satuatap.queueing import tickets
-from satuatap.queueing.models import LiveEvent, Ticket, TicketStatus
+from satuatap.queueing.models import LiveEvent, Ticket, TicketStatus, WaitingTally
 from satuatap.refusal import Refused
 
 LIVE_EVENT_KEEP = dt.timedelta(minutes=10)
+TALLY_KEEP = dt.timedelta(days=2)  # a day behind every mall's local day, whatever its time zone
 END_OF_DAY_REASON = "end_of_day"
 
 
@@ -35,3 +36,11 @@ def expire_previous_days(now: dt.datetime | None = None) -> int:
             except Refused:  # called meanwhile by a late counter: nothing to expire
                 pass
     return expired
+
+
+def prune_waiting_tallies(now: dt.datetime | None = None) -> int:
+    """Delete the waiting tallies of past days that count nobody (``expire_previous_days`` empties those
+    queues): no estimate reads a past day's. A non-zero one is kept: it still counts a ticket waiting."""
+    cutoff = ((now or timezone.now()) - TALLY_KEEP).date()
+    deleted, _ = WaitingTally.objects.filter(day__lt=cutoff, waiting=0).delete()
+    return deleted

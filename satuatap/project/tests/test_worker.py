@@ -47,6 +47,7 @@ def test_the_apps_register_every_step_in_the_order_of_a_tick():
         "deliver the notification outbox",
     ]
     assert [name for name, _ in jobs.hourly()] == [
+        "prune past days' waiting tallies",
         "roll up closed report days",
         "remove orphaned complaint attachments",
     ]

@@ -4,7 +4,7 @@ Triggers keep it (migration 0008) whatever writes the tickets: the hot statement
 and deletes. The tally must equal the count of waiting tickets per queue-day and class at every step, and
 the estimate at issue read through it must be the counting formula's (``estimates.estimate_new``),
 including a booking checked in before its slot (queued after the new ticket: not ahead of it).
-SQLite counts the queue itself (no statement triggers): these tests are PostgreSQL's.
+SQLite counts the queue itself (no statement triggers): these tests are PostgreSQL's, but for the pruning.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import invariant, run_state_machine_as_test
 
 from satuatap.queueing import estimates, tickets
+from satuatap.queueing.housekeeping import prune_waiting_tallies
 from satuatap.queueing.models import Ticket, TicketSource, TicketStatus, WaitingTally
 from satuatap.queueing.tests.test_call_next_stateful import QueueMachine
 from satuatap.testing import seat
@@ -37,6 +38,22 @@ def counted() -> dict:
     """The same, counted from the tickets."""
     rows = Ticket.objects.filter(status=TicketStatus.WAITING).values_list("service_id", "day", "priority_group")
     return dict(Tally((s, d, bool(g)) for s, d, g in rows))
+
+
+@pytest.mark.django_db
+def test_past_days_tallies_that_count_nobody_are_pruned(world):
+    service = world.services["DUKCAPIL-KTP"]
+    today = T0.date()
+    for day, priority, waiting in [
+        (today, False, 0),  # today's: kept, a ticket may join at any moment
+        (today - dt.timedelta(days=1), False, 0),  # yesterday's: still today somewhere east of UTC
+        (today - dt.timedelta(days=3), False, 0),  # pruned
+        (today - dt.timedelta(days=3), True, 2),  # kept: it still counts two waiting tickets
+    ]:
+        WaitingTally.objects.create(service=service, day=day, priority=priority, waiting=waiting)
+    assert prune_waiting_tallies(now=T0) == 1
+    left = set(WaitingTally.objects.values_list("day", "priority"))
+    assert left == {(today, False), (today - dt.timedelta(days=1), False), (today - dt.timedelta(days=3), True)}
 
 
 if connection.vendor == "postgresql":
