@@ -13,7 +13,6 @@ refusal (``satuatap.refusal.Refused``):
 
 from __future__ import annotations
 
-import copy
 import functools
 
 from django.shortcuts import redirect
@@ -24,6 +23,7 @@ from satuatap.accounts.models import Role
 from satuatap.accounts.scoping import can_manage_mall, scope
 from satuatap.directory import stamp
 from satuatap.directory.models import Agency, Counter, Mall, Service, Zone
+from satuatap.instances import detached
 from satuatap.refusal import Refused
 
 # Who reads a mall's staff pages (reports, the live floor, complaints desk, bookings).
@@ -207,7 +207,7 @@ def access_counter_cached(user, mall_slug: str, number: int) -> Counter:
     counter = _counters_in_scope.get(key, load)
     if counter is None:
         raise _missing(mall_slug, "counter_not_found", _("Loket tidak ditemukan."))
-    return copy.copy(counter)
+    return detached(counter)
 
 
 def access_ticket(user, tickets, mall_slug: str, ticket_id: int):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models.base import ModelState
 from django.utils import timezone
 
 from satuatap.accounts.models import ApiToken, Role, User, hash_token
 from satuatap.audit.log import record
 from satuatap.directory import stamp
+from satuatap.instances import detached
 
 # key hash -> the live token with its user and zone, or None; emptied whenever the stamp moves
 # (a revocation, any token or user saved): see ``directory.stamp``.
@@ -78,17 +78,3 @@ def resolve_token(raw: str) -> ApiToken | None:
     mine = detached(token)
     mine.user = detached(token.user)
     return mine
-
-
-def detached(instance):
-    """A shallow copy of a model instance, as ``copy.copy`` makes it (``Model.__getstate__``: its own attributes and
-    its own cache of related objects, the related objects themselves shared) without pickling's round trip
-    (``__reduce_ex__``, ``model_unpickle``, a registry lookup): a copy of a cached row on every API call."""
-    clone = object.__new__(type(instance))
-    attributes = instance.__dict__.copy()
-    state = object.__new__(ModelState)
-    state.__dict__.update(instance._state.__dict__)
-    state.fields_cache = instance._state.fields_cache.copy()
-    attributes["_state"] = state
-    clone.__dict__ = attributes
-    return clone

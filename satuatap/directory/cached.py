@@ -7,12 +7,12 @@ attributes on them without touching the shared entry.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 from satuatap.directory import stamp
 from satuatap.directory.hours import mall_closures_on
 from satuatap.directory.models import Closure, Mall, Service
+from satuatap.instances import detached
 
 _malls = stamp.Cache("malls")
 _services = stamp.Cache("services")
@@ -23,7 +23,7 @@ _closures = stamp.Cache("closures")
 def mall(slug: str) -> Mall | None:
     """The active mall of ``slug`` with its opening hours (what ``open_state`` reads), or None."""
     found = _malls.get(slug, lambda: Mall.objects.active().prefetch_related("hours").filter(slug=slug).first())
-    return copy.copy(found) if found is not None else None
+    return detached(found) if found is not None else None
 
 
 def with_hours(found: Mall) -> Mall:
@@ -45,7 +45,7 @@ def service(service_id: int) -> Service | None:
         )
 
     found = _services.get(service_id, load)
-    return copy.copy(found) if found is not None else None
+    return detached(found) if found is not None else None
 
 
 def counter_service_ids(counter_id: int) -> tuple[int, ...]:

@@ -26,7 +26,6 @@ from ninja.responses import NinjaJSONEncoder
 from satuatap.accounts.access import access_ticket, find_mall, find_zone, other_zone, require_own_mall
 from satuatap.accounts.models import ApiToken, Role
 from satuatap.accounts.scoping import scope
-from satuatap.accounts.tokens import detached
 from satuatap.apiauth import (
     BAD_INPUT,
     PUBLIC_REFUSALS,
@@ -42,6 +41,7 @@ from satuatap.apiauth import (
 from satuatap.directory import cached, stamp
 from satuatap.directory.hours import mall_tz
 from satuatap.directory.models import Counter, Mall, Service
+from satuatap.instances import detached
 from satuatap.queueing import idempotency, snapshots, tickets
 from satuatap.queueing.models import Ticket, TicketSource
 from satuatap.refusal import invalid, not_found

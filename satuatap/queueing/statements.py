@@ -23,10 +23,12 @@ import json
 from django.conf import settings
 from django.db import connection
 
+from satuatap.instances import from_values
 from satuatap.queueing.models import Ticket, TicketEvent, TicketStatus
 
 _FIELDS = [f for f in Ticket._meta.concrete_fields]
 _COLUMNS = ", ".join(f'"{f.column}"' for f in _FIELDS)
+_ATTNAMES = tuple(f.attname for f in _FIELDS)
 _AT_COUNTER = "('called', 'serving')"
 _MAX_ID = 2**63 - 1  # a bigint; a larger id in a URL matches no row (the ORM answers so too)
 _EVENT_COLUMNS = (
@@ -34,7 +36,9 @@ _EVENT_COLUMNS = (
 )
 
 
+@functools.cache
 def on_postgresql() -> bool:
+    # Asked several times a request; the default database's engine is the settings' for the process's life.
     return connection.vendor == "postgresql"
 
 
@@ -65,7 +69,8 @@ def _prepared_cursor_class():
     import psycopg  # PostgreSQL's driver: imported only when PostgreSQL is in use
 
     class PreparedCursor(psycopg.Cursor):
-        def execute(self, query, params=None, *, prepare=None, binary=None):
+        def execute(self, query, params=None, *, prepare=None, binary=True):
+            # Results in binary: psycopg's C loaders read them (Django's timestamptz loader, for text, is Python).
             return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
 
         def _convert_query(self, query, params=None):
@@ -86,14 +91,16 @@ def _day(value: dt.date):
 
 def _ticket(values) -> tuple[Ticket, dict]:
     """A Ticket from a row of ``_COLUMNS`` (converted as the ORM would), and the raw values by name."""
-    raw = {f.attname: value for f, value in zip(_FIELDS, values, strict=True)}
+    raw = dict(zip(_ATTNAMES, values, strict=True))
+    if on_postgresql():  # psycopg gives each column as the field's Python value (aware datetimes in UTC)
+        return from_values(Ticket, _ATTNAMES, values, connection.alias), raw
     converted = []
     for field, value in zip(_FIELDS, values, strict=True):
         value = field.to_python(value)
         if isinstance(value, dt.datetime) and value.tzinfo is None and settings.USE_TZ:
             value = value.replace(tzinfo=dt.UTC)
         converted.append(value)
-    return Ticket.from_db(connection.alias, [f.attname for f in _FIELDS], converted), raw
+    return Ticket.from_db(connection.alias, list(_ATTNAMES), converted), raw
 
 
 def in_list(name: str, ids) -> tuple[str, dict]:

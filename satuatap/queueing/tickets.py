@@ -47,8 +47,13 @@ def _one_statement_write():
 
 
 def _announce(ticket: Ticket, event: TicketEvent, *extra_services: Service) -> None:
+    _hint(ticket, event.action, event.pk, *extra_services)
+
+
+def _hint(ticket: Ticket, action: str, event_id: int, *extra_services: Service) -> None:
+    """``_announce`` of an event known by its action and id (the hot statements return no event row)."""
     groups = hints.groups_for(ticket.mall_id, [ticket.service, *extra_services])
-    live.publish(groups, hints.payload_for(event.action, event.pk, ticket.pk))
+    live.publish(groups, hints.payload_for(action, event_id, ticket.pk))
 
 
 def _record(
@@ -161,7 +166,7 @@ def _issue_values(service, day, priority_group, source, actor, now, queued_at, k
 
 def _issued(ticket: Ticket, event_id: int, service: Service) -> Ticket:
     ticket.mall, ticket.service, ticket.issued_service = service.mall, service, service
-    _announce(ticket, TicketEvent(pk=event_id, action=Action.ISSUED))
+    _hint(ticket, Action.ISSUED, event_id)
     return ticket
 
 
@@ -302,7 +307,7 @@ def _call_next(counter: Counter, officer, now, key) -> Ticket | None:
                 ticket, event_id, _reason, _streak = called
                 ticket.service = cached.service(ticket.service_id)
                 ticket.counter, ticket.officer = counter, officer
-                _announce(ticket, TicketEvent(pk=event_id, action=Action.CALLED))
+                _hint(ticket, Action.CALLED, event_id)
                 return ticket
     # Not open, not signed in here, a ticket still at the counter, or nobody waiting: the steps below say which.
     with transaction.atomic():
@@ -500,7 +505,7 @@ def transition_if_held(
         ticket, event_id, counter_number = done
         ticket.service = cached.service(ticket.service_id)
         ticket.counter = Counter(pk=ticket.counter_id, number=counter_number, mall_id=ticket.mall_id)
-        _announce(ticket, TicketEvent(pk=event_id, action=action))
+        _hint(ticket, action, event_id)
     return ticket
 
 
