@@ -27,19 +27,22 @@ def detached(instance):
     return clone
 
 
-def from_values(model, attnames: tuple[str, ...], values, db: str):
-    """``model.from_db(db, attnames, values)`` for a row of *every* concrete field, each value already the field's
-    Python value (no ``to_python`` needed: psycopg's types, aware datetimes).
+def from_values(model, row: dict, db: str):
+    """``model.from_db(db, list(row), list(row.values()))`` for a row (attname -> value) of *every* concrete
+    field, each value already the field's Python value (no ``to_python`` needed: psycopg's types, aware
+    datetimes). The instance's attributes are a copy of ``row``.
 
     ``Model.__init__`` sets each value through its descriptor and sends ``pre_init``/``post_init``; for a new
     instance with every field given, the descriptors store the value in ``__dict__`` as this does. A model with
-    init receivers (an image field's dimensions, say) takes Django's own path."""
-    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
-        return model.from_db(db, list(attnames), list(values))
+    init receivers (an image field's dimensions, say), or a row short of a field, takes Django's own path."""
+    if (
+        len(row) != len(model._meta.concrete_fields)
+        or signals.pre_init.has_listeners(model)
+        or signals.post_init.has_listeners(model)
+    ):
+        return model.from_db(db, list(row), list(row.values()))
     instance = object.__new__(model)
-    attributes = dict(zip(attnames, values, strict=True))
     state = object.__new__(ModelState)
     state.db, state.adding, state.fields_cache = db, False, {}
-    attributes["_state"] = state
-    instance.__dict__ = attributes
+    instance.__dict__ = {**row, "_state": state}
     return instance

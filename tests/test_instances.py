@@ -17,8 +17,8 @@ def _fields(instance) -> dict:
     return {key: value for key, value in instance.__dict__.items() if key != "_state"}
 
 
-def _row(ticket: Ticket) -> tuple:
-    return tuple(getattr(ticket, f.attname) for f in Ticket._meta.concrete_fields)
+def _row(ticket: Ticket) -> dict:
+    return {f.attname: getattr(ticket, f.attname) for f in Ticket._meta.concrete_fields}
 
 
 @pytest.fixture
@@ -27,9 +27,9 @@ def ticket(world, monday_morning):
 
 
 def test_a_row_becomes_the_instance_from_db_makes(ticket):
-    attnames = tuple(f.attname for f in Ticket._meta.concrete_fields)
-    made = from_values(Ticket, attnames, _row(ticket), "default")
-    django_made = Ticket.from_db("default", list(attnames), list(_row(ticket)))
+    row = _row(ticket)
+    made = from_values(Ticket, row, "default")
+    django_made = Ticket.from_db("default", list(row), list(row.values()))
     assert type(made) is Ticket
     assert _fields(made) == _fields(django_made)
     assert (made._state.db, made._state.adding) == ("default", False)
@@ -50,12 +50,19 @@ def test_a_model_with_init_receivers_takes_djangos_own_path(ticket):
 
     post_init.connect(receiver, sender=Ticket)
     try:
-        attnames = tuple(f.attname for f in Ticket._meta.concrete_fields)
-        made = from_values(Ticket, attnames, _row(ticket), "default")
+        made = from_values(Ticket, _row(ticket), "default")
     finally:
         post_init.disconnect(receiver, sender=Ticket)
     assert seen == [ticket.pk]
     assert _fields(made) == _fields(ticket)  # the same values, through Django's own constructor
+
+
+def test_a_row_short_of_a_field_takes_djangos_own_path(ticket):
+    row = _row(ticket)
+    del row["predicted_wait_minutes"]
+    made = from_values(Ticket, row, "default")
+    assert made.get_deferred_fields() == {"predicted_wait_minutes"}
+    assert made.predicted_wait_minutes == ticket.predicted_wait_minutes  # loaded on access, as from_db's
 
 
 def test_a_detached_copy_is_copy_copys_and_changes_nothing_shared(ticket):

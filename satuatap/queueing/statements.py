@@ -93,7 +93,7 @@ def _ticket(values) -> tuple[Ticket, dict]:
     """A Ticket from a row of ``_COLUMNS`` (converted as the ORM would), and the raw values by name."""
     raw = dict(zip(_ATTNAMES, values, strict=True))
     if on_postgresql():  # psycopg gives each column as the field's Python value (aware datetimes in UTC)
-        return from_values(Ticket, _ATTNAMES, values, connection.alias), raw
+        return from_values(Ticket, raw, connection.alias), raw
     converted = []
     for field, value in zip(_FIELDS, values, strict=True):
         value = field.to_python(value)
